@@ -1,0 +1,114 @@
+//! The application as a value: `App::build` connects, migrates and binds; `run_until_stopped`
+//! serves HTTP and runs the background workers until SIGINT/SIGTERM.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Settings;
+use crate::consent::ConsentStatement;
+use crate::db::{self, Db};
+use crate::mail::{Mailer, outbox};
+use crate::state::AppState;
+use crate::subscribers::SignupLimiter;
+use crate::web;
+
+pub struct App {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl App {
+    pub async fn build(settings: Settings) -> anyhow::Result<App> {
+        let db = Db::connect_and_migrate(&settings.database).await?;
+        let state = build_state(settings, db).await?;
+        let bind = state.settings.server.bind;
+        let listener = TcpListener::bind(bind)
+            .await
+            .with_context(|| format!("binding {bind}"))?;
+        Ok(App { listener, state })
+    }
+
+    /// The port actually bound (the config may ask for port 0).
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes, then lets in-flight requests and sends finish.
+    pub async fn run_until(
+        self,
+        stop: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let shutdown = CancellationToken::new();
+        let worker = tokio::spawn(outbox::run(self.state.clone(), shutdown.clone()));
+        tracing::info!(address = %self.listener.local_addr()?, "listening");
+        let router = web::router(self.state);
+        let stopping = shutdown.clone();
+        axum::serve(
+            self.listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            stop.await;
+            tracing::info!("shutting down: finishing requests and sends in flight");
+            stopping.cancel();
+        })
+        .await?;
+        shutdown.cancel();
+        worker.await.context("outbox worker panicked")?;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Everything the handlers and workers share, from settings and a migrated database.
+pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState> {
+    let mailer = Mailer::from_settings(&settings.mail)?;
+    let consent = ConsentStatement::from_policy(&settings.policy)?;
+    consent
+        .register(&db, db::now())
+        .await
+        .context("saving the consent statement")?;
+    Ok(AppState {
+        db,
+        mailer,
+        signup_limiter: Arc::new(SignupLimiter::new(settings.signup.ip_limit_per_hour)),
+        consent: Arc::new(consent),
+        settings: Arc::new(settings),
+        outbox_wake: Arc::new(Notify::new()),
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = terminate => {}
+    }
+}

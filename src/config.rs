@@ -1,0 +1,265 @@
+//! Settings: read once at start from `config/default.toml`, `config/local.toml` and
+//! `TIDINGS_<SECTION>__<KEY>` environment variables, then validated as a whole so that a bad
+//! value stops the program with a message naming its key.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use lettre::message::Mailbox;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use url::Url;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("could not read the configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error("invalid configuration value for `{key}`: {reason}")]
+    Invalid { key: &'static str, reason: String },
+}
+
+fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key,
+        reason: reason.into(),
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    pub server: ServerSettings,
+    pub database: DatabaseSettings,
+    pub newsletter: NewsletterSettings,
+    pub mail: MailSettings,
+    pub signup: SignupSettings,
+    pub policy: PolicySettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    pub bind: SocketAddr,
+    pub public_url: Url,
+    #[serde(default)]
+    pub trusted_proxy_header: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    pub url: SecretString,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewsletterSettings {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    File,
+    Smtp,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailSettings {
+    pub transport: Transport,
+    #[serde(default)]
+    pub smtp_url: SecretString,
+    pub outbox_dir: PathBuf,
+    pub from: String,
+    pub rate_per_second: u32,
+    pub concurrency: u32,
+    pub retry_base_ms: u64,
+    pub retry_max_ms: u64,
+    pub max_attempts: u32,
+    pub poll_interval_ms: u64,
+}
+
+impl MailSettings {
+    /// The From mailbox; `Settings::validate` has already checked that it parses.
+    pub fn from_mailbox(&self) -> Mailbox {
+        self.from.parse().expect("mail.from is validated at start")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SignupSettings {
+    pub confirm_ttl_hours: u32,
+    pub max_confirmations_per_day: u32,
+    pub ip_limit_per_hour: u32,
+    pub case_sensitive_local_part: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PolicySettings {
+    pub privacy_version: String,
+    pub terms_version: String,
+    pub privacy_url: Url,
+    pub terms_url: Url,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    pub json: bool,
+}
+
+impl Settings {
+    /// All layers: `config/default.toml`, `config/local.toml` if present, then environment.
+    pub fn load() -> Result<Settings, ConfigError> {
+        Self::load_from(Path::new("config"), true)
+    }
+
+    /// `dir/default.toml` alone, or with the local file and environment on top.
+    pub fn load_from(dir: &Path, with_overrides: bool) -> Result<Settings, ConfigError> {
+        let mut builder =
+            config::Config::builder().add_source(config::File::from(dir.join("default.toml")));
+        if with_overrides {
+            builder = builder
+                .add_source(config::File::from(dir.join("local.toml")).required(false))
+                .add_source(
+                    config::Environment::with_prefix("TIDINGS")
+                        .prefix_separator("_")
+                        .separator("__")
+                        .try_parsing(true),
+                );
+        }
+        let settings: Settings = builder.build()?.try_deserialize()?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let db = self.database.url.expose_secret();
+        if !(db.starts_with("sqlite:")
+            || db.starts_with("postgres:")
+            || db.starts_with("postgresql:"))
+        {
+            return Err(invalid(
+                "database.url",
+                "must start with sqlite:// or postgres://",
+            ));
+        }
+        if self.database.max_connections == 0 {
+            return Err(invalid("database.max_connections", "must be at least 1"));
+        }
+        if !matches!(self.server.public_url.scheme(), "http" | "https") {
+            return Err(invalid("server.public_url", "must be an http or https URL"));
+        }
+        if self.newsletter.name.trim().is_empty() {
+            return Err(invalid("newsletter.name", "must not be empty"));
+        }
+        self.mail.from.parse::<Mailbox>().map_err(|e| {
+            invalid(
+                "mail.from",
+                format!("not a mailbox like `Name <a@b.example>`: {e}"),
+            )
+        })?;
+        if self.mail.transport == Transport::Smtp {
+            let url = self.mail.smtp_url.expose_secret();
+            if url.is_empty() {
+                return Err(invalid(
+                    "mail.smtp_url",
+                    "must be set when mail.transport is smtp",
+                ));
+            }
+            let parsed = Url::parse(url).map_err(|e| invalid("mail.smtp_url", e.to_string()))?;
+            if !matches!(parsed.scheme(), "smtp" | "smtps") {
+                return Err(invalid(
+                    "mail.smtp_url",
+                    "must start with smtp:// or smtps://",
+                ));
+            }
+        }
+        if self.mail.rate_per_second == 0 {
+            return Err(invalid("mail.rate_per_second", "must be at least 1"));
+        }
+        if self.mail.concurrency == 0 {
+            return Err(invalid("mail.concurrency", "must be at least 1"));
+        }
+        if self.mail.max_attempts == 0 {
+            return Err(invalid("mail.max_attempts", "must be at least 1"));
+        }
+        if self.mail.retry_base_ms == 0 || self.mail.retry_max_ms < self.mail.retry_base_ms {
+            return Err(invalid(
+                "mail.retry_max_ms",
+                "retry_base_ms must be > 0 and <= retry_max_ms",
+            ));
+        }
+        if self.mail.poll_interval_ms == 0 {
+            return Err(invalid("mail.poll_interval_ms", "must be at least 1"));
+        }
+        if self.signup.confirm_ttl_hours == 0 {
+            return Err(invalid("signup.confirm_ttl_hours", "must be at least 1"));
+        }
+        if self.policy.privacy_version.trim().is_empty() {
+            return Err(invalid("policy.privacy_version", "must not be empty"));
+        }
+        if self.policy.terms_version.trim().is_empty() {
+            return Err(invalid("policy.terms_version", "must not be empty"));
+        }
+        let header = &self.server.trusted_proxy_header;
+        if !header.is_empty() && axum::http::HeaderName::from_bytes(header.as_bytes()).is_err() {
+            return Err(invalid(
+                "server.trusted_proxy_header",
+                "not a valid HTTP header name",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A link under `server.public_url`, e.g. `link("/confirm/abc")`.
+    pub fn link(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.server.public_url.as_str().trim_end_matches('/'),
+            path
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> Settings {
+        Settings::load_from(Path::new("config"), false).expect("default config is valid")
+    }
+
+    #[test]
+    fn the_shipped_defaults_are_valid() {
+        let settings = defaults();
+        assert_eq!(settings.server.bind.port(), 3000);
+        assert_eq!(settings.mail.transport, Transport::File);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_key() {
+        let mut settings = defaults();
+        settings.mail.transport = Transport::Smtp;
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("mail.smtp_url"), "{err}");
+
+        let mut settings = defaults();
+        settings.mail.from = "not an address".into();
+        assert!(
+            settings
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("mail.from")
+        );
+    }
+
+    #[test]
+    fn links_join_the_public_url_without_double_slashes() {
+        let mut settings = defaults();
+        settings.server.public_url = "https://news.example/".parse().unwrap();
+        assert_eq!(
+            settings.link("/confirm/x"),
+            "https://news.example/confirm/x"
+        );
+    }
+}

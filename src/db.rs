@@ -1,0 +1,145 @@
+//! The database: one `sqlx::Any` pool over SQLite (embedded default) or PostgreSQL, its
+//! migrations, and the few helpers every query module shares.
+
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{AnyPool, Connection, Executor};
+
+use crate::config::DatabaseSettings;
+
+pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
+
+/// Unix time in milliseconds, the one time format stored on both backends.
+pub type Millis = i64;
+
+pub fn now() -> Millis {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as Millis)
+        .unwrap_or(0)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Db {
+    /// Connects without migrating.
+    pub async fn connect(settings: &DatabaseSettings) -> anyhow::Result<Db> {
+        install_default_drivers();
+        let url = settings.url.expose_secret();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
+        if backend == Backend::Sqlite {
+            prepare_sqlite_file(url).await?;
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(settings.max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL is stored in the file; these two are per connection. NORMAL is
+                        // durable under WAL except for the last commits on power loss.
+                        conn.execute("pragma synchronous = normal; pragma foreign_keys = on;")
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(url)
+            .await
+            .with_context(|| format!("connecting to the {backend:?} database"))?;
+        Ok(Db { pool, backend })
+    }
+
+    /// Connects and applies pending migrations.
+    pub async fn connect_and_migrate(settings: &DatabaseSettings) -> anyhow::Result<Db> {
+        let db = Self::connect(settings).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .context("applying database migrations")
+    }
+
+    pub async fn begin(&self) -> sqlx::Result<Tx<'static>> {
+        self.pool.begin().await
+    }
+
+    pub async fn ping(&self) -> sqlx::Result<()> {
+        sqlx::query("select 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Creates the SQLite file and its folder on first run and switches it to WAL, which the
+/// file remembers, so the `Any` pool can open it with plain URL options afterwards.
+async fn prepare_sqlite_file(url: &str) -> anyhow::Result<()> {
+    let options = SqliteConnectOptions::from_str(url)
+        .with_context(|| "parsing database.url".to_string())?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal);
+    if let Some(dir) = options
+        .get_filename()
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the database folder {}", dir.display()))?;
+    }
+    let conn = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .with_context(|| {
+            format!(
+                "opening the SQLite database {}",
+                options.get_filename().display()
+            )
+        })?;
+    conn.close().await?;
+    Ok(())
+}
+
+/// True when the error means "the database is too busy right now" rather than a bug:
+/// a full pool, or SQLite's writer lock held past the busy timeout.
+pub fn is_busy(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => {
+            matches!(
+                db.code().as_deref(),
+                Some("5") | Some("6") | Some("55P03") | Some("40001")
+            )
+        }
+        _ => false,
+    }
+}

@@ -1,0 +1,174 @@
+//! The web layer's one error type and the one place it becomes a response: an HTML error page
+//! for browsers (`AppError`), or `{"error", "fields"}` JSON for the API (`ApiError`).
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::Json;
+use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
+
+/// Field name -> message, the first problem found for each field.
+pub type FieldErrors = BTreeMap<String, String>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{message}")]
+    Invalid {
+        message: String,
+        fields: FieldErrors,
+    },
+    /// A body the extractors refused: malformed, too large, wrong content type.
+    #[error("{message}")]
+    Rejected { status: StatusCode, message: String },
+    #[error("too many signups from your network; please try again later")]
+    RateLimited,
+    #[error("not found")]
+    NotFound,
+    #[error("the service is busy; please try again in a moment")]
+    Busy,
+    #[error(transparent)]
+    Database(sqlx::Error),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn invalid(fields: FieldErrors) -> AppError {
+        let message = match fields.keys().next() {
+            Some(first) if fields.len() == 1 => format!("please correct the {first} field"),
+            _ => "please correct the highlighted fields".to_string(),
+        };
+        AppError::Invalid { message, fields }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Rejected { status, .. } => *status,
+            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Database(_) | AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the client may see: the `Display` text for its own mistakes, a generic apology
+    /// for ours (the details go to the log instead).
+    fn public_message(&self) -> String {
+        if self.status().is_server_error() && !matches!(self, AppError::Busy) {
+            tracing::error!(error = ?self, "request failed");
+            "something went wrong on our side; please try again later".to_string()
+        } else {
+            self.to_string()
+        }
+    }
+
+    fn retry_after(&self) -> Option<&'static str> {
+        match self {
+            AppError::RateLimited => Some("3600"),
+            AppError::Busy => Some("2"),
+            _ => None,
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> AppError {
+        if crate::db::is_busy(&err) {
+            tracing::warn!(error = %err, "database busy");
+            AppError::Busy
+        } else {
+            AppError::Database(err)
+        }
+    }
+}
+
+impl From<FormRejection> for AppError {
+    fn from(rejection: FormRejection) -> AppError {
+        AppError::Rejected {
+            status: rejection.status(),
+            message: rejection.body_text(),
+        }
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> AppError {
+        AppError::Rejected {
+            status: rejection.status(),
+            message: rejection.body_text(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/error.html")]
+struct ErrorPage<'a> {
+    newsletter: &'a str,
+    title: &'a str,
+    message: &'a str,
+}
+
+fn with_retry_after(mut response: Response, retry_after: Option<&'static str>) -> Response {
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static(seconds));
+    }
+    response
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = self.public_message();
+        let title = status.canonical_reason().unwrap_or("Error");
+        let page = ErrorPage {
+            newsletter: "",
+            title,
+            message: &message,
+        };
+        let body = page.render().unwrap_or_else(|_| message.clone());
+        with_retry_after((status, Html(body)).into_response(), self.retry_after())
+    }
+}
+
+/// The same errors, answered as JSON for `/api/v1/...`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    fields: &'a FieldErrors,
+}
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(err: E) -> ApiError {
+        ApiError(err.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let message = self.0.public_message();
+        let empty = FieldErrors::new();
+        let fields = match &self.0 {
+            AppError::Invalid { fields, .. } => fields,
+            _ => &empty,
+        };
+        let body = Json(ErrorBody {
+            error: &message,
+            fields,
+        });
+        with_retry_after((status, body).into_response(), self.0.retry_after())
+    }
+}

@@ -1,0 +1,11 @@
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod consent;
+pub mod db;
+pub mod error;
+pub mod mail;
+pub mod state;
+pub mod subscribers;
+pub mod telemetry;
+pub mod web;

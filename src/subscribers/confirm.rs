@@ -1,0 +1,205 @@
+//! Double opt-in. The emailed link opens a page whose button confirms: mail scanners fetch
+//! links on their own, so a GET never changes anything and only the POST confirms.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use lettre::message::Mailbox;
+
+use super::{EmailAddress, SubscriptionStatus, queries, token};
+use crate::consent::{self, ClientInfo, ConsentEvent};
+use crate::db::{self, Millis};
+use crate::error::AppResult;
+use crate::mail::OutgoingEmail;
+use crate::state::AppState;
+use crate::web::page::Page;
+
+#[derive(Template)]
+#[template(path = "pages/confirm.html")]
+struct ConfirmPage<'a> {
+    newsletter: &'a str,
+    token: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "pages/confirmed.html")]
+struct ConfirmedPage<'a> {
+    newsletter: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "pages/link_invalid.html")]
+struct LinkInvalidPage<'a> {
+    newsletter: &'a str,
+    reason: &'a str,
+}
+
+enum LinkState {
+    Live,
+    Expired,
+    Used,
+    Unknown,
+}
+
+async fn link_state(state: &AppState, token_hash: &str, now: Millis) -> sqlx::Result<LinkState> {
+    Ok(
+        match queries::find_token(&state.db.pool, token_hash).await? {
+            None => LinkState::Unknown,
+            Some(row) if row.used_at.is_some() => LinkState::Used,
+            Some(row) if row.expires_at <= now => LinkState::Expired,
+            Some(_) => LinkState::Live,
+        },
+    )
+}
+
+fn invalid_link(state: &AppState, link: LinkState) -> Response {
+    let (status, reason) = match link {
+        LinkState::Expired => (StatusCode::GONE, "This confirmation link has expired."),
+        LinkState::Used => (
+            StatusCode::GONE,
+            "This confirmation link has already been used.",
+        ),
+        LinkState::Unknown | LinkState::Live => (
+            StatusCode::NOT_FOUND,
+            "We do not recognise this confirmation link.",
+        ),
+    };
+    let page = LinkInvalidPage {
+        newsletter: &state.settings.newsletter.name,
+        reason,
+    };
+    (status, Page(page)).into_response()
+}
+
+pub async fn confirm_page(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    match link_state(&state, &token::hash(&raw), db::now()).await? {
+        LinkState::Live => {
+            let page = ConfirmPage {
+                newsletter: &state.settings.newsletter.name,
+                token: &raw,
+            };
+            Ok(Page(page).into_response())
+        }
+        other => Ok(invalid_link(&state, other)),
+    }
+}
+
+#[tracing::instrument(name = "confirm", skip_all)]
+pub async fn confirm(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    Path(raw): Path<String>,
+) -> AppResult<Response> {
+    let now = db::now();
+    let token_hash = token::hash(&raw);
+    let mut tx = state.db.begin().await?;
+    let Some(subscriber_id) = queries::use_token(&mut tx, &token_hash, now).await? else {
+        tx.rollback().await?;
+        return Ok(invalid_link(
+            &state,
+            link_state(&state, &token_hash, now).await?,
+        ));
+    };
+    if queries::mark_confirmed(&mut tx, subscriber_id, now).await? {
+        consent::copy_latest_grant(
+            &mut tx,
+            subscriber_id,
+            ConsentEvent::Confirmed,
+            &client,
+            now,
+        )
+        .await?;
+        tracing::info!(subscriber_id, "subscription confirmed");
+    }
+    queries::retire_tokens(&mut tx, subscriber_id, now).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/subscribe/confirmed").into_response())
+}
+
+pub async fn confirmed_page(State(state): State<AppState>) -> Response {
+    Page(ConfirmedPage {
+        newsletter: &state.settings.newsletter.name,
+    })
+    .into_response()
+}
+
+#[derive(Template)]
+#[template(path = "email/confirm.txt")]
+struct ConfirmEmailText<'a> {
+    newsletter: &'a str,
+    name: Option<&'a str>,
+    link: &'a str,
+    ttl_hours: u32,
+}
+
+#[derive(Template)]
+#[template(path = "email/confirm.html")]
+struct ConfirmEmailHtml<'a> {
+    newsletter: &'a str,
+    name: Option<&'a str>,
+    link: &'a str,
+    ttl_hours: u32,
+}
+
+/// Mints a fresh link for a pending reader and renders the email that carries it. The raw
+/// token exists only in this email, so the outbox never stores it; a link minted for a send
+/// that then fails was never seen by anyone and simply expires. `None`: the reader is no
+/// longer pending (confirmed meanwhile, or gone) and nothing should be sent.
+pub async fn prepare_confirmation_email(
+    state: &AppState,
+    subscriber_id: i64,
+) -> anyhow::Result<Option<OutgoingEmail>> {
+    let Some(reader) = queries::find_recipient(&state.db.pool, subscriber_id).await? else {
+        return Ok(None);
+    };
+    if reader.status != SubscriptionStatus::Pending {
+        return Ok(None);
+    }
+    let address = EmailAddress::parse(&reader.email, false)
+        .map_err(|e| anyhow::anyhow!("stored address no longer parses: {e}"))?;
+    let now = db::now();
+    let ttl_hours = state.settings.signup.confirm_ttl_hours;
+    let raw = token::generate();
+    let expires_at = now + i64::from(ttl_hours) * 3_600_000;
+    queries::insert_token(
+        &state.db.pool,
+        &token::hash(&raw),
+        subscriber_id,
+        now,
+        expires_at,
+    )
+    .await?;
+
+    let link = state.settings.link(&format!("/confirm/{raw}"));
+    if state.mailer.is_file() {
+        // The file outbox is for trying Tidings without a mail server: show where to click.
+        tracing::info!(subscriber_id, %link, "confirmation link written to the file outbox");
+    }
+    let newsletter = state.settings.newsletter.name.as_str();
+    let name = reader.name.as_deref();
+    let text = ConfirmEmailText {
+        newsletter,
+        name,
+        link: &link,
+        ttl_hours,
+    }
+    .render()?;
+    let html = ConfirmEmailHtml {
+        newsletter,
+        name,
+        link: &link,
+        ttl_hours,
+    }
+    .render()?;
+    let to = Mailbox::new(reader.name.clone(), address.ascii().parse()?);
+    Ok(Some(OutgoingEmail {
+        to,
+        subject: format!("Please confirm your subscription to {newsletter}"),
+        text,
+        html,
+    }))
+}

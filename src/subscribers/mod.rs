@@ -1,0 +1,60 @@
+//! Readers and how they join: the signup form and API, double opt-in by a confirmation link,
+//! and the confirmation email the outbox sends.
+
+mod confirm;
+mod email_address;
+mod queries;
+mod routes;
+mod signup;
+mod throttle;
+mod token;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::state::AppState;
+
+pub use confirm::prepare_confirmation_email;
+pub use email_address::EmailAddress;
+pub use throttle::SignupLimiter;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubscriptionStatus {
+    Pending,
+    Confirmed,
+    Unsubscribed,
+}
+
+impl SubscriptionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SubscriptionStatus::Pending => "pending",
+            SubscriptionStatus::Confirmed => "confirmed",
+            SubscriptionStatus::Unsubscribed => "unsubscribed",
+        }
+    }
+
+    fn from_db(value: String) -> sqlx::Result<SubscriptionStatus> {
+        match value.as_str() {
+            "pending" => Ok(SubscriptionStatus::Pending),
+            "confirmed" => Ok(SubscriptionStatus::Confirmed),
+            "unsubscribed" => Ok(SubscriptionStatus::Unsubscribed),
+            other => Err(sqlx::Error::Decode(
+                format!("unknown subscriber status {other:?}").into(),
+            )),
+        }
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(routes::signup_page))
+        .route("/subscribe", post(routes::subscribe_form))
+        .route("/subscribe/thanks", get(routes::thanks_page))
+        .route("/api/v1/subscriptions", post(routes::subscribe_api))
+        .route(
+            "/confirm/{token}",
+            get(confirm::confirm_page).post(confirm::confirm),
+        )
+        .route("/subscribe/confirmed", get(confirm::confirmed_page))
+}

@@ -1,0 +1,155 @@
+//! The signup page, the form post and the JSON API. All three answer the same whether the
+//! address is new, pending or already confirmed, so they never reveal who is subscribed.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+
+use super::signup::{self, SignupRequest};
+use crate::consent::{ClientInfo, ConsentSource};
+use crate::error::{ApiResult, AppError, AppResult, FieldErrors};
+use crate::state::AppState;
+use crate::web::extract::{ApiJson, PageForm};
+use crate::web::page::Page;
+
+#[derive(Template)]
+#[template(path = "pages/subscribe.html")]
+pub struct SignupPage<'a> {
+    newsletter: &'a str,
+    description: &'a str,
+    consent_html: &'a str,
+    email: &'a str,
+    name: &'a str,
+    source: &'a str,
+    errors: &'a FieldErrors,
+}
+
+impl<'a> SignupPage<'a> {
+    fn new(state: &'a AppState, form: &'a SubscribeForm, errors: &'a FieldErrors) -> Self {
+        SignupPage {
+            newsletter: &state.settings.newsletter.name,
+            description: &state.settings.newsletter.description,
+            consent_html: &state.consent.html,
+            email: &form.email,
+            name: form.name.as_deref().unwrap_or(""),
+            source: form.source.as_deref().unwrap_or(""),
+            errors,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/thanks.html")]
+pub struct ThanksPage<'a> {
+    newsletter: &'a str,
+}
+
+/// The form as browsers post it; every field is optional here so that a missing one becomes
+/// a message beside that field rather than a rejected request.
+#[derive(Debug, Default, Deserialize)]
+pub struct SubscribeForm {
+    #[serde(default)]
+    email: String,
+    name: Option<String>,
+    consent: Option<String>,
+    /// Hidden from people; bots that fill every field fill this one too.
+    website: Option<String>,
+    source: Option<String>,
+}
+
+impl SubscribeForm {
+    fn to_request(&self) -> SignupRequest {
+        SignupRequest {
+            email: self.email.clone(),
+            name: self.name.clone(),
+            consent: self.consent.as_deref().is_some_and(|c| !c.is_empty()),
+            source: self.source.clone(),
+        }
+    }
+
+    fn is_bot(&self) -> bool {
+        self.website
+            .as_deref()
+            .is_some_and(|w| !w.trim().is_empty())
+    }
+}
+
+pub async fn signup_page(State(state): State<AppState>) -> Response {
+    let form = SubscribeForm::default();
+    Page(SignupPage::new(&state, &form, &FieldErrors::new())).into_response()
+}
+
+#[tracing::instrument(name = "subscribe_form", skip_all)]
+pub async fn subscribe_form(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    PageForm(form): PageForm<SubscribeForm>,
+) -> AppResult<Response> {
+    if form.is_bot() {
+        return Ok(bot_answer(
+            &state,
+            &client,
+            Redirect::to("/subscribe/thanks").into_response(),
+        ));
+    }
+    let new = match form
+        .to_request()
+        .parse(state.settings.signup.case_sensitive_local_part)
+    {
+        Ok(new) => new,
+        Err(errors) => {
+            let page = Page(SignupPage::new(&state, &form, &errors));
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        }
+    };
+    if !state.signup_limiter.allow(client.ip) {
+        return Err(AppError::RateLimited);
+    }
+    signup::sign_up(&state, &new, ConsentSource::Form, &client).await?;
+    // 303 so that reloading the thank-you page does not post the form again.
+    Ok(Redirect::to("/subscribe/thanks").into_response())
+}
+
+pub async fn thanks_page(State(state): State<AppState>) -> Response {
+    Page(ThanksPage {
+        newsletter: &state.settings.newsletter.name,
+    })
+    .into_response()
+}
+
+#[derive(Serialize)]
+pub struct Accepted {
+    status: &'static str,
+    message: &'static str,
+}
+
+const ACCEPTED: Accepted = Accepted {
+    status: "accepted",
+    message: "Thanks! Please check your inbox and confirm your subscription.",
+};
+
+#[tracing::instrument(name = "subscribe_api", skip_all)]
+pub async fn subscribe_api(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    ApiJson(request): ApiJson<SignupRequest>,
+) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    let new = request
+        .parse(state.settings.signup.case_sensitive_local_part)
+        .map_err(AppError::invalid)?;
+    if !state.signup_limiter.allow(client.ip) {
+        return Err(AppError::RateLimited.into());
+    }
+    signup::sign_up(&state, &new, ConsentSource::Api, &client).await?;
+    Ok((StatusCode::ACCEPTED, Json(ACCEPTED)))
+}
+
+/// Bots get the answer people get, and count against their address's limit.
+fn bot_answer(state: &AppState, client: &ClientInfo, answer: Response) -> Response {
+    let _ = state.signup_limiter.allow(client.ip);
+    tracing::info!("honeypot field filled; signup ignored");
+    answer
+}

@@ -1,0 +1,207 @@
+//! The one validation path shared by the form and the API, and the signup itself.
+
+use serde::Deserialize;
+use validator::{Validate, ValidationError, ValidationErrors};
+
+use super::{EmailAddress, SubscriptionStatus, queries};
+use crate::consent::{self, ClientInfo, ConsentEvent, ConsentSource, Evidence};
+use crate::db::{self, Millis};
+use crate::error::{AppResult, FieldErrors};
+use crate::mail::outbox::{self, OutboxKind};
+use crate::state::AppState;
+
+const MAX_NAME_CHARS: u64 = 100;
+const MAX_SOURCE_CHARS: u64 = 64;
+
+/// A signup as the API receives it; the form is turned into the same shape.
+#[derive(Debug, Default, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct SignupRequest {
+    #[serde(default)]
+    #[validate(custom(function = "check_email"))]
+    pub email: String,
+    #[validate(
+        length(max = MAX_NAME_CHARS, message = "please keep your name under 100 characters"),
+        custom(function = "check_no_control_chars")
+    )]
+    pub name: Option<String>,
+    #[serde(default)]
+    #[validate(custom(function = "check_consent"))]
+    pub consent: bool,
+    /// Which form or placement the signup came from (e.g. "article-footer").
+    #[validate(
+        length(max = MAX_SOURCE_CHARS, message = "at most 64 characters"),
+        custom(function = "check_source")
+    )]
+    pub source: Option<String>,
+}
+
+fn check_email(email: &str) -> Result<(), ValidationError> {
+    EmailAddress::parse(email, false)
+        .map(|_| ())
+        .map_err(|message| ValidationError::new("email").with_message(message.into()))
+}
+
+fn check_no_control_chars(value: &str) -> Result<(), ValidationError> {
+    if value.chars().any(char::is_control) {
+        return Err(ValidationError::new("control_chars")
+            .with_message("line breaks and control characters are not allowed".into()));
+    }
+    Ok(())
+}
+
+fn check_consent(consent: &bool) -> Result<(), ValidationError> {
+    if *consent {
+        Ok(())
+    } else {
+        Err(ValidationError::new("consent").with_message(
+            "please tick the box to agree to the Privacy Policy and Terms of Use".into(),
+        ))
+    }
+}
+
+fn check_source(source: &str) -> Result<(), ValidationError> {
+    if source
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_.:/".contains(c))
+    {
+        Ok(())
+    } else {
+        Err(ValidationError::new("source")
+            .with_message("use letters, digits and - _ . : / only".into()))
+    }
+}
+
+/// A signup that passed every rule, in domain types.
+#[derive(Debug)]
+pub struct NewSubscription {
+    pub email: EmailAddress,
+    pub name: Option<String>,
+    pub form: Option<String>,
+}
+
+impl SignupRequest {
+    pub fn parse(self, case_sensitive_local_part: bool) -> Result<NewSubscription, FieldErrors> {
+        self.validate().map_err(|errors| field_errors(&errors))?;
+        let email = EmailAddress::parse(&self.email, case_sensitive_local_part)
+            .map_err(|message| FieldErrors::from([("email".to_string(), message.to_string())]))?;
+        let name = self
+            .name
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty());
+        let form = self.source.filter(|s| !s.is_empty());
+        Ok(NewSubscription { email, name, form })
+    }
+}
+
+fn field_errors(errors: &ValidationErrors) -> FieldErrors {
+    errors
+        .field_errors()
+        .into_iter()
+        .filter_map(|(field, errs)| {
+            let message = errs.first()?.message.as_ref()?.to_string();
+            Some((field.to_string(), message))
+        })
+        .collect()
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum SignupOutcome {
+    ConfirmationQueued,
+    /// Already confirmed: nothing changes and nothing is sent.
+    AlreadyConfirmed,
+    /// The per-address mail limit was reached: consent is recorded, no mail is queued.
+    Throttled,
+}
+
+/// Creates or refreshes the pending reader, records the consent and queues the confirmation
+/// email, all in one transaction. The caller answers the same whatever the outcome.
+pub async fn sign_up(
+    state: &AppState,
+    new: &NewSubscription,
+    source: ConsentSource,
+    client: &ClientInfo,
+) -> AppResult<SignupOutcome> {
+    let now: Millis = db::now();
+    let mut tx = state.db.begin().await?;
+    let (subscriber_id, status) = queries::upsert_pending(
+        &mut tx,
+        new.email.as_str(),
+        new.email.key(),
+        new.name.as_deref(),
+        now,
+    )
+    .await?;
+    if status == SubscriptionStatus::Confirmed {
+        tx.commit().await?;
+        return Ok(SignupOutcome::AlreadyConfirmed);
+    }
+    let evidence = Evidence {
+        statement: &state.consent,
+        source,
+        form: new.form.as_deref(),
+        client,
+    };
+    consent::record(
+        &mut tx,
+        subscriber_id,
+        ConsentEvent::Granted,
+        &evidence,
+        now,
+    )
+    .await?;
+
+    const DAY_MS: Millis = 24 * 60 * 60 * 1000;
+    let recent = outbox::count_since(
+        &mut tx,
+        OutboxKind::Confirmation,
+        subscriber_id,
+        now - DAY_MS,
+    )
+    .await?;
+    let outcome = if recent >= i64::from(state.settings.signup.max_confirmations_per_day) {
+        SignupOutcome::Throttled
+    } else {
+        outbox::enqueue(&mut tx, OutboxKind::Confirmation, subscriber_id, now).await?;
+        SignupOutcome::ConfirmationQueued
+    };
+    tx.commit().await?;
+    if outcome == SignupOutcome::ConfirmationQueued {
+        state.outbox_wake.notify_one();
+    }
+    tracing::info!(subscriber_id, outcome = ?outcome, "signup recorded");
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(email: &str, name: Option<&str>, consent: bool) -> SignupRequest {
+        SignupRequest {
+            email: email.into(),
+            name: name.map(Into::into),
+            consent,
+            source: None,
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_under_its_field() {
+        let errors = request("nope", Some("Ada\r\nBcc: x"), false)
+            .parse(false)
+            .unwrap_err();
+        assert_eq!(
+            errors.keys().collect::<Vec<_>>(),
+            ["consent", "email", "name"]
+        );
+    }
+
+    #[test]
+    fn a_blank_name_is_no_name() {
+        let new = request("ada@example.com", Some("   "), true)
+            .parse(false)
+            .unwrap();
+        assert_eq!(new.name, None);
+    }
+}
