@@ -25,12 +25,18 @@ pub struct App {
 
 impl App {
     pub async fn build(settings: Settings) -> anyhow::Result<App> {
-        let db = Db::connect_and_migrate(&settings.database).await?;
-        let state = build_state(settings, db).await?;
-        let bind = state.settings.server.bind;
+        let bind = settings.server.bind;
         let listener = TcpListener::bind(bind)
             .await
             .with_context(|| format!("binding {bind}"))?;
+        Self::build_on(settings, listener).await
+    }
+
+    /// As `build`, on a listener the caller bound (tests bind first to learn the port that
+    /// `server.public_url` must carry).
+    pub async fn build_on(settings: Settings, listener: TcpListener) -> anyhow::Result<App> {
+        let db = Db::connect_and_migrate(&settings.database).await?;
+        let state = build_state(settings, db).await?;
         Ok(App { listener, state })
     }
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use lettre::address::Envelope;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -95,7 +96,12 @@ impl Mailer {
     /// Sends one message and returns its Message-ID.
     pub async fn send(&self, email: OutgoingEmail) -> Result<String, MailError> {
         let message_id = format!("<{}@{}>", uuid::Uuid::new_v4(), self.from.email.domain());
+        // Given explicitly: lettre would otherwise re-parse the To header, and its header
+        // parser refuses valid quoted local parts ("john smith"@example.com).
+        let envelope = Envelope::new(Some(self.from.email.clone()), vec![email.to.email.clone()])
+            .map_err(|e| MailError::Build(e.to_string()))?;
         let message = Message::builder()
+            .envelope(envelope)
             .from(self.from.clone())
             .to(email.to)
             .subject(email.subject)

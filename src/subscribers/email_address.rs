@@ -20,14 +20,14 @@ impl EmailAddress {
         input: &str,
         case_sensitive_local_part: bool,
     ) -> Result<EmailAddress, &'static str> {
+        // Checked before anything else, trimming included: a CR or LF that reached a header
+        // would let a client add headers or recipients of its own.
+        if input.chars().any(char::is_control) {
+            return Err("an email address cannot contain line breaks or control characters");
+        }
         let typed = input.trim();
         if typed.is_empty() {
             return Err("please enter your email address");
-        }
-        // Checked before anything else: a CR or LF that reached a header would let a client
-        // add headers or recipients of its own.
-        if typed.chars().any(char::is_control) {
-            return Err("an email address cannot contain line breaks or control characters");
         }
         if typed.len() > MAX_LEN {
             return Err("this email address is too long (at most 254 characters)");
@@ -49,7 +49,11 @@ impl EmailAddress {
         }
         let ascii_domain =
             idna::domain_to_ascii(domain).map_err(|_| "the domain of this address is not valid")?;
-        if domain.starts_with('[') || !ascii_domain.contains('.') {
+        let top_label = ascii_domain.rsplit('.').next().unwrap_or("");
+        if domain.starts_with('[')
+            || !ascii_domain.contains('.')
+            || top_label.chars().all(|c| c.is_ascii_digit())
+        {
             return Err("please use an address with a full domain name, like name@example.com");
         }
         let ascii = format!("{local}@{ascii_domain}");

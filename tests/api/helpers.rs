@@ -1,0 +1,249 @@
+//! `TestApp`: the real application on a random port with its own fresh database (a temp
+//! SQLite file, or a new database on the PostgreSQL of `TIDINGS_TEST_POSTGRES_URL`) and its
+//! own SMTP sink, driven over HTTP.
+
+use std::path::Path;
+use std::time::Duration;
+
+use reqwest::redirect::Policy;
+use serde_json::Value;
+use sqlx::Connection;
+use tidings::app::App;
+use tidings::config::{Settings, Transport};
+use tidings::db::Db;
+use tokio::net::TcpListener;
+
+use crate::smtp_sink::{ReceivedMail, SmtpSink};
+
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Backend {
+    /// The PostgreSQL backend, when `TIDINGS_TEST_POSTGRES_URL` names a server.
+    pub fn postgres() -> Option<Backend> {
+        match std::env::var("TIDINGS_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => Some(Backend::Postgres(url)),
+            _ => {
+                eprintln!("TIDINGS_TEST_POSTGRES_URL is not set: PostgreSQL variant not run");
+                None
+            }
+        }
+    }
+}
+
+/// Runs each test body once per backend: `sqlite::name` always, `postgres::name` when
+/// `TIDINGS_TEST_POSTGRES_URL` is set.
+#[macro_export]
+macro_rules! backend_tests {
+    ($( $(#[$attr:meta])* async fn $name:ident($backend:ident) $body:block )*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $( $(#[$attr])* #[tokio::test] async fn $name() {
+                let $backend = $crate::helpers::Backend::Sqlite;
+                $body
+            } )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $( $(#[$attr])* #[tokio::test] async fn $name() {
+                let Some($backend) = $crate::helpers::Backend::postgres() else { return };
+                $body
+            } )*
+        }
+    };
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub smtp: SmtpSink,
+    pub db: Db,
+    pub settings: Settings,
+    _dir: tempfile::TempDir,
+    _pg: Option<PgTestDatabase>,
+}
+
+/// Test settings: the shipped defaults with fast retries and no per-IP limit.
+fn test_settings() -> Settings {
+    let mut settings =
+        Settings::load_from(Path::new("config"), false).expect("config/default.toml is valid");
+    settings.mail.transport = Transport::Smtp;
+    settings.mail.retry_base_ms = 50;
+    settings.mail.retry_max_ms = 400;
+    settings.mail.poll_interval_ms = 50;
+    settings.mail.rate_per_second = 1000;
+    settings.signup.ip_limit_per_hour = 0;
+    settings
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let smtp = SmtpSink::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = test_settings();
+        let pg = match &backend {
+            Backend::Sqlite => {
+                let url = format!("sqlite://{}", dir.path().join("tidings.db").display());
+                settings.database.url = url.into();
+                None
+            }
+            Backend::Postgres(admin_url) => {
+                let pg = PgTestDatabase::create(admin_url).await;
+                settings.database.url = pg.url.clone().into();
+                Some(pg)
+            }
+        };
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        settings.server.bind = listener.local_addr().unwrap();
+        settings.server.public_url = format!("http://127.0.0.1:{port}").parse().unwrap();
+        settings.mail.smtp_url = smtp.url().into();
+        settings.mail.outbox_dir = dir.path().join("outbox");
+        configure(&mut settings);
+        settings.validate().expect("test settings are valid");
+
+        let app = App::build_on(settings.clone(), listener).await.expect("the app builds");
+        let db = app.state().db.clone();
+        tokio::spawn(app.run_until(std::future::pending()));
+        let client = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .user_agent("tidings-tests/1.0")
+            .build()
+            .unwrap();
+        TestApp {
+            address: format!("http://127.0.0.1:{port}"),
+            client,
+            smtp,
+            db,
+            settings,
+            _dir: dir,
+            _pg: pg,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.address)).send().await.unwrap()
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client.post(format!("{}{path}", self.address)).form(form).send().await.unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(format!("{}{path}", self.address)).json(body).send().await.unwrap()
+    }
+
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A JSON signup with consent.
+    pub async fn sign_up(&self, email: &str) -> reqwest::Response {
+        self.post_json("/api/v1/subscriptions", &serde_json::json!({"email": email, "consent": true})).await
+    }
+
+    /// The path of the confirmation link in a message, checked to be the same in both parts.
+    pub fn confirmation_path(&self, mail: &ReceivedMail) -> String {
+        let text_link = link_in(&mail.text(), &format!("{}/confirm/", self.address));
+        let html_link = link_in(&mail.html(), &format!("{}/confirm/", self.address));
+        assert_eq!(text_link, html_link, "both parts carry the same link");
+        text_link.strip_prefix(&self.address).unwrap().to_string()
+    }
+
+    pub async fn scalar_i64(&self, sql: &str, id: i64) -> i64 {
+        sqlx::query_scalar(sql).bind(id).fetch_one(&self.db.pool).await.unwrap()
+    }
+
+    pub async fn scalar_text(&self, sql: &str, id: i64) -> Option<String> {
+        sqlx::query_scalar(sql).bind(id).fetch_one(&self.db.pool).await.unwrap()
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&self.db.pool).await.unwrap()
+    }
+
+    pub async fn subscriber_status(&self, email_key: &str) -> Option<String> {
+        sqlx::query_scalar("select status from subscribers where email_key = $1")
+            .bind(email_key)
+            .fetch_optional(&self.db.pool)
+            .await
+            .unwrap()
+    }
+
+    /// Waits for the outbox to settle the given row count into a final state.
+    pub async fn wait_for_outbox(&self, status: &str, count: i64) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let n: i64 = sqlx::query_scalar("select count(*) from outbox where status = $1")
+                .bind(status)
+                .fetch_one(&self.db.pool)
+                .await
+                .unwrap();
+            if n >= count {
+                return;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "outbox never reached {count} x {status}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// The first `prefix…` URL in `body`, up to the first character that cannot be in it.
+pub fn link_in(body: &str, prefix: &str) -> String {
+    let start = body.find(prefix).unwrap_or_else(|| panic!("no {prefix} link in:\n{body}"));
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || ":/._-?=&%".contains(*c))
+        .collect()
+}
+
+/// A database of its own on the test PostgreSQL server, dropped when the test ends.
+struct PgTestDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl PgTestDatabase {
+    async fn create(admin_url: &str) -> PgTestDatabase {
+        let name = format!("tidings_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("connect to TIDINGS_TEST_POSTGRES_URL");
+        sqlx::query(&format!(r#"create database "{name}""#)).execute(&mut conn).await.unwrap();
+        conn.close().await.ok();
+        let mut url = url::Url::parse(admin_url).unwrap();
+        url.set_path(&name);
+        PgTestDatabase { admin_url: admin_url.to_string(), name, url: url.to_string() }
+    }
+}
+
+impl Drop for PgTestDatabase {
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
+                    let sql = format!(r#"drop database if exists "{name}" with (force)"#);
+                    let _ = sqlx::query(&sql).execute(&mut conn).await;
+                }
+            });
+        })
+        .join();
+    }
+}

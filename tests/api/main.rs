@@ -1,0 +1,13 @@
+//! Black-box tests: the real app on a random port, a real database per test, a real SMTP
+//! server over TCP. Every `backend_tests!` test runs on SQLite and, when
+//! `TIDINGS_TEST_POSTGRES_URL` is set, on PostgreSQL.
+
+mod helpers;
+mod smtp_sink;
+
+mod addresses;
+mod cli;
+mod confirm;
+mod outbox;
+mod signup;
+mod throttle;
