@@ -15,8 +15,10 @@ use crate::consent::ConsentStatement;
 use crate::db::{self, Db};
 use crate::mail::{Mailer, outbox};
 use crate::state::AppState;
-use crate::subscribers::SignupLimiter;
+use crate::state::Keys;
 use crate::web;
+use crate::web::rate_limit::IpRateLimiter;
+use crate::{feeds, secrets};
 
 pub struct App {
     listener: TcpListener,
@@ -60,6 +62,7 @@ impl App {
     ) -> anyhow::Result<()> {
         let shutdown = CancellationToken::new();
         let worker = tokio::spawn(outbox::run(self.state.clone(), shutdown.clone()));
+        let feeds = tokio::spawn(feeds::run(self.state.clone(), shutdown.clone()));
         tracing::info!(address = %self.listener.local_addr()?, "listening");
         let router = web::router(self.state);
         let stopping = shutdown.clone();
@@ -75,6 +78,7 @@ impl App {
         .await?;
         shutdown.cancel();
         worker.await.context("outbox worker panicked")?;
+        feeds.await.context("feed poller panicked")?;
         tracing::info!("stopped");
         Ok(())
     }
@@ -88,10 +92,19 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         .register(&db, db::now())
         .await
         .context("saving the consent statement")?;
+    let keys = Keys {
+        unsubscribe: secrets::key(&db, "unsubscribe")
+            .await
+            .context("loading keys")?,
+    };
     Ok(AppState {
         db,
         mailer,
-        signup_limiter: Arc::new(SignupLimiter::new(settings.signup.ip_limit_per_hour)),
+        signup_limiter: Arc::new(IpRateLimiter::per_hour(settings.signup.ip_limit_per_hour)),
+        login_limiter: Arc::new(IpRateLimiter::per_minute(
+            settings.editor.login_attempts_per_minute,
+        )),
+        keys: Arc::new(keys),
         consent: Arc::new(consent),
         settings: Arc::new(settings),
         outbox_wake: Arc::new(Notify::new()),

@@ -17,4 +17,50 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// API tokens for scripts calling /api/v1/.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Editor logins for the editors' pages (/editor).
+    Editor {
+        #[command(subcommand)]
+        command: EditorCommand,
+    },
+    /// The next digest.
+    Digest {
+        #[command(subcommand)]
+        command: DigestCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Print a new token, alone on stdout. It is shown once; only its hash is kept.
+    Create {
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke the token with this name.
+    Revoke { name: String },
+    /// List tokens (names and dates, never the tokens).
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EditorCommand {
+    /// Create an editor, or set a new password for one; the password is read from stdin.
+    Create {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DigestCommand {
+    /// Print the next digest (subject, then the plain-text part; --html for the HTML part).
+    Preview {
+        #[arg(long)]
+        html: bool,
+    },
 }

@@ -32,6 +32,9 @@ pub struct Settings {
     pub newsletter: NewsletterSettings,
     pub mail: MailSettings,
     pub signup: SignupSettings,
+    pub digest: DigestSettings,
+    pub editor: EditorSettings,
+    pub feeds: FeedSettings,
     pub policy: PolicySettings,
     pub log: LogSettings,
 }
@@ -54,6 +57,25 @@ pub struct DatabaseSettings {
 pub struct NewsletterSettings {
     pub name: String,
     pub description: String,
+    pub postal_address: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DigestSettings {
+    pub max_articles: u32,
+    pub subject: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EditorSettings {
+    pub session_hours: u32,
+    pub login_attempts_per_minute: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FeedSettings {
+    pub urls: Vec<Url>,
+    pub poll_interval_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -193,6 +215,41 @@ impl Settings {
         }
         if self.signup.confirm_ttl_hours == 0 {
             return Err(invalid("signup.confirm_ttl_hours", "must be at least 1"));
+        }
+        if self.newsletter.postal_address.trim().is_empty() {
+            return Err(invalid(
+                "newsletter.postal_address",
+                "must not be empty (CAN-SPAM)",
+            ));
+        }
+        if self.digest.max_articles == 0 {
+            return Err(invalid("digest.max_articles", "must be at least 1"));
+        }
+        if self.digest.subject.trim().is_empty() {
+            return Err(invalid("digest.subject", "must not be empty"));
+        }
+        if self.editor.session_hours == 0 {
+            return Err(invalid("editor.session_hours", "must be at least 1"));
+        }
+        if self.editor.login_attempts_per_minute == 0 {
+            return Err(invalid(
+                "editor.login_attempts_per_minute",
+                "must be at least 1",
+            ));
+        }
+        if self.feeds.poll_interval_secs == 0 {
+            return Err(invalid("feeds.poll_interval_secs", "must be at least 1"));
+        }
+        if self
+            .feeds
+            .urls
+            .iter()
+            .any(|u| !matches!(u.scheme(), "http" | "https"))
+        {
+            return Err(invalid(
+                "feeds.urls",
+                "every feed must be an http or https URL",
+            ));
         }
         if self.policy.privacy_version.trim().is_empty() {
             return Err(invalid("policy.privacy_version", "must not be empty"));

@@ -143,3 +143,7 @@ pub fn is_busy(err: &sqlx::Error) -> bool {
         _ => false,
     }
 }
+
+pub fn is_unique_violation(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
+}

@@ -27,6 +27,14 @@ pub enum AppError {
     RateLimited,
     #[error("not found")]
     NotFound,
+    /// No credentials, or credentials that are wrong, expired or revoked.
+    #[error("{0}")]
+    Unauthorized(&'static str),
+    /// Authenticated, but the request is refused (e.g. a stale form token).
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0}")]
+    Conflict(String),
     #[error("the service is busy; please try again in a moment")]
     Busy,
     #[error(transparent)]
@@ -38,6 +46,10 @@ pub enum AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> AppError {
+        AppError::invalid(FieldErrors::from([(field.to_string(), message.into())]))
+    }
+
     pub fn invalid(fields: FieldErrors) -> AppError {
         let message = match fields.keys().next() {
             Some(first) if fields.len() == 1 => format!("please correct the {first} field"),
@@ -52,6 +64,9 @@ impl AppError {
             AppError::Rejected { status, .. } => *status,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_) | AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -1,11 +1,13 @@
+use std::io::BufRead;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::Parser;
-use tidings::app::App;
-use tidings::cli::{Cli, Command};
+use tidings::app::{App, build_state};
+use tidings::cli::{Cli, Command, DigestCommand, EditorCommand, TokenCommand};
 use tidings::config::Settings;
 use tidings::db::Db;
-use tidings::telemetry;
+use tidings::{digests, editors, telemetry};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -21,11 +23,13 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Migrate => migrate(settings).await,
+        Command::Token { command } => token(settings, command).await,
+        Command::Editor { command } => editor(settings, command).await,
+        Command::Digest { command } => digest(settings, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            tracing::error!(error = ?err, "tidings stopped with an error");
             eprintln!("tidings: {err:#}");
             ExitCode::FAILURE
         }
@@ -39,5 +43,55 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 async fn migrate(settings: Settings) -> anyhow::Result<()> {
     Db::connect_and_migrate(&settings.database).await?;
     tracing::info!("migrations applied");
+    Ok(())
+}
+
+async fn token(settings: Settings, command: TokenCommand) -> anyhow::Result<()> {
+    let db = Db::connect_and_migrate(&settings.database).await?;
+    match command {
+        TokenCommand::Create { name } => println!("{}", editors::create_token(&db, &name).await?),
+        TokenCommand::Revoke { name } => {
+            editors::revoke_token(&db, &name).await?;
+            eprintln!("token {name:?} revoked");
+        }
+        TokenCommand::List => {
+            for line in editors::list_tokens(&db).await? {
+                println!("{line}");
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn editor(settings: Settings, command: EditorCommand) -> anyhow::Result<()> {
+    let db = Db::connect_and_migrate(&settings.database).await?;
+    match command {
+        EditorCommand::Create { email } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut password)
+                .context("reading the password from stdin")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            editors::create_editor(&db, &email, password).await?;
+            eprintln!("editor {email} can now log in at /editor/login");
+        }
+    }
+    Ok(())
+}
+
+async fn digest(settings: Settings, command: DigestCommand) -> anyhow::Result<()> {
+    let db = Db::connect_and_migrate(&settings.database).await?;
+    let state = build_state(settings, db).await?;
+    match command {
+        DigestCommand::Preview { html } => match digests::preview(&state).await? {
+            Some(preview) => {
+                println!("Subject: {}", preview.subject);
+                println!("Recipients: {}\n", preview.recipients);
+                println!("{}", if html { &preview.html } else { &preview.text });
+            }
+            None => anyhow::bail!("{}", digests::NOTHING_NEW),
+        },
+    }
     Ok(())
 }

@@ -7,7 +7,7 @@ use crate::config::Settings;
 use crate::consent::ConsentStatement;
 use crate::db::Db;
 use crate::mail::Mailer;
-use crate::subscribers::SignupLimiter;
+use crate::web::rate_limit::IpRateLimiter;
 
 /// What handlers and background tasks share; cheap to clone.
 #[derive(Clone, FromRef)]
@@ -16,7 +16,17 @@ pub struct AppState {
     pub mailer: Mailer,
     pub settings: Arc<Settings>,
     pub consent: Arc<ConsentStatement>,
-    pub signup_limiter: Arc<SignupLimiter>,
+    #[from_ref(skip)]
+    pub signup_limiter: Arc<IpRateLimiter>,
+    /// Editors' login attempts per client IP.
+    #[from_ref(skip)]
+    pub login_limiter: Arc<IpRateLimiter>,
     /// Wakes the outbox worker when a request queues mail.
     pub outbox_wake: Arc<Notify>,
+    pub keys: Arc<Keys>,
+}
+
+/// Keys the service made for itself (see `secrets`).
+pub struct Keys {
+    pub unsubscribe: Vec<u8>,
 }

@@ -7,12 +7,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lettre::message::Mailbox;
 
-use super::{EmailAddress, SubscriptionStatus, queries, token};
+use super::{EmailAddress, SubscriptionStatus, queries};
 use crate::consent::{self, ClientInfo, ConsentEvent};
 use crate::db::{self, Millis};
 use crate::error::AppResult;
 use crate::mail::OutgoingEmail;
 use crate::state::AppState;
+use crate::token;
 use crate::web::page::Page;
 
 #[derive(Template)]

@@ -6,8 +6,6 @@ mod email_address;
 mod queries;
 mod routes;
 mod signup;
-mod throttle;
-mod token;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -16,7 +14,6 @@ use crate::state::AppState;
 
 pub use confirm::prepare_confirmation_email;
 pub use email_address::EmailAddress;
-pub use throttle::SignupLimiter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SubscriptionStatus {

@@ -1,7 +1,7 @@
 //! The one validation path shared by the form and the API, and the signup itself.
 
 use serde::Deserialize;
-use validator::{Validate, ValidationError, ValidationErrors};
+use validator::{Validate, ValidationError};
 
 use super::{EmailAddress, SubscriptionStatus, queries};
 use crate::consent::{self, ClientInfo, ConsentEvent, ConsentSource, Evidence};
@@ -9,6 +9,7 @@ use crate::db::{self, Millis};
 use crate::error::{AppResult, FieldErrors};
 use crate::mail::outbox::{self, OutboxKind};
 use crate::state::AppState;
+use crate::web::extract::field_errors;
 
 const MAX_NAME_CHARS: u64 = 100;
 const MAX_SOURCE_CHARS: u64 = 64;
@@ -92,17 +93,6 @@ impl SignupRequest {
         let form = self.source.filter(|s| !s.is_empty());
         Ok(NewSubscription { email, name, form })
     }
-}
-
-fn field_errors(errors: &ValidationErrors) -> FieldErrors {
-    errors
-        .field_errors()
-        .into_iter()
-        .filter_map(|(field, errs)| {
-            let message = errs.first()?.message.as_ref()?.to_string();
-            Some((field.to_string(), message))
-        })
-        .collect()
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use axum::http::header::USER_AGENT;
 use axum::http::request::Parts;
 
 use crate::consent::ClientInfo;
-use crate::error::{ApiError, AppError};
+use crate::error::{ApiError, AppError, FieldErrors};
 use crate::state::AppState;
 
 /// `axum::Form` whose rejection renders as an error page.
@@ -20,6 +20,18 @@ pub struct PageForm<T>(pub T);
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
+
+/// validator's errors as field -> first message.
+pub fn field_errors(errors: &validator::ValidationErrors) -> FieldErrors {
+    errors
+        .field_errors()
+        .into_iter()
+        .filter_map(|(field, errs)| {
+            let message = errs.first()?.message.as_ref()?.to_string();
+            Some((field.to_string(), message))
+        })
+        .collect()
+}
 
 const MAX_USER_AGENT: usize = 512;
 

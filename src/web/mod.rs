@@ -3,6 +3,7 @@
 
 pub mod extract;
 pub mod page;
+pub mod rate_limit;
 
 use std::time::Duration;
 
@@ -19,7 +20,7 @@ use tower_http::trace::TraceLayer;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::subscribers;
+use crate::{articles, digests, editors, subscribers, unsubscribe};
 
 /// Signup bodies are a few hundred bytes; anything near this is not a signup.
 const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -30,6 +31,10 @@ pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(subscribers::router())
+        .merge(unsubscribe::router())
+        .merge(articles::router())
+        .merge(digests::router())
+        .merge(editors::router())
         .route("/healthz", get(healthz))
         .route("/static/tidings.css", get(stylesheet))
         .fallback(not_found)

@@ -10,7 +10,11 @@ fn tidings() -> Command {
 
 #[test]
 fn a_bad_config_value_stops_the_program_naming_the_key() {
-    let output = tidings().arg("migrate").env("TIDINGS_MAIL__TRANSPORT", "smtp").output().unwrap();
+    let output = tidings()
+        .arg("migrate")
+        .env("TIDINGS_MAIL__TRANSPORT", "smtp")
+        .output()
+        .unwrap();
 
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -19,7 +23,11 @@ fn a_bad_config_value_stops_the_program_naming_the_key() {
 
 #[test]
 fn an_unparsable_value_names_its_key() {
-    let output = tidings().arg("migrate").env("TIDINGS_SERVER__BIND", "not-an-address").output().unwrap();
+    let output = tidings()
+        .arg("migrate")
+        .env("TIDINGS_SERVER__BIND", "not-an-address")
+        .output()
+        .unwrap();
 
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -33,11 +41,18 @@ fn migrate_creates_the_sqlite_database_with_its_tables() {
 
     let output = tidings()
         .arg("migrate")
-        .env("TIDINGS_DATABASE__URL", format!("sqlite://{}", path.display()))
+        .env(
+            "TIDINGS_DATABASE__URL",
+            format!("sqlite://{}", path.display()),
+        )
         .output()
         .unwrap();
 
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(path.exists());
     let header = std::fs::read(&path).unwrap();
     // Bytes 18 and 19 of an SQLite header are 2 in WAL mode.
@@ -49,5 +64,8 @@ fn help_lists_the_subcommands() {
     let output = tidings().arg("--help").output().unwrap();
 
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("serve") && stdout.contains("migrate"), "{stdout}");
+    assert!(
+        stdout.contains("serve") && stdout.contains("migrate"),
+        "{stdout}"
+    );
 }

@@ -6,7 +6,12 @@ use crate::helpers::TestApp;
 /// Signs up and returns the confirmation link's path.
 async fn signed_up(app: &TestApp, email: &str) -> String {
     assert_eq!(app.sign_up(email).await.status(), StatusCode::ACCEPTED);
-    let mail = app.smtp.wait_for(1, std::time::Duration::from_secs(10)).await.pop().unwrap();
+    let mail = app
+        .smtp
+        .wait_for(1, std::time::Duration::from_secs(10))
+        .await
+        .pop()
+        .unwrap();
     app.confirmation_path(&mail)
 }
 

@@ -111,7 +111,9 @@ impl TestApp {
         configure(&mut settings);
         settings.validate().expect("test settings are valid");
 
-        let app = App::build_on(settings.clone(), listener).await.expect("the app builds");
+        let app = App::build_on(settings.clone(), listener)
+            .await
+            .expect("the app builds");
         let db = app.state().db.clone();
         tokio::spawn(app.run_until(std::future::pending()));
         let client = reqwest::Client::builder()
@@ -131,18 +133,37 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(format!("{}{path}", self.address)).send().await.unwrap()
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client.post(format!("{}{path}", self.address)).form(form).send().await.unwrap()
+        self.client
+            .post(format!("{}{path}", self.address))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client.post(format!("{}{path}", self.address)).json(body).send().await.unwrap()
+        self.client
+            .post(format!("{}{path}", self.address))
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
-    pub async fn post_raw(&self, path: &str, content_type: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
         self.client
             .post(format!("{}{path}", self.address))
             .header("content-type", content_type)
@@ -154,7 +175,11 @@ impl TestApp {
 
     /// A JSON signup with consent.
     pub async fn sign_up(&self, email: &str) -> reqwest::Response {
-        self.post_json("/api/v1/subscriptions", &serde_json::json!({"email": email, "consent": true})).await
+        self.post_json(
+            "/api/v1/subscriptions",
+            &serde_json::json!({"email": email, "consent": true}),
+        )
+        .await
     }
 
     /// The path of the confirmation link in a message, checked to be the same in both parts.
@@ -166,15 +191,26 @@ impl TestApp {
     }
 
     pub async fn scalar_i64(&self, sql: &str, id: i64) -> i64 {
-        sqlx::query_scalar(sql).bind(id).fetch_one(&self.db.pool).await.unwrap()
+        sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
     }
 
     pub async fn scalar_text(&self, sql: &str, id: i64) -> Option<String> {
-        sqlx::query_scalar(sql).bind(id).fetch_one(&self.db.pool).await.unwrap()
+        sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
     }
 
     pub async fn count(&self, table: &str) -> i64 {
-        sqlx::query_scalar(&format!("select count(*) from {table}")).fetch_one(&self.db.pool).await.unwrap()
+        sqlx::query_scalar(&format!("select count(*) from {table}"))
+            .fetch_one(&self.db.pool)
+            .await
+            .unwrap()
     }
 
     pub async fn subscriber_status(&self, email_key: &str) -> Option<String> {
@@ -197,7 +233,10 @@ impl TestApp {
             if n >= count {
                 return;
             }
-            assert!(tokio::time::Instant::now() < deadline, "outbox never reached {count} x {status}");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "outbox never reached {count} x {status}"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -205,7 +244,9 @@ impl TestApp {
 
 /// The first `prefix…` URL in `body`, up to the first character that cannot be in it.
 pub fn link_in(body: &str, prefix: &str) -> String {
-    let start = body.find(prefix).unwrap_or_else(|| panic!("no {prefix} link in:\n{body}"));
+    let start = body
+        .find(prefix)
+        .unwrap_or_else(|| panic!("no {prefix} link in:\n{body}"));
     body[start..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || ":/._-?=&%".contains(*c))
@@ -222,12 +263,21 @@ struct PgTestDatabase {
 impl PgTestDatabase {
     async fn create(admin_url: &str) -> PgTestDatabase {
         let name = format!("tidings_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = sqlx::PgConnection::connect(admin_url).await.expect("connect to TIDINGS_TEST_POSTGRES_URL");
-        sqlx::query(&format!(r#"create database "{name}""#)).execute(&mut conn).await.unwrap();
+        let mut conn = sqlx::PgConnection::connect(admin_url)
+            .await
+            .expect("connect to TIDINGS_TEST_POSTGRES_URL");
+        sqlx::query(&format!(r#"create database "{name}""#))
+            .execute(&mut conn)
+            .await
+            .unwrap();
         conn.close().await.ok();
         let mut url = url::Url::parse(admin_url).unwrap();
         url.set_path(&name);
-        PgTestDatabase { admin_url: admin_url.to_string(), name, url: url.to_string() }
+        PgTestDatabase {
+            admin_url: admin_url.to_string(),
+            name,
+            url: url.to_string(),
+        }
     }
 }
 
@@ -236,7 +286,10 @@ impl Drop for PgTestDatabase {
         let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
         // Drop runs inside the test's runtime, which cannot be blocked on: use a thread.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             runtime.block_on(async {
                 if let Ok(mut conn) = sqlx::PgConnection::connect(&admin_url).await {
                     let sql = format!(r#"drop database if exists "{name}" with (force)"#);

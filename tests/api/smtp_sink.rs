@@ -21,15 +21,23 @@ pub struct ReceivedMail {
 
 impl ReceivedMail {
     pub fn parsed(&self) -> mail_parser::Message<'_> {
-        mail_parser::MessageParser::default().parse(self.data.as_bytes()).expect("a parsable message")
+        mail_parser::MessageParser::default()
+            .parse(self.data.as_bytes())
+            .expect("a parsable message")
     }
 
     pub fn text(&self) -> String {
-        self.parsed().body_text(0).expect("a text part").into_owned()
+        self.parsed()
+            .body_text(0)
+            .expect("a text part")
+            .into_owned()
     }
 
     pub fn html(&self) -> String {
-        self.parsed().body_html(0).expect("an html part").into_owned()
+        self.parsed()
+            .body_html(0)
+            .expect("an html part")
+            .into_owned()
     }
 }
 
@@ -53,11 +61,17 @@ impl SmtpSink {
     }
 
     pub async fn start_on(port: u16) -> SmtpSink {
-        let listener = TcpListener::bind(("127.0.0.1", port)).await.expect("bind the SMTP sink");
+        let listener = TcpListener::bind(("127.0.0.1", port))
+            .await
+            .expect("bind the SMTP sink");
         let addr = listener.local_addr().unwrap();
         let shared = Arc::new(Shared::default());
         let task = tokio::spawn(accept(listener, shared.clone()));
-        SmtpSink { addr, shared, task: Mutex::new(Some(task)) }
+        SmtpSink {
+            addr,
+            shared,
+            task: Mutex::new(Some(task)),
+        }
     }
 
     pub fn port(&self) -> u16 {
@@ -93,7 +107,10 @@ impl SmtpSink {
                 return messages;
             }
             if tokio::time::timeout_at(deadline, arrived).await.is_err() {
-                panic!("expected {count} messages within {timeout:?}, got {}", self.messages().len());
+                panic!(
+                    "expected {count} messages within {timeout:?}, got {}",
+                    self.messages().len()
+                );
             }
         }
     }
@@ -138,7 +155,11 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
             Ok(_) => {}
         }
         let command = String::from_utf8_lossy(&line).trim_end().to_string();
-        let verb = command.split_whitespace().next().unwrap_or("").to_ascii_uppercase();
+        let verb = command
+            .split_whitespace()
+            .next()
+            .unwrap_or("")
+            .to_ascii_uppercase();
         let answer = match verb.as_str() {
             "EHLO" => "250-sink.test\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 PIPELINING".to_string(),
             "HELO" => "250 sink.test".to_string(),
@@ -162,8 +183,14 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
                 if reply("354 end with <CRLF>.<CRLF>").await.is_err() {
                     return;
                 }
-                let Some(data) = read_data(&mut lines).await else { return };
-                let mail = ReceivedMail { from: from.clone(), to: std::mem::take(&mut to), data };
+                let Some(data) = read_data(&mut lines).await else {
+                    return;
+                };
+                let mail = ReceivedMail {
+                    from: from.clone(),
+                    to: std::mem::take(&mut to),
+                    data,
+                };
                 shared.messages.lock().unwrap().push(mail);
                 shared.arrived.notify_waiters();
                 "250 2.0.0 queued".to_string()
@@ -197,13 +224,19 @@ async fn read_data(lines: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> Opt
             return Some(String::from_utf8_lossy(&data).into_owned());
         }
         // RFC 5321 4.5.2: a leading dot was doubled by the sender.
-        let unstuffed = if line.starts_with(b"..") { &line[1..] } else { &line[..] };
+        let unstuffed = if line.starts_with(b"..") {
+            &line[1..]
+        } else {
+            &line[..]
+        };
         data.extend_from_slice(unstuffed);
     }
 }
 
 fn address_in(command: &str) -> String {
     let start = command.find('<').map_or(0, |i| i + 1);
-    let end = command[start..].find('>').map_or(command.len(), |i| start + i);
+    let end = command[start..]
+        .find('>')
+        .map_or(command.len(), |i| start + i);
     command[start..end].to_string()
 }

@@ -1,0 +1,148 @@
+//! Articles: what editors add (API, pages) or the feed poller imports, and what digests are
+//! made of. One URL is one article: adding it again updates it.
+
+pub mod queries;
+mod routes;
+mod sanitize;
+
+use axum::Router;
+use axum::routing::{get, put};
+use serde::{Deserialize, Serialize};
+use validator::{Validate, ValidationError};
+
+use crate::db::{self, Millis};
+use crate::error::{AppError, FieldErrors};
+use crate::state::AppState;
+
+pub use sanitize::{html_to_text, sanitize_summary};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Article {
+    pub id: i64,
+    pub title: String,
+    pub url: String,
+    /// Sanitised HTML.
+    pub summary_html: String,
+    pub summary_text: String,
+    pub author: Option<String>,
+    pub image_url: Option<String>,
+    /// RFC 3339.
+    pub published_at: String,
+}
+
+/// An article as the API and the editors' form send it.
+#[derive(Debug, Default, Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleInput {
+    #[serde(default)]
+    #[validate(
+        length(
+            min = 1,
+            max = 300,
+            message = "a title of 1 to 300 characters is required"
+        ),
+        custom(function = "single_line")
+    )]
+    pub title: String,
+    #[serde(default)]
+    #[validate(custom(function = "web_url"))]
+    pub url: String,
+    #[serde(default)]
+    #[validate(length(max = 10000, message = "keep the summary under 10,000 characters"))]
+    pub summary: String,
+    #[validate(
+        length(max = 200, message = "at most 200 characters"),
+        custom(function = "single_line")
+    )]
+    pub author: Option<String>,
+    #[validate(custom(function = "web_url"))]
+    pub image_url: Option<String>,
+    /// RFC 3339, e.g. `2026-11-24T07:00:00Z`; now when absent.
+    pub published_at: Option<String>,
+}
+
+fn single_line(value: &str) -> Result<(), ValidationError> {
+    if value.chars().any(char::is_control) {
+        return Err(ValidationError::new("control_chars")
+            .with_message("line breaks and control characters are not allowed".into()));
+    }
+    Ok(())
+}
+
+fn web_url(value: &str) -> Result<(), ValidationError> {
+    let ok = value.len() <= 2048
+        && url::Url::parse(value)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+    if ok {
+        Ok(())
+    } else {
+        Err(ValidationError::new("url")
+            .with_message("an http:// or https:// URL is required".into()))
+    }
+}
+
+/// A validated article, ready to store.
+#[derive(Debug)]
+pub struct NewArticle {
+    pub title: String,
+    pub url: String,
+    pub summary_html: String,
+    pub summary_text: String,
+    pub author: Option<String>,
+    pub image_url: Option<String>,
+    pub published_at: Millis,
+}
+
+impl ArticleInput {
+    pub fn parse(self) -> Result<NewArticle, AppError> {
+        self.validate()
+            .map_err(|e| AppError::invalid(crate::web::extract::field_errors(&e)))?;
+        let published_at = match self.published_at.as_deref().filter(|s| !s.is_empty()) {
+            None => db::now(),
+            Some(text) => parse_time(text).ok_or_else(|| {
+                AppError::invalid(FieldErrors::from([(
+                    "published_at".to_string(),
+                    "use RFC 3339, like 2026-11-24T07:00:00Z".to_string(),
+                )]))
+            })?,
+        };
+        let summary_html = sanitize_summary(&self.summary);
+        Ok(NewArticle {
+            title: self.title.trim().to_string(),
+            url: self.url,
+            summary_text: html_to_text(&summary_html),
+            summary_html,
+            author: self
+                .author
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty()),
+            image_url: self.image_url.filter(|u| !u.is_empty()),
+            published_at,
+        })
+    }
+}
+
+/// RFC 3339, or a browser's `datetime-local` value (`2026-11-24T07:00`) taken as UTC.
+fn parse_time(text: &str) -> Option<Millis> {
+    if let Ok(time) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(time.timestamp_millis());
+    }
+    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .ok()
+        .map(|t| t.and_utc().timestamp_millis())
+}
+
+pub fn format_time(millis: Millis) -> String {
+    chrono::DateTime::from_timestamp_millis(millis)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/articles", get(routes::list).post(routes::create))
+        .route(
+            "/api/v1/articles/{id}",
+            put(routes::update).delete(routes::remove).get(routes::show),
+        )
+}

@@ -1,0 +1,168 @@
+//! SQL for `articles`.
+
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+
+use super::{Article, NewArticle, format_time};
+use crate::db::{Millis, Tx};
+
+const COLUMNS: &str = "id, title, url, summary_html, summary_text, author, image_url, published_at";
+
+fn from_row(row: &AnyRow) -> sqlx::Result<Article> {
+    Ok(Article {
+        id: row.try_get("id")?,
+        title: row.try_get("title")?,
+        url: row.try_get("url")?,
+        summary_html: row.try_get("summary_html")?,
+        summary_text: row.try_get("summary_text")?,
+        author: row.try_get("author")?,
+        image_url: row.try_get("image_url")?,
+        published_at: format_time(row.try_get("published_at")?),
+    })
+}
+
+/// Inserts, or updates the article with the same URL. Returns it and whether it is new.
+pub async fn upsert(
+    pool: &AnyPool,
+    article: &NewArticle,
+    now: Millis,
+) -> sqlx::Result<(Article, bool)> {
+    let row = sqlx::query(&format!(
+        "insert into articles (title, url, summary_html, summary_text, author, image_url,
+             published_at, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+         on conflict (url) do update set
+             title = excluded.title, summary_html = excluded.summary_html,
+             summary_text = excluded.summary_text, author = excluded.author,
+             image_url = excluded.image_url, published_at = excluded.published_at,
+             updated_at = excluded.updated_at
+         returning {COLUMNS}, created_at"
+    ))
+    .bind(&article.title)
+    .bind(&article.url)
+    .bind(&article.summary_html)
+    .bind(&article.summary_text)
+    .bind(&article.author)
+    .bind(&article.image_url)
+    .bind(article.published_at)
+    .bind(now)
+    .fetch_one(pool)
+    .await?;
+    let created_at: Millis = row.try_get("created_at")?;
+    Ok((from_row(&row)?, created_at == now))
+}
+
+/// Inserts unless the URL is known (feeds must not overwrite an editor's changes).
+pub async fn insert_if_new(
+    pool: &AnyPool,
+    article: &NewArticle,
+    now: Millis,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "insert into articles (title, url, summary_html, summary_text, author, image_url,
+             published_at, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+         on conflict (url) do nothing",
+    )
+    .bind(&article.title)
+    .bind(&article.url)
+    .bind(&article.summary_html)
+    .bind(&article.summary_text)
+    .bind(&article.author)
+    .bind(&article.image_url)
+    .bind(article.published_at)
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn update(
+    pool: &AnyPool,
+    id: i64,
+    article: &NewArticle,
+    now: Millis,
+) -> sqlx::Result<Option<Article>> {
+    let row = sqlx::query(&format!(
+        "update articles set title = $2, url = $3, summary_html = $4, summary_text = $5,
+             author = $6, image_url = $7, published_at = $8, updated_at = $9
+         where id = $1
+         returning {COLUMNS}"
+    ))
+    .bind(id)
+    .bind(&article.title)
+    .bind(&article.url)
+    .bind(&article.summary_html)
+    .bind(&article.summary_text)
+    .bind(&article.author)
+    .bind(&article.image_url)
+    .bind(article.published_at)
+    .bind(now)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn delete(pool: &AnyPool, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("delete from articles where id = $1")
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn find(pool: &AnyPool, id: i64) -> sqlx::Result<Option<Article>> {
+    let row = sqlx::query(&format!("select {COLUMNS} from articles where id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Newest first.
+pub async fn list(pool: &AnyPool, limit: i64, offset: i64) -> sqlx::Result<Vec<Article>> {
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from articles order by published_at desc, id desc limit $1 offset $2"
+    ))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn count(pool: &AnyPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select count(*) from articles")
+        .fetch_one(pool)
+        .await
+}
+
+/// Articles in no digest yet (cancelled digests do not count), newest first.
+pub async fn list_unsent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<Article>> {
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from articles a
+         where not exists (select 1 from digest_articles da join digests d on d.id = da.digest_id
+                           where da.article_id = a.id and d.status <> 'cancelled')
+         order by published_at desc, id desc limit $1"
+    ))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The given articles (unknown ids are left out), newest first.
+pub async fn list_by_ids(tx: &mut Tx<'_>, ids: &[i64]) -> sqlx::Result<Vec<Article>> {
+    let mut articles = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = sqlx::query(&format!("select {COLUMNS} from articles where id = $1"))
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if let Some(row) = row {
+            articles.push((row.try_get::<Millis, _>("published_at")?, from_row(&row)?));
+        }
+    }
+    articles.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
+    Ok(articles.into_iter().map(|(_, a)| a).collect())
+}

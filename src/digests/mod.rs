@@ -1,0 +1,122 @@
+//! Digests: the next one previewed from the articles in no digest yet, created with a
+//! snapshot of its recipients, and its delivery progress. (Sending is the delivery engine's.)
+
+pub mod queries;
+pub mod render;
+mod routes;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::articles::{self, Article};
+use crate::db;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+pub use queries::DigestStatus;
+pub use render::DigestContent;
+
+/// What the next digest would be, rendered for an example reader.
+pub struct Preview {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub articles: Vec<Article>,
+    pub recipients: i64,
+}
+
+pub const NOTHING_NEW: &str = "there is nothing new to send: every article is already in a digest";
+
+/// The unsubscribe link shown in previews; it leads to a page saying the link is not valid.
+const PREVIEW_UNSUBSCRIBE: &str = "/unsubscribe/preview";
+
+/// `None` when no article is waiting for a digest.
+pub async fn preview(state: &AppState) -> AppResult<Option<Preview>> {
+    let limit = i64::from(state.settings.digest.max_articles);
+    let articles = articles::queries::list_unsent(&state.db.pool, limit).await?;
+    if articles.is_empty() {
+        return Ok(None);
+    }
+    let content = DigestContent::render(&state.settings, &articles, None)?;
+    let (text, html) = content
+        .personalise(None, &state.settings.link(PREVIEW_UNSUBSCRIBE))
+        .map_err(anyhow::Error::from)?;
+    let recipients = queries::count_recipients(&state.db.pool).await?;
+    Ok(Some(Preview {
+        subject: content.subject,
+        text,
+        html,
+        articles,
+        recipients,
+    }))
+}
+
+/// Creates a digest of the given articles, or of those in no digest yet, with one pending
+/// delivery per confirmed reader; all in one transaction.
+pub async fn create(
+    state: &AppState,
+    article_ids: Option<&[i64]>,
+    subject: Option<&str>,
+    created_by: &str,
+) -> AppResult<i64> {
+    let now = db::now();
+    let mut tx = state.db.begin().await?;
+    let articles = match article_ids {
+        Some([]) => {
+            return Err(AppError::field(
+                "article_ids",
+                "give at least one article id, or leave it out",
+            ));
+        }
+        Some(ids) => {
+            let found = articles::queries::list_by_ids(&mut tx, ids).await?;
+            let missing: Vec<String> = ids
+                .iter()
+                .filter(|id| !found.iter().any(|a| a.id == **id))
+                .map(i64::to_string)
+                .collect();
+            if !missing.is_empty() {
+                return Err(AppError::field(
+                    "article_ids",
+                    format!("no article with id {}", missing.join(", ")),
+                ));
+            }
+            found
+        }
+        None => {
+            let limit = i64::from(state.settings.digest.max_articles);
+            articles::queries::list_unsent(&state.db.pool, limit).await?
+        }
+    };
+    if articles.is_empty() {
+        return Err(AppError::Conflict(NOTHING_NEW.to_string()));
+    }
+    let subject = match subject.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(subject) => subject.to_string(),
+        None => render::subject_from_template(
+            &state.settings.digest.subject,
+            &state.settings.newsletter.name,
+            &articles,
+        ),
+    };
+    let id = queries::insert_digest(&mut tx, &subject, created_by, now).await?;
+    let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
+    queries::insert_articles(&mut tx, id, &ids).await?;
+    let recipients = queries::snapshot_recipients(&mut tx, id, now).await?;
+    tx.commit().await?;
+    tracing::info!(
+        digest_id = id,
+        articles = ids.len(),
+        recipients,
+        created_by,
+        "digest created"
+    );
+    Ok(id)
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/digests", post(routes::create).get(routes::list))
+        .route("/api/v1/digests/preview", get(routes::preview))
+        .route("/api/v1/digests/{id}", get(routes::show))
+}

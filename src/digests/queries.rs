@@ -1,0 +1,152 @@
+//! SQL for `digests`, `digest_articles` and the recipient snapshot in `deliveries`.
+
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, Row};
+
+use crate::db::{Millis, Tx};
+
+pub async fn insert_digest(
+    tx: &mut Tx<'_>,
+    subject: &str,
+    created_by: &str,
+    now: Millis,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "insert into digests (subject, status, created_by, created_at) values ($1, 'queued', $2, $3)
+         returning id",
+    )
+    .bind(subject)
+    .bind(created_by)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+pub async fn insert_articles(
+    tx: &mut Tx<'_>,
+    digest_id: i64,
+    article_ids: &[i64],
+) -> sqlx::Result<()> {
+    for (position, article_id) in article_ids.iter().enumerate() {
+        sqlx::query(
+            "insert into digest_articles (digest_id, article_id, position) values ($1, $2, $3)",
+        )
+        .bind(digest_id)
+        .bind(article_id)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// One pending delivery per confirmed reader, in one statement however long the list.
+pub async fn snapshot_recipients(
+    tx: &mut Tx<'_>,
+    digest_id: i64,
+    now: Millis,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "insert into deliveries (digest_id, subscriber_id, status, next_attempt_at)
+         select $1, id, 'pending', $2 from subscribers where status = 'confirmed'",
+    )
+    .bind(digest_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn count_recipients(pool: &AnyPool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select count(*) from subscribers where status = 'confirmed'")
+        .fetch_one(pool)
+        .await
+}
+
+/// A digest and where its delivery stands, counted from its recipients' rows.
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestStatus {
+    pub id: i64,
+    pub subject: String,
+    /// queued | sending | sent | cancelled
+    pub status: &'static str,
+    pub total: i64,
+    pub sent: i64,
+    pub failed: i64,
+    pub pending: i64,
+    pub cancelled: i64,
+    pub created_by: String,
+    pub created_at: String,
+}
+
+impl DigestStatus {
+    /// Share of recipients with a final outcome, 0 to 100.
+    pub fn percent_done(&self) -> i64 {
+        if self.total == 0 {
+            100
+        } else {
+            (self.total - self.pending) * 100 / self.total
+        }
+    }
+}
+
+const STATUS_SELECT: &str = "select d.id, d.subject, d.status, d.created_by, d.created_at,
+        count(l.id) as total,
+        coalesce(sum(case when l.status = 'sent' then 1 else 0 end), 0) as sent,
+        coalesce(sum(case when l.status = 'failed' then 1 else 0 end), 0) as failed,
+        coalesce(sum(case when l.status in ('pending', 'sending') then 1 else 0 end), 0) as pending,
+        coalesce(sum(case when l.status = 'sending' then 1 else 0 end), 0) as in_flight,
+        coalesce(sum(case when l.status = 'cancelled' then 1 else 0 end), 0) as cancelled
+    from digests d left join deliveries l on l.digest_id = d.id";
+const STATUS_GROUP: &str = "group by d.id, d.subject, d.status, d.created_by, d.created_at";
+
+fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
+    let stored: String = row.try_get("status")?;
+    let (total, sent, failed, pending, in_flight): (i64, i64, i64, i64, i64) = (
+        row.try_get("total")?,
+        row.try_get("sent")?,
+        row.try_get("failed")?,
+        row.try_get("pending")?,
+        row.try_get("in_flight")?,
+    );
+    let status = if stored == "cancelled" {
+        "cancelled"
+    } else if pending == 0 {
+        "sent"
+    } else if sent + failed + in_flight > 0 || pending < total {
+        "sending"
+    } else {
+        "queued"
+    };
+    Ok(DigestStatus {
+        id: row.try_get("id")?,
+        subject: row.try_get("subject")?,
+        status,
+        total,
+        sent,
+        failed,
+        pending,
+        cancelled: row.try_get("cancelled")?,
+        created_by: row.try_get("created_by")?,
+        created_at: crate::articles::format_time(row.try_get("created_at")?),
+    })
+}
+
+pub async fn find_status(pool: &AnyPool, id: i64) -> sqlx::Result<Option<DigestStatus>> {
+    let row = sqlx::query(&format!("{STATUS_SELECT} where d.id = $1 {STATUS_GROUP}"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(status_from_row).transpose()
+}
+
+pub async fn list_recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<DigestStatus>> {
+    let rows = sqlx::query(&format!(
+        "{STATUS_SELECT} {STATUS_GROUP} order by d.id desc limit $1"
+    ))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(status_from_row).collect()
+}

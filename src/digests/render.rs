@@ -1,0 +1,130 @@
+//! The digest email. The part every reader shares (the list of articles) is rendered once per
+//! digest; per reader only the greeting and the footer with their unsubscribe link are added.
+
+use askama::Template;
+
+use crate::articles::Article;
+use crate::config::Settings;
+
+#[derive(Template)]
+#[template(path = "email/digest_articles.html")]
+struct ArticlesHtml<'a> {
+    articles: &'a [Article],
+}
+
+#[derive(Template)]
+#[template(path = "email/digest_articles.txt")]
+struct ArticlesText<'a> {
+    articles: &'a [Article],
+}
+
+#[derive(Template)]
+#[template(path = "email/digest.html")]
+struct DigestEmailHtml<'a> {
+    content: &'a DigestContent,
+    name: Option<&'a str>,
+    unsubscribe_url: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/digest.txt")]
+struct DigestEmailText<'a> {
+    content: &'a DigestContent,
+    name: Option<&'a str>,
+    unsubscribe_url: &'a str,
+}
+
+/// A digest rendered up to the per-reader parts.
+#[derive(Debug, Clone)]
+pub struct DigestContent {
+    pub subject: String,
+    newsletter: String,
+    public_url: String,
+    postal_address: String,
+    articles_html: String,
+    articles_text: String,
+}
+
+impl DigestContent {
+    pub fn render(
+        settings: &Settings,
+        articles: &[Article],
+        subject: Option<&str>,
+    ) -> anyhow::Result<DigestContent> {
+        let newsletter = settings.newsletter.name.clone();
+        let subject = match subject {
+            Some(subject) => subject.to_string(),
+            None => subject_from_template(&settings.digest.subject, &newsletter, articles),
+        };
+        Ok(DigestContent {
+            subject,
+            newsletter,
+            public_url: settings.link("/"),
+            postal_address: settings.newsletter.postal_address.clone(),
+            articles_html: ArticlesHtml { articles }.render()?,
+            articles_text: ArticlesText { articles }.render()?,
+        })
+    }
+
+    /// (text, HTML) for one reader.
+    pub fn personalise(
+        &self,
+        name: Option<&str>,
+        unsubscribe_url: &str,
+    ) -> askama::Result<(String, String)> {
+        let text = DigestEmailText {
+            content: self,
+            name,
+            unsubscribe_url,
+        }
+        .render()?;
+        let html = DigestEmailHtml {
+            content: self,
+            name,
+            unsubscribe_url,
+        }
+        .render()?;
+        Ok((text, html))
+    }
+}
+
+pub fn subject_from_template(template: &str, newsletter: &str, articles: &[Article]) -> String {
+    let first = articles.first().map_or("", |a| a.title.as_str());
+    let subject = template
+        .replace("{newsletter}", newsletter)
+        .replace("{first_headline}", first)
+        .replace("{count}", &articles.len().to_string());
+    // A subject is one header line, whatever the titles held.
+    subject
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(title: &str) -> Article {
+        Article {
+            id: 1,
+            title: title.into(),
+            url: "https://example.com/a".into(),
+            summary_html: String::new(),
+            summary_text: String::new(),
+            author: None,
+            image_url: None,
+            published_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_subject_template_is_filled_in() {
+        let subject = subject_from_template(
+            "{newsletter}: {first_headline} (+{count})",
+            "Daily",
+            &[article("Big news"), article("More")],
+        );
+        assert_eq!(subject, "Daily: Big news (+2)");
+    }
+}

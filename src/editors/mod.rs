@@ -1,0 +1,112 @@
+//! Editors: API tokens for scripts, logins for people, and the editors' pages (articles,
+//! the next digest's preview, sending and delivery progress).
+
+mod auth;
+mod pages;
+mod passwords;
+mod queries;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::db::{self, Db};
+use crate::state::AppState;
+use crate::subscribers::EmailAddress;
+use crate::token;
+
+pub use auth::{ApiClient, EditorSession};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EditorError {
+    #[error("a token named {0:?} already exists; revoke it or choose another name")]
+    TokenExists(String),
+    #[error("no active token is named {0:?}")]
+    NoSuchToken(String),
+    #[error("token names are 1 to 64 letters, digits, '-', '_' or '.'")]
+    BadTokenName,
+    #[error("{0}")]
+    BadEmail(&'static str),
+    #[error("the password must be at least {} characters", passwords::MIN_LENGTH)]
+    WeakPassword,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Makes a new API token and returns it; only its hash is stored.
+pub async fn create_token(db: &Db, name: &str) -> Result<String, EditorError> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if !valid {
+        return Err(EditorError::BadTokenName);
+    }
+    let raw = format!("tdg_{}", token::generate());
+    if !queries::insert_token(&db.pool, name, &token::hash(&raw), db::now()).await? {
+        return Err(EditorError::TokenExists(name.to_string()));
+    }
+    Ok(raw)
+}
+
+pub async fn revoke_token(db: &Db, name: &str) -> Result<(), EditorError> {
+    if queries::revoke_token(&db.pool, name, db::now()).await? {
+        Ok(())
+    } else {
+        Err(EditorError::NoSuchToken(name.to_string()))
+    }
+}
+
+/// One line per token: name, created, last used, revoked.
+pub async fn list_tokens(db: &Db) -> Result<Vec<String>, EditorError> {
+    let time = |t: Option<i64>| t.map_or("-".to_string(), crate::articles::format_time);
+    Ok(queries::list_tokens(&db.pool)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let state = if t.revoked_at.is_some() {
+                "revoked"
+            } else {
+                "active"
+            };
+            format!(
+                "{}\t{state}\tcreated {}\tlast used {}",
+                t.name,
+                crate::articles::format_time(t.created_at),
+                time(t.last_used_at)
+            )
+        })
+        .collect())
+}
+
+/// Creates the editor, or sets a new password for an existing one.
+pub async fn create_editor(db: &Db, email: &str, password: &str) -> Result<(), EditorError> {
+    let email = EmailAddress::parse(email, false).map_err(EditorError::BadEmail)?;
+    if password.chars().count() < passwords::MIN_LENGTH {
+        return Err(EditorError::WeakPassword);
+    }
+    let hash = passwords::hash(password)?;
+    queries::insert_editor(&db.pool, email.as_str(), email.key(), &hash, db::now()).await?;
+    Ok(())
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/editor", get(pages::home))
+        .route("/editor/login", get(pages::login_page).post(pages::login))
+        .route("/editor/logout", post(pages::logout))
+        .route(
+            "/editor/articles",
+            get(pages::articles).post(pages::add_article),
+        )
+        .route(
+            "/editor/articles/{id}",
+            get(pages::edit_article).post(pages::save_article),
+        )
+        .route("/editor/articles/{id}/delete", post(pages::delete_article))
+        .route("/editor/digest", get(pages::digest))
+        .route("/editor/digest/confirm", post(pages::confirm_send))
+        .route("/editor/digest/send", post(pages::send))
+}
