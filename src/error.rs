@@ -184,6 +184,12 @@ impl IntoResponse for ApiError {
             error: &message,
             fields,
         });
-        with_retry_after((status, body).into_response(), self.0.retry_after())
+        let mut response = with_retry_after((status, body).into_response(), self.0.retry_after());
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
     }
 }

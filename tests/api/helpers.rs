@@ -242,6 +242,97 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// A fresh API token (made as `tidings token create` makes it).
+    pub async fn api_token(&self) -> String {
+        let name = format!("t{}", uuid::Uuid::new_v4().simple());
+        tidings::editors::create_token(&self.db, &name)
+            .await
+            .unwrap()
+    }
+
+    pub fn api(&self, method: reqwest::Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.address))
+            .bearer_auth(token)
+    }
+
+    /// Adds an article through the API and returns its JSON.
+    pub async fn add_article(&self, token: &str, article: &Value) -> Value {
+        let response = self
+            .api(reqwest::Method::POST, "/api/v1/articles", token)
+            .json(article)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+        response.json().await.unwrap()
+    }
+
+    /// A confirmed reader, through the real signup and confirmation.
+    pub async fn confirmed_reader(&self, email: &str, name: Option<&str>) {
+        let before = self.smtp.messages().len();
+        let response = self
+            .post_json(
+                "/api/v1/subscriptions",
+                &serde_json::json!({"email": email, "name": name, "consent": true}),
+            )
+            .await;
+        assert_eq!(response.status(), reqwest::StatusCode::ACCEPTED);
+        let mail = self
+            .smtp
+            .wait_for(before + 1, Duration::from_secs(10))
+            .await
+            .pop()
+            .unwrap();
+        let confirmed = self.post_form(&self.confirmation_path(&mail), &[]).await;
+        assert_eq!(confirmed.status(), reqwest::StatusCode::SEE_OTHER);
+    }
+
+    /// A browser-like client logged in as a new editor, and the CSRF token of its session.
+    pub async fn editor_client(&self) -> (reqwest::Client, String) {
+        let email = format!("editor-{}@example.com", uuid::Uuid::new_v4().simple());
+        tidings::editors::create_editor(&self.db, &email, "a long enough password")
+            .await
+            .unwrap();
+        let client = reqwest::Client::builder()
+            .redirect(Policy::none())
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let response = client
+            .post(format!("{}/editor/login", self.address))
+            .form(&[
+                ("email", email.as_str()),
+                ("password", "a long enough password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::SEE_OTHER,
+            "login works"
+        );
+        let page = client
+            .get(format!("{}/editor/articles", self.address))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        (client, csrf_in(&page))
+    }
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_in(page: &str) -> String {
+    let marker = r#"name="csrf" value=""#;
+    let start = page.find(marker).expect("a form with a CSRF token") + marker.len();
+    page[start..].chars().take_while(|c| *c != '"').collect()
+}
+
 /// The first `prefix…` URL in `body`, up to the first character that cannot be in it.
 pub fn link_in(body: &str, prefix: &str) -> String {
     let start = body

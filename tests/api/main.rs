@@ -6,8 +6,13 @@ mod helpers;
 mod smtp_sink;
 
 mod addresses;
+mod articles;
 mod cli;
 mod confirm;
+mod digests;
+mod editor_pages;
+mod feeds;
 mod outbox;
 mod signup;
 mod throttle;
+mod unsubscribe;

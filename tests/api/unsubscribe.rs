@@ -1,0 +1,88 @@
+use reqwest::StatusCode;
+
+use crate::backend_tests;
+use crate::helpers::TestApp;
+
+/// The unsubscribe path a digest for this reader would carry.
+async fn unsubscribe_path(app: &TestApp, email: &str) -> String {
+    let id: i64 = sqlx::query_scalar("select id from subscribers where email = $1")
+        .bind(email)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let key = tidings::secrets::key(&app.db, "unsubscribe").await.unwrap();
+    format!("/unsubscribe/{}", tidings::unsubscribe::sign(&key, id, 1))
+}
+
+backend_tests! {
+    async fn opening_the_unsubscribe_link_shows_a_button_and_changes_nothing(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.confirmed_reader("ada@example.com", None).await;
+        let path = unsubscribe_path(&app, "ada@example.com").await;
+
+        let response = app.get(&path).await;
+
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.text().await.unwrap().contains(&format!(r#"<form method="post" action="{path}">"#)));
+        assert_eq!(app.subscriber_status("ada@example.com").await.as_deref(), Some("confirmed"));
+    }
+
+    async fn a_one_click_post_unsubscribes_at_once_with_no_cookie_or_form_token(backend) {
+        let app = TestApp::spawn(backend).await;
+        let token = app.api_token().await;
+        app.confirmed_reader("ada@example.com", None).await;
+        app.confirmed_reader("bob@example.com", None).await;
+        app.add_article(&token, &serde_json::json!({"title": "T", "url": "https://news.example/1"})).await;
+        app.api(reqwest::Method::POST, "/api/v1/digests", &token).send().await.unwrap();
+        let ada = unsubscribe_path(&app, "ada@example.com").await;
+        let bob = unsubscribe_path(&app, "bob@example.com").await;
+
+        let urlencoded = app.post_raw(&ada, "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click").await;
+        let multipart = app
+            .client
+            .post(format!("{}{bob}", app.address))
+            .multipart(reqwest::multipart::Form::new().text("List-Unsubscribe", "One-Click"))
+            .send()
+            .await
+            .unwrap();
+        let again = app.post_raw(&ada, "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click").await;
+
+        for response in [urlencoded, multipart, again] {
+            assert_eq!(response.status(), StatusCode::OK, "200, not a redirect");
+            assert!(response.text().await.unwrap().contains("subscribe again"));
+        }
+        assert_eq!(app.subscriber_status("ada@example.com").await.as_deref(), Some("unsubscribed"));
+        assert_eq!(app.subscriber_status("bob@example.com").await.as_deref(), Some("unsubscribed"));
+        let withdrawn: i64 = sqlx::query_scalar("select count(*) from consent_events where event = 'withdrawn'")
+            .fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(withdrawn, 2, "one event each, however often they click");
+        let cancelled: i64 = sqlx::query_scalar("select count(*) from deliveries where status = 'cancelled'")
+            .fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(cancelled, 2, "nothing more from the queued digest");
+    }
+
+    async fn a_forged_or_mangled_unsubscribe_link_does_nothing(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.confirmed_reader("ada@example.com", None).await;
+        let path = unsubscribe_path(&app, "ada@example.com").await;
+        let other_key = tidings::unsubscribe::sign(&[0u8; 32], 1, 1);
+
+        let forged = app.post_raw(&format!("/unsubscribe/{other_key}"), "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click").await;
+        let mangled = app.post_raw(&format!("{path}x"), "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click").await;
+
+        assert_eq!(forged.status(), StatusCode::NOT_FOUND);
+        assert_eq!(mangled.status(), StatusCode::NOT_FOUND);
+        assert_eq!(app.subscriber_status("ada@example.com").await.as_deref(), Some("confirmed"));
+    }
+
+    async fn an_unsubscribed_reader_can_sign_up_again(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.confirmed_reader("ada@example.com", None).await;
+        let path = unsubscribe_path(&app, "ada@example.com").await;
+        app.post_raw(&path, "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click").await;
+
+        app.confirmed_reader("ada@example.com", None).await;
+
+        assert_eq!(app.subscriber_status("ada@example.com").await.as_deref(), Some("confirmed"));
+    }
+}
