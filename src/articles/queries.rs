@@ -27,6 +27,11 @@ pub async fn upsert(
     article: &NewArticle,
     now: Millis,
 ) -> sqlx::Result<(Article, bool)> {
+    let mut tx = pool.begin().await?;
+    let existed: Option<i64> = sqlx::query_scalar("select id from articles where url = $1")
+        .bind(&article.url)
+        .fetch_optional(&mut *tx)
+        .await?;
     let row = sqlx::query(&format!(
         "insert into articles (title, url, summary_html, summary_text, author, image_url,
              published_at, created_at, updated_at)
@@ -36,7 +41,7 @@ pub async fn upsert(
              summary_text = excluded.summary_text, author = excluded.author,
              image_url = excluded.image_url, published_at = excluded.published_at,
              updated_at = excluded.updated_at
-         returning {COLUMNS}, created_at"
+         returning {COLUMNS}"
     ))
     .bind(&article.title)
     .bind(&article.url)
@@ -46,10 +51,10 @@ pub async fn upsert(
     .bind(&article.image_url)
     .bind(article.published_at)
     .bind(now)
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
-    let created_at: Millis = row.try_get("created_at")?;
-    Ok((from_row(&row)?, created_at == now))
+    tx.commit().await?;
+    Ok((from_row(&row)?, existed.is_none()))
 }
 
 /// Inserts unless the URL is known (feeds must not overwrite an editor's changes).

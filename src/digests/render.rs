@@ -119,6 +119,32 @@ mod tests {
     }
 
     #[test]
+    fn each_reader_gets_their_escaped_name_and_own_link_around_the_shared_part() {
+        let settings = Settings::load_from(std::path::Path::new("config"), false).unwrap();
+        let content = DigestContent::render(&settings, &[article("Big <news>")], None).unwrap();
+
+        let (text, html) = content
+            .personalise(Some("<b>Eve</b>"), "https://x.example/unsubscribe/abc")
+            .unwrap();
+        let (anon_text, anon_html) = content
+            .personalise(None, "https://x.example/unsubscribe/def")
+            .unwrap();
+
+        assert!(html.contains("Hello &#60;b&#62;Eve&#60;/b&#62;,") && !html.contains("<b>Eve"));
+        assert!(
+            text.contains("Hello <b>Eve</b>,"),
+            "plain text needs no escaping"
+        );
+        assert!(
+            html.contains("https://x.example/unsubscribe/abc")
+                && text.contains("https://x.example/unsubscribe/abc")
+        );
+        assert!(anon_html.contains("Hello, here is") && anon_text.contains("Hello, here is"));
+        assert!(anon_html.contains("/unsubscribe/def") && !anon_html.contains("/unsubscribe/abc"));
+        assert!(html.contains("Big &#60;news&#62;") && text.contains("Big <news>"));
+    }
+
+    #[test]
     fn the_subject_template_is_filled_in() {
         let subject = subject_from_template(
             "{newsletter}: {first_headline} (+{count})",
