@@ -14,11 +14,12 @@ use crate::config::Settings;
 use crate::consent::ConsentStatement;
 use crate::db::{self, Db};
 use crate::mail::{Mailer, outbox};
+use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::state::Keys;
 use crate::web;
 use crate::web::rate_limit::IpRateLimiter;
-use crate::{feeds, secrets};
+use crate::{delivery, feeds, secrets};
 
 pub struct App {
     listener: TcpListener,
@@ -63,6 +64,7 @@ impl App {
         let shutdown = CancellationToken::new();
         let worker = tokio::spawn(outbox::run(self.state.clone(), shutdown.clone()));
         let feeds = tokio::spawn(feeds::run(self.state.clone(), shutdown.clone()));
+        let delivery = tokio::spawn(delivery::run(self.state.clone(), shutdown.clone()));
         tracing::info!(address = %self.listener.local_addr()?, "listening");
         let router = web::router(self.state);
         let stopping = shutdown.clone();
@@ -79,6 +81,7 @@ impl App {
         shutdown.cancel();
         worker.await.context("outbox worker panicked")?;
         feeds.await.context("feed poller panicked")?;
+        delivery.await.context("delivery workers panicked")?;
         tracing::info!("stopped");
         Ok(())
     }
@@ -86,7 +89,9 @@ impl App {
 
 /// Everything the handlers and workers share, from settings and a migrated database.
 pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState> {
-    let mailer = Mailer::from_settings(&settings.mail)?;
+    let metrics = Arc::new(Metrics::default());
+    let mailer =
+        Mailer::from_settings(&settings.mail, &settings.dkim, metrics.smtp_seconds.clone())?;
     let consent = ConsentStatement::from_policy(&settings.policy)?;
     consent
         .register(&db, db::now())
@@ -108,6 +113,8 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         consent: Arc::new(consent),
         settings: Arc::new(settings),
         outbox_wake: Arc::new(Notify::new()),
+        delivery_wake: Arc::new(Notify::new()),
+        metrics,
     })
 }
 

@@ -32,6 +32,8 @@ pub struct Settings {
     pub newsletter: NewsletterSettings,
     pub mail: MailSettings,
     pub signup: SignupSettings,
+    #[serde(default)]
+    pub dkim: DkimSettings,
     pub digest: DigestSettings,
     pub editor: EditorSettings,
     pub feeds: FeedSettings,
@@ -98,12 +100,35 @@ pub struct MailSettings {
     pub retry_max_ms: u64,
     pub max_attempts: u32,
     pub poll_interval_ms: u64,
+    /// How long a claimed message stays reserved for its sender; after a crash, what was in
+    /// flight is sent again once this has passed. Must exceed the time one batch takes.
+    pub lease_secs: u64,
+    /// An optional `mailto:` address offered beside the one-click URL in List-Unsubscribe.
+    #[serde(default)]
+    pub unsubscribe_mailto: Option<String>,
 }
 
 impl MailSettings {
     /// The From mailbox; `Settings::validate` has already checked that it parses.
     pub fn from_mailbox(&self) -> Mailbox {
         self.from.parse().expect("mail.from is validated at start")
+    }
+}
+
+/// DKIM signing: off while all three are empty.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DkimSettings {
+    #[serde(default)]
+    pub domain: String,
+    #[serde(default)]
+    pub selector: String,
+    #[serde(default)]
+    pub private_key_path: PathBuf,
+}
+
+impl DkimSettings {
+    pub fn is_enabled(&self) -> bool {
+        !self.domain.is_empty()
     }
 }
 
@@ -210,8 +235,23 @@ impl Settings {
                 "retry_base_ms must be > 0 and <= retry_max_ms",
             ));
         }
+        if self.mail.lease_secs < 5 {
+            return Err(invalid("mail.lease_secs", "must be at least 5"));
+        }
         if self.mail.poll_interval_ms == 0 {
             return Err(invalid("mail.poll_interval_ms", "must be at least 1"));
+        }
+        let dkim = &self.dkim;
+        let set = [
+            !dkim.domain.is_empty(),
+            !dkim.selector.is_empty(),
+            !dkim.private_key_path.as_os_str().is_empty(),
+        ];
+        if set.iter().any(|s| *s) && !set.iter().all(|s| *s) {
+            return Err(invalid(
+                "dkim.domain",
+                "set dkim.domain, dkim.selector and dkim.private_key_path together",
+            ));
         }
         if self.signup.confirm_ttl_hours == 0 {
             return Err(invalid("signup.confirm_ttl_hours", "must be at least 1"));

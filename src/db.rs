@@ -90,8 +90,14 @@ impl Db {
             .context("applying database migrations")
     }
 
+    /// A write transaction. On SQLite it takes the writer lock up front (BEGIN IMMEDIATE):
+    /// a deferred transaction that reads and then writes fails at once with "database is
+    /// locked" when another connection wrote in between, busy timeout or not.
     pub async fn begin(&self) -> sqlx::Result<Tx<'static>> {
-        self.pool.begin().await
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("begin immediate").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     pub async fn ping(&self) -> sqlx::Result<()> {

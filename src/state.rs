@@ -7,6 +7,7 @@ use crate::config::Settings;
 use crate::consent::ConsentStatement;
 use crate::db::Db;
 use crate::mail::Mailer;
+use crate::metrics::Metrics;
 use crate::web::rate_limit::IpRateLimiter;
 
 /// What handlers and background tasks share; cheap to clone.
@@ -22,7 +23,12 @@ pub struct AppState {
     #[from_ref(skip)]
     pub login_limiter: Arc<IpRateLimiter>,
     /// Wakes the outbox worker when a request queues mail.
+    #[from_ref(skip)]
     pub outbox_wake: Arc<Notify>,
+    /// Wakes the delivery workers when a digest is created.
+    #[from_ref(skip)]
+    pub delivery_wake: Arc<Notify>,
+    pub metrics: Arc<Metrics>,
     pub keys: Arc<Keys>,
 }
 

@@ -4,7 +4,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 use super::{Article, NewArticle, format_time};
-use crate::db::{Millis, Tx};
+use crate::db::{Db, Millis, Tx};
 
 const COLUMNS: &str = "id, title, url, summary_html, summary_text, author, image_url, published_at";
 
@@ -22,12 +22,8 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Article> {
 }
 
 /// Inserts, or updates the article with the same URL. Returns it and whether it is new.
-pub async fn upsert(
-    pool: &AnyPool,
-    article: &NewArticle,
-    now: Millis,
-) -> sqlx::Result<(Article, bool)> {
-    let mut tx = pool.begin().await?;
+pub async fn upsert(db: &Db, article: &NewArticle, now: Millis) -> sqlx::Result<(Article, bool)> {
+    let mut tx = db.begin().await?;
     let existed: Option<i64> = sqlx::query_scalar("select id from articles where url = $1")
         .bind(&article.url)
         .fetch_optional(&mut *tx)
@@ -151,6 +147,18 @@ pub async fn list_unsent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<Article
          order by published_at desc, id desc limit $1"
     ))
     .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A digest's articles in the digest's order.
+pub async fn list_for_digest(pool: &AnyPool, digest_id: i64) -> sqlx::Result<Vec<Article>> {
+    let rows = sqlx::query(&format!(
+        "select {COLUMNS} from articles a join digest_articles da on da.article_id = a.id
+         where da.digest_id = $1 order by da.position"
+    ))
+    .bind(digest_id)
     .fetch_all(pool)
     .await?;
     rows.iter().map(from_row).collect()

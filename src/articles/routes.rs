@@ -20,7 +20,7 @@ pub async fn create(
     ApiJson(input): ApiJson<ArticleInput>,
 ) -> ApiResult<(StatusCode, Json<Article>)> {
     let article = input.parse()?;
-    let (article, created) = queries::upsert(&state.db.pool, &article, db::now()).await?;
+    let (article, created) = queries::upsert(&state.db, &article, db::now()).await?;
     let status = if created {
         StatusCode::CREATED
     } else {

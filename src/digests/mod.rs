@@ -104,6 +104,7 @@ pub async fn create(
     queries::insert_articles(&mut tx, id, &ids).await?;
     let recipients = queries::snapshot_recipients(&mut tx, id, now).await?;
     tx.commit().await?;
+    state.delivery_wake.notify_waiters();
     tracing::info!(
         digest_id = id,
         articles = ids.len(),
@@ -114,9 +115,37 @@ pub async fn create(
     Ok(id)
 }
 
+/// Stops a digest: its pending deliveries are cancelled (those already in flight finish).
+pub async fn cancel(state: &AppState, id: i64) -> AppResult<DigestStatus> {
+    let current = queries::find_status(&state.db.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match current.status {
+        "cancelled" => {
+            return Err(AppError::Conflict(
+                "this digest is already cancelled".into(),
+            ));
+        }
+        "sent" => {
+            return Err(AppError::Conflict(
+                "this digest has already been sent".into(),
+            ));
+        }
+        _ => {}
+    }
+    let mut tx = state.db.begin().await?;
+    queries::mark_cancelled(&mut tx, id).await?;
+    tx.commit().await?;
+    tracing::info!(digest_id = id, "digest cancelled");
+    Ok(queries::find_status(&state.db.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?)
+}
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/digests", post(routes::create).get(routes::list))
         .route("/api/v1/digests/preview", get(routes::preview))
         .route("/api/v1/digests/{id}", get(routes::show))
+        .route("/api/v1/digests/{id}/cancel", post(routes::cancel))
 }

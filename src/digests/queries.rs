@@ -49,7 +49,8 @@ pub async fn snapshot_recipients(
 ) -> sqlx::Result<u64> {
     let done = sqlx::query(
         "insert into deliveries (digest_id, subscriber_id, status, next_attempt_at)
-         select $1, id, 'pending', $2 from subscribers where status = 'confirmed'",
+         select $1, id, 'pending', $2 from subscribers
+         where status = 'confirmed' and bounced_at is null",
     )
     .bind(digest_id)
     .bind(now)
@@ -58,10 +59,26 @@ pub async fn snapshot_recipients(
     Ok(done.rows_affected())
 }
 
+pub async fn mark_cancelled(tx: &mut Tx<'_>, digest_id: i64) -> sqlx::Result<()> {
+    sqlx::query("update digests set status = 'cancelled' where id = $1")
+        .bind(digest_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "update deliveries set status = 'cancelled' where digest_id = $1 and status = 'pending'",
+    )
+    .bind(digest_id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
 pub async fn count_recipients(pool: &AnyPool) -> sqlx::Result<i64> {
-    sqlx::query_scalar("select count(*) from subscribers where status = 'confirmed'")
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar(
+        "select count(*) from subscribers where status = 'confirmed' and bounced_at is null",
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// A digest and where its delivery stands, counted from its recipients' rows.

@@ -93,6 +93,14 @@ pub async fn show(
     Ok(Json(status))
 }
 
+pub async fn cancel(
+    State(state): State<AppState>,
+    _client: ApiClient,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<DigestStatus>> {
+    Ok(Json(super::cancel(&state, id).await?))
+}
+
 pub async fn list(
     State(state): State<AppState>,
     _client: ApiClient,

@@ -109,4 +109,5 @@ pub fn router() -> Router<AppState> {
         .route("/editor/digest", get(pages::digest))
         .route("/editor/digest/confirm", post(pages::confirm_send))
         .route("/editor/digest/send", post(pages::send))
+        .route("/editor/digests/{id}/cancel", post(pages::cancel_digest))
 }

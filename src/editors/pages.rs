@@ -244,7 +244,7 @@ pub async fn add_article(
     session.check_csrf(&form.csrf)?;
     match form.to_input().parse() {
         Ok(article) => {
-            articles::queries::upsert(&state.db.pool, &article, db::now()).await?;
+            articles::queries::upsert(&state.db, &article, db::now()).await?;
             Ok(Redirect::to("/editor/articles").into_response())
         }
         Err(err) => articles_page(&state, &session, &form, &errors_of(err)?).await,
@@ -461,5 +461,16 @@ pub async fn send(
         &format!("editor:{}", session.email),
     )
     .await?;
+    Ok(Redirect::to("/editor/digest").into_response())
+}
+
+pub async fn cancel_digest(
+    State(state): State<AppState>,
+    session: EditorSession,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> AppResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    digests::cancel(&state, id).await?;
     Ok(Redirect::to("/editor/digest").into_response())
 }

@@ -11,12 +11,18 @@ use std::time::Duration;
 use anyhow::Context;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use lettre::address::Envelope;
+use lettre::message::dkim::{
+    DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
+    DkimSigningKey,
+};
+use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use prometheus_client::metrics::histogram::Histogram;
 use secrecy::ExposeSecret;
 
-use crate::config::{MailSettings, Transport};
+use crate::config::{DkimSettings, MailSettings, Transport};
 
 /// A message ready to send: one recipient, a subject and the text and HTML bodies.
 #[derive(Debug, Clone)]
@@ -25,6 +31,65 @@ pub struct OutgoingEmail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The local part of the Message-ID; a random one when `None`.
+    pub message_id: Option<String>,
+    /// Present on list mail (digests): the List-* headers of RFC 2369 and RFC 8058.
+    pub list: Option<ListHeaders>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ListHeaders {
+    /// `List-Id`, e.g. `<news.example.com>`.
+    pub list_id: String,
+    /// The one-click unsubscribe URL (https in production).
+    pub unsubscribe_url: String,
+    /// An optional `mailto:` alternative for List-Unsubscribe.
+    pub unsubscribe_mailto: Option<String>,
+}
+
+fn raw_header(name: &'static str, value: String) -> HeaderValue {
+    HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
+}
+
+/// What a DKIM signature covers (issue: From, To, Subject, Date, Message-ID and the List-*
+/// headers, so that nobody can swap the unsubscribe target).
+const DKIM_SIGNED_HEADERS: [&str; 8] = [
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "List-Id",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+];
+
+fn dkim_config(settings: &DkimSettings) -> anyhow::Result<Option<DkimConfig>> {
+    if !settings.is_enabled() {
+        return Ok(None);
+    }
+    let pem = std::fs::read_to_string(&settings.private_key_path).with_context(|| {
+        format!(
+            "dkim.private_key_path: reading {}",
+            settings.private_key_path.display()
+        )
+    })?;
+    let key = DkimSigningKey::new(&pem, DkimSigningAlgorithm::Rsa).map_err(|e| {
+        anyhow::anyhow!("dkim.private_key_path: not an RSA private key in PKCS#1 PEM: {e}")
+    })?;
+    Ok(Some(DkimConfig::new(
+        settings.selector.clone(),
+        settings.domain.clone(),
+        key,
+        DKIM_SIGNED_HEADERS
+            .iter()
+            .map(|h| HeaderName::new_from_ascii_str(h))
+            .collect(),
+        DkimCanonicalization {
+            header: DkimCanonicalizationType::Relaxed,
+            body: DkimCanonicalizationType::Relaxed,
+        },
+    )))
 }
 
 /// How a send failed, as the outbox needs to know it.
@@ -55,12 +120,19 @@ pub struct Mailer {
     transport: MailTransport,
     from: Mailbox,
     limiter: Arc<DefaultDirectRateLimiter>,
+    dkim: Option<Arc<DkimConfig>>,
+    latency: Histogram,
 }
 
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Mailer {
-    pub fn from_settings(settings: &MailSettings) -> anyhow::Result<Mailer> {
+    /// `latency` receives the time each send takes.
+    pub fn from_settings(
+        settings: &MailSettings,
+        dkim: &DkimSettings,
+        latency: Histogram,
+    ) -> anyhow::Result<Mailer> {
         let transport = match settings.transport {
             Transport::Smtp => {
                 let pool = PoolConfig::new().max_size(settings.concurrency);
@@ -86,6 +158,8 @@ impl Mailer {
             transport,
             from: settings.from_mailbox(),
             limiter: Arc::new(RateLimiter::direct(Quota::per_second(rate))),
+            dkim: dkim_config(dkim)?.map(Arc::new),
+            latency,
         })
     }
 
@@ -93,23 +167,50 @@ impl Mailer {
         matches!(self.transport, MailTransport::File(_))
     }
 
+    /// The domain of the From address, which Message-IDs and List-Ids use.
+    pub fn domain(&self) -> &str {
+        self.from.email.domain()
+    }
+
     /// Sends one message and returns its Message-ID.
     pub async fn send(&self, email: OutgoingEmail) -> Result<String, MailError> {
-        let message_id = format!("<{}@{}>", uuid::Uuid::new_v4(), self.from.email.domain());
+        let local = email
+            .message_id
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let message_id = format!("<{local}@{}>", self.domain());
         // Given explicitly: lettre would otherwise re-parse the To header, and its header
         // parser refuses valid quoted local parts ("john smith"@example.com).
         let envelope = Envelope::new(Some(self.from.email.clone()), vec![email.to.email.clone()])
             .map_err(|e| MailError::Build(e.to_string()))?;
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .envelope(envelope)
             .from(self.from.clone())
             .to(email.to)
             .subject(email.subject)
             .message_id(Some(message_id.clone()))
-            .date_now()
+            .date_now();
+        if let Some(list) = email.list {
+            let mut targets = format!("<{}>", list.unsubscribe_url);
+            if let Some(mailto) = &list.unsubscribe_mailto {
+                targets.push_str(&format!(", <{mailto}>"));
+            }
+            builder = builder
+                .raw_header(raw_header("List-Id", list.list_id))
+                .raw_header(raw_header("List-Unsubscribe", targets))
+                .raw_header(raw_header(
+                    "List-Unsubscribe-Post",
+                    "List-Unsubscribe=One-Click".into(),
+                ))
+                .raw_header(raw_header("Precedence", "bulk".into()));
+        }
+        let mut message = builder
             .multipart(MultiPart::alternative_plain_html(email.text, email.html))
             .map_err(|e| MailError::Build(e.to_string()))?;
+        if let Some(dkim) = &self.dkim {
+            message.sign(dkim);
+        }
         self.limiter.until_ready().await;
+        let started = std::time::Instant::now();
         match &self.transport {
             MailTransport::Smtp(smtp) => {
                 smtp.send(message).await.map_err(classify_smtp)?;
@@ -120,6 +221,7 @@ impl Mailer {
                     .map_err(|e| MailError::Temporary(e.to_string()))?;
             }
         }
+        self.latency.observe(started.elapsed().as_secs_f64());
         Ok(message_id)
     }
 }

@@ -6,12 +6,12 @@
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use rand::Rng;
 use sqlx::Row;
 use tokio_util::sync::CancellationToken;
 
-use crate::db::{self, Backend, Millis, Tx};
+use crate::db::{self, Millis, Tx};
 use crate::mail::{MailError, OutgoingEmail};
+use crate::queue::{LeasedQueue, backoff};
 use crate::state::AppState;
 use crate::subscribers;
 
@@ -35,8 +35,7 @@ impl OutboxKind {
     }
 }
 
-/// Longer than any one send can take (the SMTP timeout is 30 s a command).
-const LEASE_MS: Millis = 5 * 60 * 1000;
+const QUEUE: LeasedQueue = LeasedQueue { table: "outbox" };
 
 pub async fn enqueue(
     tx: &mut Tx<'_>,
@@ -80,32 +79,15 @@ struct Claimed {
     attempts: i64,
 }
 
-// The one place the dialects differ: SQLite has a single writer, so the update is atomic as
-// it stands; PostgreSQL needs SKIP LOCKED so concurrent instances take different rows.
-const CLAIM_SQLITE: &str = "update outbox set status = 'sending', locked_until = $2
-    where id in (select id from outbox
-                 where (status = 'pending' and next_attempt_at <= $1)
-                    or (status = 'sending' and locked_until < $1)
-                 order by next_attempt_at limit $3)
-    returning id, kind, subscriber_id, attempts";
-const CLAIM_POSTGRES: &str = "update outbox set status = 'sending', locked_until = $2
-    where id in (select id from outbox
-                 where (status = 'pending' and next_attempt_at <= $1)
-                    or (status = 'sending' and locked_until < $1)
-                 order by next_attempt_at limit $3
-                 for update skip locked)
-    returning id, kind, subscriber_id, attempts";
-
 async fn claim_due(state: &AppState, now: Millis, limit: i64) -> anyhow::Result<Vec<Claimed>> {
-    let sql = match state.db.backend {
-        Backend::Sqlite => CLAIM_SQLITE,
-        Backend::Postgres => CLAIM_POSTGRES,
-    };
-    let rows = sqlx::query(sql)
-        .bind(now)
-        .bind(now + LEASE_MS)
-        .bind(limit)
-        .fetch_all(&state.db.pool)
+    let rows = QUEUE
+        .claim(
+            &state.db,
+            now,
+            state.settings.mail.lease_secs as Millis * 1000,
+            limit,
+            "id, kind, subscriber_id, attempts",
+        )
         .await?;
     rows.into_iter()
         .map(|row| {
@@ -117,57 +99,6 @@ async fn claim_due(state: &AppState, now: Millis, limit: i64) -> anyhow::Result<
             })
         })
         .collect()
-}
-
-async fn finish(
-    state: &AppState,
-    id: i64,
-    status: &str,
-    error: Option<&str>,
-    now: Millis,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "update outbox set status = $2, last_error = $3, locked_until = null,
-             attempts = attempts + 1, sent_at = case when $2 = 'sent' then $4 else sent_at end
-         where id = $1",
-    )
-    .bind(id)
-    .bind(status)
-    .bind(error)
-    .bind(now)
-    .execute(&state.db.pool)
-    .await
-    .map(|_| ())
-}
-
-/// Back to `pending` for a later try; `count_attempt` is false while the server is
-/// unreachable, so an outage never uses up a message's attempts.
-async fn retry_later(
-    state: &AppState,
-    id: i64,
-    at: Millis,
-    error: &str,
-    count_attempt: bool,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "update outbox set status = 'pending', next_attempt_at = $2, last_error = $3,
-             locked_until = null, attempts = attempts + $4
-         where id = $1",
-    )
-    .bind(id)
-    .bind(at)
-    .bind(error)
-    .bind(i64::from(count_attempt))
-    .execute(&state.db.pool)
-    .await
-    .map(|_| ())
-}
-
-/// Exponential backoff with up to 25 % jitter, so that retries from many rows spread out.
-fn backoff(base_ms: u64, max_ms: u64, attempt: u32) -> Duration {
-    let exp = base_ms.saturating_mul(1u64 << attempt.min(30)).min(max_ms);
-    let jitter = rand::rng().random_range(0..=exp / 4);
-    Duration::from_millis(exp + jitter)
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -224,35 +155,63 @@ async fn process(state: &AppState, row: Claimed) -> anyhow::Result<Outcome> {
     let email = match render(state, &row).await {
         Ok(Some(email)) => email,
         Ok(None) => {
-            finish(state, row.id, "skipped", None, now).await?;
+            QUEUE
+                .finish(&state.db, &[row.id], "skipped", None, now)
+                .await?;
             return Ok(Outcome::Skipped);
         }
         Err(err) => {
             // Most likely the database; the row keeps its place.
             tracing::warn!(error = %err, "preparing an outbox message failed; will retry");
-            retry_later(state, row.id, later(row.attempts), &err.to_string(), false).await?;
+            QUEUE
+                .retry_later(
+                    &state.db,
+                    row.id,
+                    later(row.attempts),
+                    &err.to_string(),
+                    false,
+                )
+                .await?;
             return Ok(Outcome::Retry);
         }
     };
     match state.mailer.send(email).await {
         Ok(message_id) => {
-            finish(state, row.id, "sent", None, db::now()).await?;
+            QUEUE
+                .finish(&state.db, &[row.id], "sent", None, db::now())
+                .await?;
+            state.metrics.sent.inc();
             tracing::info!(%message_id, kind = row.kind.as_str(), "email sent");
             Ok(Outcome::Sent)
         }
         Err(MailError::Temporary(reply)) if row.attempts + 1 < i64::from(mail.max_attempts) => {
+            state.metrics.retried.inc();
             tracing::warn!(%reply, attempt = row.attempts + 1, "temporary failure; will retry");
-            retry_later(state, row.id, later(row.attempts), &reply, true).await?;
+            QUEUE
+                .retry_later(&state.db, row.id, later(row.attempts), &reply, true)
+                .await?;
             Ok(Outcome::Retry)
         }
         Err(MailError::Unreachable(reason)) => {
+            state.metrics.retried.inc();
             tracing::warn!(%reason, "mail server unreachable; message keeps its place");
-            retry_later(state, row.id, later(0), &reason, false).await?;
+            QUEUE
+                .retry_later(&state.db, row.id, later(0), &reason, false)
+                .await?;
             Ok(Outcome::Unreachable)
         }
         Err(err) => {
+            state.metrics.failed.inc();
             tracing::error!(error = %err, "email failed for good");
-            finish(state, row.id, "failed", Some(&err.to_string()), db::now()).await?;
+            QUEUE
+                .finish(
+                    &state.db,
+                    &[row.id],
+                    "failed",
+                    Some(&err.to_string()),
+                    db::now(),
+                )
+                .await?;
             Ok(Outcome::Failed)
         }
     }
@@ -288,19 +247,4 @@ pub async fn run(state: AppState, shutdown: CancellationToken) {
         }
     }
     tracing::info!("outbox worker stopped");
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_and_is_capped() {
-        let first = backoff(1000, 60_000, 0).as_millis();
-        assert!((1000..=1250).contains(&first), "{first}");
-        let third = backoff(1000, 60_000, 2).as_millis();
-        assert!((4000..=5000).contains(&third), "{third}");
-        let late = backoff(1000, 60_000, 40).as_millis();
-        assert!((60_000..=75_000).contains(&late), "{late}");
-    }
 }

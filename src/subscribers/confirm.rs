@@ -114,6 +114,7 @@ pub async fn confirm(
             now,
         )
         .await?;
+        state.metrics.confirmations.inc();
         tracing::info!(subscriber_id, "subscription confirmed");
     }
     queries::retire_tokens(&mut tx, subscriber_id, now).await?;
@@ -202,5 +203,7 @@ pub async fn prepare_confirmation_email(
         subject: format!("Please confirm your subscription to {newsletter}"),
         text,
         html,
+        message_id: None,
+        list: None,
     }))
 }

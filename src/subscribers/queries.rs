@@ -5,9 +5,12 @@ use sqlx::{AnyPool, Row};
 use super::SubscriptionStatus;
 use crate::db::{Millis, Tx};
 
-/// Creates a pending subscriber, or refreshes an existing one: pending and unsubscribed
-/// readers become pending again with the address and name as now typed, while a confirmed
-/// reader is left exactly as they are (a stranger must not be able to change them).
+/// Creates a pending subscriber, or refreshes an existing one: pending, unsubscribed and
+/// bounced readers become pending again with the address and name as now typed, while a
+/// confirmed reader is left exactly as they are (a stranger must not be able to change them).
+/// A reader a signup must not change: confirmed, and mail reaches them.
+const LOCKED: &str = "subscribers.status = 'confirmed' and subscribers.bounced_at is null";
+
 pub async fn upsert_pending(
     tx: &mut Tx<'_>,
     email: &str,
@@ -15,18 +18,17 @@ pub async fn upsert_pending(
     name: Option<&str>,
     now: Millis,
 ) -> sqlx::Result<(i64, SubscriptionStatus)> {
-    let row = sqlx::query(
+    let row = sqlx::query(&format!(
         "insert into subscribers (email, email_key, name, status, created_at, updated_at)
          values ($1, $2, $3, 'pending', $4, $4)
          on conflict (email_key) do update set
-             email = case when subscribers.status = 'confirmed' then subscribers.email else excluded.email end,
-             name = case when subscribers.status = 'confirmed' then subscribers.name
+             email = case when {LOCKED} then subscribers.email else excluded.email end,
+             name = case when {LOCKED} then subscribers.name
                          else coalesce(excluded.name, subscribers.name) end,
-             updated_at = case when subscribers.status = 'confirmed' then subscribers.updated_at
-                               else excluded.updated_at end,
-             status = case when subscribers.status = 'confirmed' then 'confirmed' else 'pending' end
-         returning id, status",
-    )
+             updated_at = case when {LOCKED} then subscribers.updated_at else excluded.updated_at end,
+             status = case when {LOCKED} then 'confirmed' else 'pending' end
+         returning id, status"
+    ))
     .bind(email)
     .bind(email_key)
     .bind(name)
@@ -46,7 +48,8 @@ pub async fn mark_confirmed(
     now: Millis,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "update subscribers set status = 'confirmed', confirmed_at = $2, updated_at = $2
+        "update subscribers set status = 'confirmed', confirmed_at = $2, updated_at = $2,
+             bounced_at = null
          where id = $1 and status = 'pending'",
     )
     .bind(subscriber_id)

@@ -159,6 +159,7 @@ pub async fn sign_up(
     if outcome == SignupOutcome::ConfirmationQueued {
         state.outbox_wake.notify_one();
     }
+    state.metrics.signups.inc();
     tracing::info!(subscriber_id, outcome = ?outcome, "signup recorded");
     Ok(outcome)
 }

@@ -122,6 +122,7 @@ pub async fn unsubscribe(
         )
         .await?;
         cancel_pending_deliveries(&mut tx, subscriber_id).await?;
+        state.metrics.unsubscribes.inc();
         tracing::info!(subscriber_id, digest_id, "reader unsubscribed");
     }
     tx.commit().await?;

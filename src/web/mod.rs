@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(digests::router())
         .merge(editors::router())
         .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::metrics::scrape))
         .route("/static/tidings.css", get(stylesheet))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -69,11 +69,9 @@ backend_tests! {
 
         assert_eq!(created.status(), StatusCode::ACCEPTED);
         let id = created.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-        let status: Value = app.api(Method::GET, &format!("/api/v1/digests/{id}"), &token).send().await.unwrap().json().await.unwrap();
-        assert_eq!(status["status"], "queued");
+        let status = app.digest_status(&token, id).await;
+        assert!(["queued", "sending", "sent"].contains(&status["status"].as_str().unwrap()), "{status}");
         assert_eq!(status["total"], 2, "pending readers get no digest");
-        assert_eq!(status["pending"], 2);
-        assert_eq!(status["sent"], 0);
         assert_eq!(status["failed"], 0);
         assert_eq!(status["subject"], "The Tidings Newsletter: Headline 2 & more");
         let again = app.api(Method::POST, "/api/v1/digests", &token).send().await.unwrap();

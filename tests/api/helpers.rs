@@ -326,6 +326,64 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Creates a digest of what is new and returns its id.
+    pub async fn send_digest(&self, token: &str) -> i64 {
+        let response = self
+            .api(reqwest::Method::POST, "/api/v1/digests", token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::ACCEPTED);
+        response.json::<Value>().await.unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    }
+
+    pub async fn digest_status(&self, token: &str, id: i64) -> Value {
+        let path = format!("/api/v1/digests/{id}");
+        self.api(reqwest::Method::GET, &path, token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Waits until the digest reports `status`, and returns its counters.
+    pub async fn wait_for_digest(&self, token: &str, id: i64, status: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let current = self.digest_status(token, id).await;
+            if current["status"] == status {
+                return current;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "digest {id} never reached {status}: {current}"
+            );
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// `count` confirmed readers `reader-<n>@example.com`, written straight to the database
+    /// (the signup flow is tested elsewhere; this is setup for delivery tests).
+    pub async fn insert_confirmed_readers(&self, count: i64) {
+        sqlx::query(
+            "with recursive n(i) as (select 1 union all select i + 1 from n where i < $1)
+             insert into subscribers (email, email_key, name, status, created_at, updated_at, confirmed_at)
+             select 'reader-' || i || '@example.com', 'reader-' || i || '@example.com', 'Reader ' || i,
+                    'confirmed', 1, 1, 1
+             from n",
+        )
+        .bind(count)
+        .execute(&self.db.pool)
+        .await
+        .unwrap();
+    }
+}
+
 /// The CSRF token in a page's forms.
 pub fn csrf_in(page: &str) -> String {
     let marker = r#"name="csrf" value=""#;

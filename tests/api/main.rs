@@ -9,6 +9,7 @@ mod addresses;
 mod articles;
 mod cli;
 mod confirm;
+mod delivery;
 mod digests;
 mod editor_pages;
 mod feeds;
