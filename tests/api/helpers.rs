@@ -90,18 +90,8 @@ impl TestApp {
         let smtp = SmtpSink::start().await;
         let dir = tempfile::tempdir().unwrap();
         let mut settings = test_settings();
-        let pg = match &backend {
-            Backend::Sqlite => {
-                let url = format!("sqlite://{}", dir.path().join("tidings.db").display());
-                settings.database.url = url.into();
-                None
-            }
-            Backend::Postgres(admin_url) => {
-                let pg = PgTestDatabase::create(admin_url).await;
-                settings.database.url = pg.url.clone().into();
-                Some(pg)
-            }
-        };
+        let (url, pg) = fresh_database(&backend, dir.path()).await;
+        settings.database.url = url.into();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         settings.server.bind = listener.local_addr().unwrap();
@@ -402,8 +392,23 @@ pub fn link_in(body: &str, prefix: &str) -> String {
         .collect()
 }
 
+/// The URL of a new, empty database: a file in `dir`, or a database on the test PostgreSQL
+/// server (dropped when the returned guard is).
+pub async fn fresh_database(backend: &Backend, dir: &Path) -> (String, Option<PgTestDatabase>) {
+    match backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}", dir.join("tidings.db").display()),
+            None,
+        ),
+        Backend::Postgres(admin_url) => {
+            let pg = PgTestDatabase::create(admin_url).await;
+            (pg.url.clone(), Some(pg))
+        }
+    }
+}
+
 /// A database of its own on the test PostgreSQL server, dropped when the test ends.
-struct PgTestDatabase {
+pub struct PgTestDatabase {
     admin_url: String,
     name: String,
     url: String,

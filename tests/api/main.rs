@@ -14,6 +14,7 @@ mod digests;
 mod editor_pages;
 mod feeds;
 mod outbox;
+mod processes;
 mod signup;
 mod throttle;
 mod unsubscribe;

@@ -1,0 +1,201 @@
+//! The real binary as separate processes: killed with SIGKILL mid-send and restarted,
+//! stopped with SIGTERM mid-send, and two instances sharing one PostgreSQL database.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{ExitStatus, Stdio};
+use std::time::Duration;
+
+use tidings::app::build_state;
+use tidings::config::Settings;
+use tidings::db::Db;
+use tokio::process::{Child, Command};
+
+use crate::backend_tests;
+use crate::helpers::{Backend, PgTestDatabase, fresh_database};
+use crate::smtp_sink::SmtpSink;
+
+struct Server {
+    child: Child,
+}
+
+impl Server {
+    fn start(db_url: &str, smtp: &SmtpSink, log: &Path) -> Server {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_tidings"))
+            .arg("serve")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("TIDINGS_SERVER__BIND", "127.0.0.1:0")
+            .env("TIDINGS_DATABASE__URL", db_url)
+            .env("TIDINGS_MAIL__TRANSPORT", "smtp")
+            .env("TIDINGS_MAIL__SMTP_URL", smtp.url())
+            .env("TIDINGS_MAIL__RATE_PER_SECOND", "1500")
+            .env("TIDINGS_MAIL__CONCURRENCY", "4")
+            .env("TIDINGS_MAIL__LEASE_SECS", "5")
+            .env("TIDINGS_MAIL__POLL_INTERVAL_MS", "100")
+            .env("TIDINGS_MAIL__RETRY_BASE_MS", "50")
+            .env("TIDINGS_LOG__JSON", "true")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        Server { child }
+    }
+
+    // Waiting is async: the SMTP sink runs on this test's runtime and must keep answering
+    // the server while it finishes its sends.
+    async fn kill_9(&mut self) {
+        self.child.kill().await.unwrap(); // SIGKILL on Unix
+    }
+
+    async fn terminate(&mut self) -> ExitStatus {
+        let pid = self.child.id().unwrap().to_string();
+        assert!(
+            std::process::Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        tokio::time::timeout(Duration::from_secs(60), self.child.wait())
+            .await
+            .expect("stopped in time")
+            .unwrap()
+    }
+}
+
+/// A migrated database with `readers` confirmed readers and one digest queued for them.
+async fn queued_digest(
+    backend: &Backend,
+    dir: &Path,
+    readers: i64,
+) -> (String, Db, Option<PgTestDatabase>) {
+    let (url, pg) = fresh_database(backend, dir).await;
+    let mut settings = Settings::load_from(Path::new("config"), false).unwrap();
+    settings.database.url = url.clone().into();
+    settings.mail.outbox_dir = dir.join("outbox");
+    let db = Db::connect_and_migrate(&settings.database).await.unwrap();
+    sqlx::query(
+        "with recursive n(i) as (select 1 union all select i + 1 from n where i < $1)
+         insert into subscribers (email, email_key, status, created_at, updated_at)
+         select 'r' || i || '@example.com', 'r' || i || '@example.com', 'confirmed', 1, 1 from n",
+    )
+    .bind(readers)
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let state = build_state(settings, db.clone()).await.unwrap();
+    let article = tidings::articles::ArticleInput {
+        title: "Crash test".into(),
+        url: "https://news.example/crash".into(),
+        ..Default::default()
+    };
+    tidings::articles::queries::upsert(&db, &article.parse().unwrap(), 1)
+        .await
+        .unwrap();
+    tidings::digests::create(&state, None, None, "test")
+        .await
+        .unwrap();
+    (url, db, pg)
+}
+
+async fn unfinished(db: &Db) -> i64 {
+    sqlx::query_scalar("select count(*) from deliveries where status in ('pending', 'sending')")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap()
+}
+
+async fn wait_until(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while !done().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn copies(sink: &SmtpSink) -> HashMap<String, usize> {
+    let mut copies = HashMap::new();
+    for message in sink.messages() {
+        *copies.entry(message.to[0].clone()).or_insert(0) += 1;
+    }
+    copies
+}
+
+backend_tests! {
+    async fn a_send_killed_with_sigkill_resumes_on_restart_and_skips_nobody(backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let readers = 3000;
+        let (url, db, _pg) = queued_digest(&backend, dir.path(), readers).await;
+        let sink = SmtpSink::start().await;
+        let log = dir.path().join("server.log");
+
+        let mut server = Server::start(&url, &sink, &log);
+        wait_until("a third of the digest", async || sink.messages().len() >= 1000).await;
+        server.kill_9().await;
+        let in_flight: i64 = sqlx::query_scalar("select count(*) from deliveries where status = 'sending'")
+            .fetch_one(&db.pool).await.unwrap();
+        let before_restart = sink.messages().len();
+        assert!(before_restart < readers as usize, "killed mid-send");
+        let mut restarted = Server::start(&url, &sink, &log);
+        wait_until("the rest of the digest", async || unfinished(&db).await == 0).await;
+
+        let copies = copies(&sink);
+        assert_eq!(copies.len(), readers as usize, "nobody skipped");
+        let duplicates: usize = copies.values().map(|n| n - 1).sum();
+        assert!(duplicates as i64 <= in_flight, "{duplicates} duplicates, {in_flight} rows were in flight");
+        assert!(restarted.terminate().await.success());
+    }
+
+    async fn sigterm_finishes_the_sends_in_flight_and_leaves_nothing_claimed(backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, db, _pg) = queued_digest(&backend, dir.path(), 2000).await;
+        let sink = SmtpSink::start().await;
+
+        let mut server = Server::start(&url, &sink, &dir.path().join("server.log"));
+        wait_until("the send to start", async || sink.messages().len() >= 200).await;
+        let status = server.terminate().await;
+
+        assert!(status.success(), "{status:?}");
+        let claimed: i64 = sqlx::query_scalar("select count(*) from deliveries where status = 'sending'")
+            .fetch_one(&db.pool).await.unwrap();
+        assert_eq!(claimed, 0, "every claimed row was finished and recorded");
+        let sent: i64 = sqlx::query_scalar("select count(*) from deliveries where status = 'sent'")
+            .fetch_one(&db.pool).await.unwrap();
+        assert_eq!(sent as usize, sink.messages().len(), "the ledger matches what went out");
+        assert!(unfinished(&db).await > 0, "stopped mid-send");
+    }
+}
+
+#[tokio::test]
+async fn two_instances_on_one_postgres_database_send_each_reader_one_copy() {
+    let Some(backend) = Backend::postgres() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let readers = 3000;
+    let (url, db, _pg) = queued_digest(&backend, dir.path(), readers).await;
+    let sink = SmtpSink::start().await;
+    let log = dir.path().join("server.log");
+
+    let mut first = Server::start(&url, &sink, &log);
+    let mut second = Server::start(&url, &sink, &log);
+    wait_until("the digest to be delivered", async || {
+        unfinished(&db).await == 0
+    })
+    .await;
+
+    let copies = copies(&sink);
+    assert_eq!(copies.len(), readers as usize);
+    assert!(copies.values().all(|n| *n == 1), "no reader got two copies");
+    assert!(first.terminate().await.success() && second.terminate().await.success());
+}
