@@ -19,7 +19,7 @@ use crate::state::AppState;
 use crate::state::Keys;
 use crate::web;
 use crate::web::rate_limit::IpRateLimiter;
-use crate::{delivery, feeds, secrets};
+use crate::{delivery, feeds, scheduler, secrets};
 
 pub struct App {
     listener: TcpListener,
@@ -65,6 +65,7 @@ impl App {
         let worker = tokio::spawn(outbox::run(self.state.clone(), shutdown.clone()));
         let feeds = tokio::spawn(feeds::run(self.state.clone(), shutdown.clone()));
         let delivery = tokio::spawn(delivery::run(self.state.clone(), shutdown.clone()));
+        let schedule = tokio::spawn(scheduler::run(self.state.clone(), shutdown.clone()));
         tracing::info!(address = %self.listener.local_addr()?, "listening");
         let router = web::router(self.state);
         let stopping = shutdown.clone();
@@ -82,6 +83,7 @@ impl App {
         worker.await.context("outbox worker panicked")?;
         feeds.await.context("feed poller panicked")?;
         delivery.await.context("delivery workers panicked")?;
+        schedule.await.context("scheduler panicked")?;
         tracing::info!("stopped");
         Ok(())
     }

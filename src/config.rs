@@ -66,6 +66,10 @@ pub struct NewsletterSettings {
 pub struct DigestSettings {
     pub max_articles: u32,
     pub subject: String,
+    /// 5-field cron expression; empty turns the schedule off.
+    pub schedule: String,
+    pub timezone: String,
+    pub catch_up_minutes: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -262,6 +266,8 @@ impl Settings {
                 "must not be empty (CAN-SPAM)",
             ));
         }
+        crate::scheduler::Schedule::parse(&self.digest.schedule, &self.digest.timezone)
+            .map_err(|e| invalid("digest.schedule", e))?;
         if self.digest.max_articles == 0 {
             return Err(invalid("digest.max_articles", "must be at least 1"));
         }

@@ -12,6 +12,7 @@ pub mod feeds;
 pub mod mail;
 pub mod metrics;
 pub mod queue;
+pub mod scheduler;
 pub mod secrets;
 pub mod state;
 pub mod subscribers;

@@ -139,7 +139,10 @@ pub async fn count(pool: &AnyPool) -> sqlx::Result<i64> {
 }
 
 /// Articles in no digest yet (cancelled digests do not count), newest first.
-pub async fn list_unsent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<Article>> {
+pub async fn list_unsent<'e, E>(executor: E, limit: i64) -> sqlx::Result<Vec<Article>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let rows = sqlx::query(&format!(
         "select {COLUMNS} from articles a
          where not exists (select 1 from digest_articles da join digests d on d.id = da.digest_id
@@ -147,7 +150,7 @@ pub async fn list_unsent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<Article
          order by published_at desc, id desc limit $1"
     ))
     .bind(limit)
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?;
     rows.iter().map(from_row).collect()
 }

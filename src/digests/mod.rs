@@ -9,7 +9,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::articles::{self, Article};
-use crate::db;
+use crate::db::{self, Tx};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -59,8 +59,24 @@ pub async fn create(
     subject: Option<&str>,
     created_by: &str,
 ) -> AppResult<i64> {
-    let now = db::now();
     let mut tx = state.db.begin().await?;
+    let id = create_in(&mut tx, state, article_ids, subject, created_by).await?;
+    tx.commit().await?;
+    state.delivery_wake.notify_waiters();
+    Ok(id)
+}
+
+/// `create` inside the caller's transaction (the scheduler takes its slot in the same one).
+/// The caller commits, then wakes the delivery workers.
+pub async fn create_in(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    article_ids: Option<&[i64]>,
+    subject: Option<&str>,
+    created_by: &str,
+) -> AppResult<i64> {
+    let now = db::now();
+    queries::lock_creation(tx, state.db.backend).await?;
     let articles = match article_ids {
         Some([]) => {
             return Err(AppError::field(
@@ -69,7 +85,7 @@ pub async fn create(
             ));
         }
         Some(ids) => {
-            let found = articles::queries::list_by_ids(&mut tx, ids).await?;
+            let found = articles::queries::list_by_ids(tx, ids).await?;
             let missing: Vec<String> = ids
                 .iter()
                 .filter(|id| !found.iter().any(|a| a.id == **id))
@@ -85,7 +101,7 @@ pub async fn create(
         }
         None => {
             let limit = i64::from(state.settings.digest.max_articles);
-            articles::queries::list_unsent(&state.db.pool, limit).await?
+            articles::queries::list_unsent(&mut **tx, limit).await?
         }
     };
     if articles.is_empty() {
@@ -99,12 +115,10 @@ pub async fn create(
             &articles,
         ),
     };
-    let id = queries::insert_digest(&mut tx, &subject, created_by, now).await?;
+    let id = queries::insert_digest(tx, &subject, created_by, now).await?;
     let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
-    queries::insert_articles(&mut tx, id, &ids).await?;
-    let recipients = queries::snapshot_recipients(&mut tx, id, now).await?;
-    tx.commit().await?;
-    state.delivery_wake.notify_waiters();
+    queries::insert_articles(tx, id, &ids).await?;
+    let recipients = queries::snapshot_recipients(tx, id, now).await?;
     tracing::info!(
         digest_id = id,
         articles = ids.len(),

@@ -4,7 +4,18 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use crate::db::{Millis, Tx};
+use crate::db::{Backend, Millis, Tx};
+
+/// Digest creation reads "articles in no digest yet" and then writes: one at a time, or two
+/// could take the same articles. SQLite's BEGIN IMMEDIATE already serialises writers.
+pub async fn lock_creation(tx: &mut Tx<'_>, backend: Backend) -> sqlx::Result<()> {
+    if backend == Backend::Postgres {
+        sqlx::query("select pg_advisory_xact_lock(7469646967657374)") // "tidigest"
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
 
 pub async fn insert_digest(
     tx: &mut Tx<'_>,

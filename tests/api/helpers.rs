@@ -78,6 +78,8 @@ fn test_settings() -> Settings {
     settings.mail.poll_interval_ms = 50;
     settings.mail.rate_per_second = 1000;
     settings.signup.ip_limit_per_hour = 0;
+    // Tests that want the schedule turn it on; a clock-driven digest would disturb the rest.
+    settings.digest.schedule = String::new();
     settings
 }
 

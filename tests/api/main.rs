@@ -15,6 +15,7 @@ mod editor_pages;
 mod feeds;
 mod outbox;
 mod processes;
+mod schedule;
 mod signup;
 mod throttle;
 mod unsubscribe;

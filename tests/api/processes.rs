@@ -39,6 +39,7 @@ impl Server {
             .env("TIDINGS_MAIL__POLL_INTERVAL_MS", "100")
             .env("TIDINGS_MAIL__RETRY_BASE_MS", "50")
             .env("TIDINGS_LOG__JSON", "true")
+            .env("TIDINGS_DIGEST__SCHEDULE", "")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)
