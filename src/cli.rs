@@ -63,4 +63,7 @@ pub enum DigestCommand {
         #[arg(long)]
         html: bool,
     },
+    /// Create the next digest now and deliver it, with a progress bar, until every reader
+    /// has an outcome. Running servers share the work.
+    Send,
 }

@@ -3,11 +3,14 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::time::Duration;
 use tidings::app::{App, build_state};
 use tidings::cli::{Cli, Command, DigestCommand, EditorCommand, TokenCommand};
 use tidings::config::Settings;
 use tidings::db::Db;
-use tidings::{digests, editors, telemetry};
+use tidings::{delivery, digests, editors, telemetry};
+use tokio_util::sync::CancellationToken;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -92,6 +95,50 @@ async fn digest(settings: Settings, command: DigestCommand) -> anyhow::Result<()
             }
             None => anyhow::bail!("{}", digests::NOTHING_NEW),
         },
+        DigestCommand::Send => send_digest(state).await?,
     }
+    Ok(())
+}
+
+/// Creates the digest and runs delivery workers here until it is done.
+async fn send_digest(state: tidings::state::AppState) -> anyhow::Result<()> {
+    let id = digests::create(&state, None, None, "cli")
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let shutdown = CancellationToken::new();
+    let workers = tokio::spawn(delivery::run(state.clone(), shutdown.clone()));
+    let status = digests::queries::find_status(&state.db.pool, id)
+        .await?
+        .context("the new digest")?;
+    let bar = ProgressBar::new(status.total as u64).with_style(
+        ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} sent or failed, {per_sec}, {eta} left {msg}",
+        )
+        .expect("a valid template"),
+    );
+    let last = loop {
+        let status = digests::queries::find_status(&state.db.pool, id)
+            .await?
+            .context("the digest")?;
+        bar.set_position((status.total - status.pending) as u64);
+        bar.set_message(format!("({} failed)", status.failed));
+        if matches!(status.status, "sent" | "cancelled") {
+            break status;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+            _ = tokio::signal::ctrl_c() => {
+                bar.abandon_with_message("stopped; the rest goes out with the next `serve` or `digest send`");
+                break status;
+            }
+        }
+    };
+    bar.finish();
+    shutdown.cancel();
+    workers.await?;
+    println!(
+        "digest {id} {}: {} sent, {} failed, {} cancelled, {} pending of {}",
+        last.status, last.sent, last.failed, last.cancelled, last.pending, last.total
+    );
     Ok(())
 }

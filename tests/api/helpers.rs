@@ -363,7 +363,7 @@ impl TestApp {
     /// (the signup flow is tested elsewhere; this is setup for delivery tests).
     pub async fn insert_confirmed_readers(&self, count: i64) {
         sqlx::query(
-            "with recursive n(i) as (select 1 union all select i + 1 from n where i < $1)
+            "with recursive n(i) as (select 1 where $1 >= 1 union all select i + 1 from n where i < $1)
              insert into subscribers (email, email_key, name, status, created_at, updated_at, confirmed_at)
              select 'reader-' || i || '@example.com', 'reader-' || i || '@example.com', 'Reader ' || i,
                     'confirmed', 1, 1, 1

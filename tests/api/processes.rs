@@ -83,7 +83,7 @@ async fn queued_digest(
     settings.mail.outbox_dir = dir.join("outbox");
     let db = Db::connect_and_migrate(&settings.database).await.unwrap();
     sqlx::query(
-        "with recursive n(i) as (select 1 union all select i + 1 from n where i < $1)
+        "with recursive n(i) as (select 1 where $1 >= 1 union all select i + 1 from n where i < $1)
          insert into subscribers (email, email_key, status, created_at, updated_at)
          select 'r' || i || '@example.com', 'r' || i || '@example.com', 'confirmed', 1, 1 from n",
     )
@@ -199,4 +199,52 @@ async fn two_instances_on_one_postgres_database_send_each_reader_one_copy() {
     assert_eq!(copies.len(), readers as usize);
     assert!(copies.values().all(|n| *n == 1), "no reader got two copies");
     assert!(first.terminate().await.success() && second.terminate().await.success());
+}
+
+#[tokio::test]
+async fn digest_send_delivers_the_next_digest_and_reports_the_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, db, _pg) = queued_digest(&Backend::Sqlite, dir.path(), 0).await;
+    sqlx::query("delete from digests")
+        .execute(&db.pool)
+        .await
+        .unwrap(); // the article is new again
+    sqlx::query(
+        "insert into subscribers (email, email_key, status, created_at, updated_at)
+         values ('ada@example.com', 'ada@example.com', 'confirmed', 1, 1),
+                ('bob@example.com', 'bob@example.com', 'confirmed', 1, 1)",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
+    let sink = SmtpSink::start().await;
+
+    let output = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .args(["digest", "send"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TIDINGS_DATABASE__URL", &url)
+        .env("TIDINGS_MAIL__TRANSPORT", "smtp")
+        .env("TIDINGS_MAIL__SMTP_URL", sink.url())
+        .env("TIDINGS_DIGEST__SCHEDULE", "")
+        .output()
+        .await
+        .unwrap();
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("sent: 2 sent, 0 failed, 0 cancelled, 0 pending of 2"),
+        "{stdout}"
+    );
+    let mut to: Vec<String> = sink
+        .messages()
+        .into_iter()
+        .map(|m| m.to[0].clone())
+        .collect();
+    to.sort();
+    assert_eq!(to, ["ada@example.com", "bob@example.com"]);
 }
