@@ -11,6 +11,7 @@ mod cli;
 mod confirm;
 mod delivery;
 mod digests;
+mod dkim;
 mod editor_pages;
 mod feeds;
 mod outbox;

@@ -1,0 +1,118 @@
+//! DKIM: every message signed (RSA-2048, relaxed/relaxed) over the headers that matter,
+//! checked by dkimpy, an independent verifier, when it is installed (`pip install dkimpy`;
+//! `.ci/run` installs it).
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::json;
+
+use crate::backend_tests;
+use crate::helpers::TestApp;
+
+/// A fresh RSA-2048 key as PKCS#1 PEM in `dir`, and its public half (base64 DER, as DNS has it).
+fn rsa_key(dir: &Path) -> (std::path::PathBuf, String) {
+    let key = dir.join("dkim.pem");
+    let made = Command::new("openssl")
+        .args(["genrsa", "-traditional", "-out"])
+        .arg(&key)
+        .arg("2048")
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let public = Command::new("openssl")
+        .args(["rsa", "-pubout", "-outform", "DER", "-in"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(public.status.success());
+    use base64::Engine;
+    (
+        key,
+        base64::engine::general_purpose::STANDARD.encode(public.stdout),
+    )
+}
+
+fn dkimpy_available() -> bool {
+    Command::new("python3")
+        .args(["-c", "import dkim"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn signature_tags(raw: &str) -> String {
+    let start = raw
+        .find("DKIM-Signature:")
+        .expect("a DKIM-Signature header");
+    let rest = &raw[start..];
+    let end = rest.find("\r\n").map(|i| {
+        // Unfold the header: continuation lines start with white space.
+        let mut end = i;
+        while rest[end + 2..].starts_with([' ', '\t']) {
+            end = end + 2 + rest[end + 2..].find("\r\n").unwrap();
+        }
+        end
+    });
+    rest[..end.unwrap()].replace("\r\n", "")
+}
+
+backend_tests! {
+    async fn every_message_is_signed_over_the_list_headers_and_verifies(backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let (key, public) = rsa_key(dir.path());
+        let app = TestApp::spawn_with(backend, |s| {
+            s.dkim.domain = "localhost".into();
+            s.dkim.selector = "news2026".into();
+            s.dkim.private_key_path = key.clone();
+        })
+        .await;
+        let token = app.api_token().await;
+        app.confirmed_reader("ada@example.com", Some("Ada Lovelace")).await;
+        app.add_article(&token, &json!({"title": "Signed story", "url": "https://news.example/s"})).await;
+        let id = app.send_digest(&token).await;
+        app.wait_for_digest(&token, id, "sent").await;
+
+        let messages = app.smtp.messages();
+        let digest = messages.iter().find(|m| m.data.contains("List-Unsubscribe:")).unwrap();
+        let confirmation = &messages[0];
+        for message in [confirmation, digest] {
+            let tags = signature_tags(&message.data);
+            assert!(tags.contains("a=rsa-sha256") && tags.contains("c=relaxed/relaxed"), "{tags}");
+            assert!(tags.contains("d=localhost") && tags.contains("s=news2026"), "{tags}");
+            let signed = tags.split("h=").nth(1).unwrap().split(';').next().unwrap().to_lowercase();
+            for header in ["from", "to", "subject", "date", "message-id", "list-id", "list-unsubscribe", "list-unsubscribe-post"] {
+                assert!(signed.split(':').any(|h| h.trim() == header), "{header} not in h={signed}");
+            }
+        }
+        if !dkimpy_available() {
+            eprintln!("dkimpy is not installed: independent verification skipped (pip install dkimpy)");
+            return;
+        }
+        for (name, message) in [("confirmation", confirmation), ("digest", digest)] {
+            let path = dir.path().join(format!("{name}.eml"));
+            std::fs::write(&path, &message.data).unwrap();
+            let verdict = Command::new("python3")
+                .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/dkim_verify.py"))
+                .arg(&path)
+                .arg(&public)
+                .output()
+                .unwrap();
+            assert!(verdict.status.success(), "{name}: {}{}", String::from_utf8_lossy(&verdict.stdout), String::from_utf8_lossy(&verdict.stderr));
+        }
+        // And a tampered unsubscribe target no longer verifies.
+        let tampered = digest.data.replacen("/unsubscribe/", "/unsubscribe/x", 1);
+        let path = dir.path().join("tampered.eml");
+        std::fs::write(&path, tampered).unwrap();
+        let verdict = Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/dkim_verify.py"))
+            .arg(&path)
+            .arg(&public)
+            .output()
+            .unwrap();
+        assert!(!verdict.status.success(), "a changed List-Unsubscribe must break the signature");
+    }
+}
