@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::db::{self, Millis};
 use crate::digests::DigestContent;
-use crate::mail::{ListHeaders, MailError, OutgoingEmail};
+use crate::mail::{ListHeaders, MailError, OutgoingEmail, SmtpSession};
 use crate::queue::{LeasedQueue, backoff};
 use crate::state::AppState;
 use crate::subscribers::EmailAddress;
@@ -68,7 +68,11 @@ struct Outcomes {
 }
 
 /// Claims one batch and delivers it.
-pub async fn deliver_next(state: &AppState, cache: &mut ContentCache) -> anyhow::Result<Step> {
+pub async fn deliver_next(
+    state: &AppState,
+    cache: &mut ContentCache,
+    mut session: Option<&mut SmtpSession>,
+) -> anyhow::Result<Step> {
     let now = db::now();
     let rows = QUEUE
         .claim(
@@ -107,7 +111,7 @@ pub async fn deliver_next(state: &AppState, cache: &mut ContentCache) -> anyhow:
         };
         let content = content::get(state, cache, row.digest_id).await?;
         let email = personalise(state, &content, row, reader)?;
-        match state.mailer.send(email).await {
+        match state.mailer.send_via(session.as_deref_mut(), email).await {
             Ok(_) => {
                 state.metrics.sent.inc();
                 outcomes.sent.push(row.id);
@@ -280,9 +284,10 @@ async fn work(state: AppState, shutdown: CancellationToken) {
     let mail = &state.settings.mail;
     let poll = Duration::from_millis(mail.poll_interval_ms);
     let mut cache = ContentCache::default();
+    let mut session = state.mailer.session();
     let mut outage: u32 = 0;
     while !shutdown.is_cancelled() {
-        let wait = match deliver_next(&state, &mut cache).await {
+        let wait = match deliver_next(&state, &mut cache, session.as_mut()).await {
             Ok(Step::Worked) => {
                 outage = 0;
                 continue;
@@ -302,6 +307,9 @@ async fn work(state: AppState, shutdown: CancellationToken) {
             _ = tokio::time::sleep(wait) => {}
             _ = shutdown.cancelled() => {}
         }
+    }
+    if let Some(session) = session.as_mut() {
+        session.close().await;
     }
 }
 

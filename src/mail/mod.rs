@@ -3,6 +3,10 @@
 //! outbox (`outbox.rs`) decides what to send and when; this module only sends.
 
 pub mod outbox;
+mod smtp;
+
+pub use smtp::SmtpSession;
+use smtp::SmtpTarget;
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -122,6 +126,7 @@ pub struct Mailer {
     limiter: Arc<DefaultDirectRateLimiter>,
     dkim: Option<Arc<DkimConfig>>,
     latency: Histogram,
+    smtp_target: Option<SmtpTarget>,
 }
 
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -160,6 +165,13 @@ impl Mailer {
             limiter: Arc::new(RateLimiter::direct(Quota::per_second(rate))),
             dkim: dkim_config(dkim)?.map(Arc::new),
             latency,
+            smtp_target: match settings.transport {
+                Transport::Smtp => Some(
+                    SmtpTarget::from_url(settings.smtp_url.expose_secret())
+                        .context("mail.smtp_url")?,
+                ),
+                Transport::File => None,
+            },
         })
     }
 
@@ -172,8 +184,24 @@ impl Mailer {
         self.from.email.domain()
     }
 
-    /// Sends one message and returns its Message-ID.
+    /// A connection of its own for a bulk sender (a delivery worker); `None` for the file
+    /// transport.
+    pub fn session(&self) -> Option<SmtpSession> {
+        self.smtp_target.clone().map(SmtpSession::new)
+    }
+
+    /// Sends one message through the shared transport and returns its Message-ID.
     pub async fn send(&self, email: OutgoingEmail) -> Result<String, MailError> {
+        self.send_via(None, email).await
+    }
+
+    /// Sends one message, through `session` when given (SMTP only), and returns its
+    /// Message-ID.
+    pub async fn send_via(
+        &self,
+        session: Option<&mut SmtpSession>,
+        email: OutgoingEmail,
+    ) -> Result<String, MailError> {
         let local = email
             .message_id
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
@@ -211,11 +239,16 @@ impl Mailer {
         }
         self.limiter.until_ready().await;
         let started = std::time::Instant::now();
-        match &self.transport {
-            MailTransport::Smtp(smtp) => {
+        match (&self.transport, session) {
+            (MailTransport::Smtp(_), Some(session)) => {
+                session
+                    .send(message.envelope(), &message.formatted())
+                    .await?;
+            }
+            (MailTransport::Smtp(smtp), None) => {
                 smtp.send(message).await.map_err(classify_smtp)?;
             }
-            MailTransport::File(file) => {
+            (MailTransport::File(file), _) => {
                 file.send(message)
                     .await
                     .map_err(|e| MailError::Temporary(e.to_string()))?;

@@ -120,6 +120,7 @@ backend_tests! {
         app.add_article(&token, &serde_json::json!({"title": "Big story", "url": "https://news.example/big"})).await;
         let (client, csrf) = app.editor_client().await;
         let base = &app.address;
+        app.smtp.stop().await; // so that the digest is still in progress when the page is read
 
         let page = client.get(format!("{base}/editor/digest")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("The Tidings Newsletter: Big story"));
