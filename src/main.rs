@@ -126,7 +126,8 @@ async fn send_digest(state: tidings::state::AppState) -> anyhow::Result<()> {
             break status;
         }
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_millis(200)) => {}
+            // Counting is a pass over the digest's rows: often enough for a person to watch.
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
             _ = tokio::signal::ctrl_c() => {
                 bar.abandon_with_message("stopped; the rest goes out with the next `serve` or `digest send`");
                 break status;

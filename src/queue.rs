@@ -14,6 +14,7 @@ pub struct LeasedQueue {
 
 impl LeasedQueue {
     /// Claims up to `limit` due rows for `lease_ms` and returns the `returning` columns.
+    /// Rows whose lease ran out are due again.
     pub async fn claim(
         &self,
         db: &Db,
@@ -30,12 +31,21 @@ impl LeasedQueue {
             Backend::Postgres => "for update skip locked",
         };
         let table = self.table;
+        // Rows whose sender died go back to the queue first. Kept apart from the claim
+        // because an OR of the two cases cannot use the (status, next_attempt_at) index:
+        // every claim would scan and sort the whole queue.
+        sqlx::query(&format!(
+            "update {table} set status = 'pending', locked_until = null
+             where status = 'sending' and locked_until < $1"
+        ))
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
         sqlx::query(&format!(
             "update {table} set status = 'sending', locked_until = $2
              where id in (select id from {table}
-                          where (status = 'pending' and next_attempt_at <= $1)
-                             or (status = 'sending' and locked_until < $1)
-                          order by next_attempt_at, id limit $3 {lock})
+                          where status = 'pending' and next_attempt_at <= $1
+                          order by next_attempt_at limit $3 {lock})
              returning {returning}"
         ))
         .bind(now)
