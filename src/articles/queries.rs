@@ -1,7 +1,8 @@
 //! SQL for `articles`.
 
-use sqlx::any::AnyRow;
-use sqlx::{AnyPool, Row};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
+use sqlx::{Any, AnyPool, Row};
 
 use super::{Article, NewArticle, format_time};
 use crate::db::{Db, Millis, Tx};
@@ -21,6 +22,27 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Article> {
     })
 }
 
+const INSERT: &str = "insert into articles (title, url, summary_html, summary_text, author,
+        image_url, published_at, created_at, updated_at)
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $8)";
+
+/// The insert with `tail` (its ON CONFLICT clause), bound to the article.
+fn insert<'q>(
+    sql: &'q str,
+    article: &'q NewArticle,
+    now: Millis,
+) -> Query<'q, Any, AnyArguments<'q>> {
+    sqlx::query(sql)
+        .bind(&article.title)
+        .bind(&article.url)
+        .bind(&article.summary_html)
+        .bind(&article.summary_text)
+        .bind(&article.author)
+        .bind(&article.image_url)
+        .bind(article.published_at)
+        .bind(now)
+}
+
 /// Inserts, or updates the article with the same URL. Returns it and whether it is new.
 pub async fn upsert(db: &Db, article: &NewArticle, now: Millis) -> sqlx::Result<(Article, bool)> {
     let mut tx = db.begin().await?;
@@ -28,27 +50,15 @@ pub async fn upsert(db: &Db, article: &NewArticle, now: Millis) -> sqlx::Result<
         .bind(&article.url)
         .fetch_optional(&mut *tx)
         .await?;
-    let row = sqlx::query(&format!(
-        "insert into articles (title, url, summary_html, summary_text, author, image_url,
-             published_at, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-         on conflict (url) do update set
+    let sql = format!(
+        "{INSERT} on conflict (url) do update set
              title = excluded.title, summary_html = excluded.summary_html,
              summary_text = excluded.summary_text, author = excluded.author,
              image_url = excluded.image_url, published_at = excluded.published_at,
              updated_at = excluded.updated_at
          returning {COLUMNS}"
-    ))
-    .bind(&article.title)
-    .bind(&article.url)
-    .bind(&article.summary_html)
-    .bind(&article.summary_text)
-    .bind(&article.author)
-    .bind(&article.image_url)
-    .bind(article.published_at)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
+    );
+    let row = insert(&sql, article, now).fetch_one(&mut *tx).await?;
     tx.commit().await?;
     Ok((from_row(&row)?, existed.is_none()))
 }
@@ -59,22 +69,8 @@ pub async fn insert_if_new(
     article: &NewArticle,
     now: Millis,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "insert into articles (title, url, summary_html, summary_text, author, image_url,
-             published_at, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-         on conflict (url) do nothing",
-    )
-    .bind(&article.title)
-    .bind(&article.url)
-    .bind(&article.summary_html)
-    .bind(&article.summary_text)
-    .bind(&article.author)
-    .bind(&article.image_url)
-    .bind(article.published_at)
-    .bind(now)
-    .execute(pool)
-    .await?;
+    let sql = format!("{INSERT} on conflict (url) do nothing");
+    let done = insert(&sql, article, now).execute(pool).await?;
     Ok(done.rows_affected() == 1)
 }
 

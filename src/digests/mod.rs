@@ -151,9 +151,9 @@ pub async fn cancel(state: &AppState, id: i64) -> AppResult<DigestStatus> {
     queries::mark_cancelled(&mut tx, id).await?;
     tx.commit().await?;
     tracing::info!(digest_id = id, "digest cancelled");
-    Ok(queries::find_status(&state.db.pool, id)
+    queries::find_status(&state.db.pool, id)
         .await?
-        .ok_or(AppError::NotFound)?)
+        .ok_or(AppError::NotFound)
 }
 
 pub fn router() -> Router<AppState> {

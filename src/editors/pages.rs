@@ -208,12 +208,17 @@ async fn articles_page(
         form,
         errors,
     };
-    let status = if errors.is_empty() {
+    let status = form_status(errors);
+    Ok((status, Page(page)).into_response())
+}
+
+/// 422 when a form comes back with errors, so scripts and tests see the refusal.
+fn form_status(errors: &FieldErrors) -> StatusCode {
+    if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Page(page)).into_response())
+    }
 }
 
 fn errors_of(err: AppError) -> AppResult<FieldErrors> {
@@ -277,11 +282,7 @@ fn edit_page(
         form,
         errors,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors);
     (status, Page(page)).into_response()
 }
 
