@@ -6,7 +6,7 @@ use anyhow::Context;
 
 use super::ContentCache;
 use crate::articles::queries as articles;
-use crate::digests::DigestContent;
+use crate::digests::{self, DigestContent};
 use crate::state::AppState;
 
 pub async fn get(
@@ -17,9 +17,7 @@ pub async fn get(
     if let Some(content) = cache.0.get(&digest_id) {
         return Ok(content.clone());
     }
-    let subject: String = sqlx::query_scalar("select subject from digests where id = $1")
-        .bind(digest_id)
-        .fetch_one(&state.db.pool)
+    let subject = digests::queries::get_subject(&state.db.pool, digest_id)
         .await
         .with_context(|| format!("loading digest {digest_id}"))?;
     let list = articles::list_for_digest(&state.db.pool, digest_id).await?;

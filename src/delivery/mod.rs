@@ -19,12 +19,12 @@ use lettre::message::Mailbox;
 use sqlx::Row;
 use tokio_util::sync::CancellationToken;
 
-use crate::db::{self, Millis};
-use crate::digests::DigestContent;
+use crate::db::{self, Millis, Tx};
+use crate::digests::{self, DigestContent};
 use crate::mail::{ListHeaders, MailError, OutgoingEmail, SmtpSession};
 use crate::queue::{LeasedQueue, backoff};
 use crate::state::AppState;
-use crate::subscribers::EmailAddress;
+use crate::subscribers::{self, EmailAddress, Reader};
 use crate::unsubscribe;
 
 const QUEUE: LeasedQueue = LeasedQueue {
@@ -49,12 +49,6 @@ struct Claimed {
     digest_id: i64,
     subscriber_id: i64,
     attempts: i64,
-}
-
-struct Reader {
-    email: String,
-    name: Option<String>,
-    deliverable: bool,
 }
 
 /// Digests rendered once per worker, by id.
@@ -97,8 +91,12 @@ pub async fn deliver_next(
             })
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
-    let readers = load_readers(state, &claimed).await?;
-    let cancelled = cancelled_digests(state, &claimed).await?;
+    let subscriber_ids: Vec<i64> = claimed.iter().map(|c| c.subscriber_id).collect();
+    let readers = subscribers::find_readers(&state.db.pool, &subscriber_ids).await?;
+    let digest_ids: Vec<i64> = claimed.iter().map(|c| c.digest_id).collect();
+    // Checked at every claim: a row in flight when its digest was cancelled may have gone
+    // back to `pending` after a failed try.
+    let cancelled = digests::queries::cancelled_among(&state.db.pool, &digest_ids).await?;
     let mut outcomes = Outcomes::default();
     let mut step = Step::Worked;
     for (index, row) in claimed.iter().enumerate() {
@@ -159,7 +157,7 @@ async fn record_failure(state: &AppState, row: &Claimed, err: MailError) -> anyh
             state.metrics.failed.inc();
             let reply = err.to_string();
             if is_no_such_user(&reply) {
-                mark_bounced(state, row.subscriber_id, now).await?;
+                subscribers::mark_bounced(&state.db.pool, row.subscriber_id, now).await?;
                 tracing::info!(
                     subscriber_id = row.subscriber_id,
                     "address bounced; suppressed"
@@ -177,60 +175,6 @@ async fn record_failure(state: &AppState, row: &Claimed, err: MailError) -> anyh
 /// RFC 3463 5.1.x: the address itself is bad (no such user, bad domain...).
 fn is_no_such_user(reply: &str) -> bool {
     reply.contains("permanent") && reply.contains(" 5.1.")
-}
-
-async fn mark_bounced(state: &AppState, subscriber_id: i64, now: Millis) -> sqlx::Result<()> {
-    sqlx::query("update subscribers set bounced_at = $2 where id = $1")
-        .bind(subscriber_id)
-        .bind(now)
-        .execute(&state.db.pool)
-        .await
-        .map(|_| ())
-}
-
-/// Which of the batch's digests were cancelled. Checked at every claim: a row in flight when
-/// its digest was cancelled may have gone back to `pending` after a failed try.
-async fn cancelled_digests(state: &AppState, claimed: &[Claimed]) -> sqlx::Result<Vec<i64>> {
-    let mut ids: Vec<i64> = claimed.iter().map(|c| c.digest_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "select id from digests where status = 'cancelled' and id in ({})",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query_scalar(&sql);
-    for id in &ids {
-        query = query.bind(id);
-    }
-    query.fetch_all(&state.db.pool).await
-}
-
-async fn load_readers(state: &AppState, claimed: &[Claimed]) -> sqlx::Result<HashMap<i64, Reader>> {
-    let placeholders: Vec<String> = (1..=claimed.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "select id, email, name, status, bounced_at from subscribers where id in ({})",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query(&sql);
-    for row in claimed {
-        query = query.bind(row.subscriber_id);
-    }
-    let rows = query.fetch_all(&state.db.pool).await?;
-    rows.iter()
-        .map(|row| {
-            let status: String = row.try_get("status")?;
-            let bounced: Option<Millis> = row.try_get("bounced_at")?;
-            Ok((
-                row.try_get("id")?,
-                Reader {
-                    email: row.try_get("email")?,
-                    name: row.try_get("name")?,
-                    deliverable: status == "confirmed" && bounced.is_none(),
-                },
-            ))
-        })
-        .collect()
 }
 
 fn personalise(
@@ -265,6 +209,15 @@ fn personalise(
                 .filter(|m| !m.is_empty()),
         }),
     })
+}
+
+/// The reader gets nothing more from digests already queued (they unsubscribed).
+pub async fn cancel_pending_for(tx: &mut Tx<'_>, subscriber_id: i64) -> sqlx::Result<()> {
+    sqlx::query("update deliveries set status = 'cancelled' where subscriber_id = $1 and status = 'pending'")
+        .bind(subscriber_id)
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
 }
 
 /// Runs the workers until shutdown; each finishes the batch in hand before it stops.

@@ -178,3 +178,30 @@ pub async fn list_recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<DigestS
     .await?;
     rows.iter().map(status_from_row).collect()
 }
+
+/// Which of these digests were cancelled.
+pub async fn cancelled_among(pool: &AnyPool, ids: &[i64]) -> sqlx::Result<Vec<i64>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "select id from digests where status = 'cancelled' and id in ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_scalar(&sql);
+    for id in &ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(pool).await
+}
+
+pub async fn get_subject(pool: &AnyPool, id: i64) -> sqlx::Result<String> {
+    sqlx::query_scalar("select subject from digests where id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await
+}

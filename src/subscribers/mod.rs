@@ -14,6 +14,7 @@ use crate::state::AppState;
 
 pub use confirm::prepare_confirmation_email;
 pub use email_address::EmailAddress;
+pub use queries::{Reader, find_readers, mark_bounced, mark_unsubscribed};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SubscriptionStatus {

@@ -1,5 +1,7 @@
 //! SQL for `subscribers` and `confirmation_tokens`.
 
+use std::collections::HashMap;
+
 use sqlx::{AnyPool, Row};
 
 use super::SubscriptionStatus;
@@ -147,4 +149,68 @@ pub async fn retire_tokens(tx: &mut Tx<'_>, subscriber_id: i64, now: Millis) -> 
     .execute(&mut **tx)
     .await
     .map(|_| ())
+}
+
+/// What delivery needs to know of a reader.
+pub struct Reader {
+    pub email: String,
+    pub name: Option<String>,
+    /// Confirmed, and mail has not bounced.
+    pub deliverable: bool,
+}
+
+pub async fn find_readers(pool: &AnyPool, ids: &[i64]) -> sqlx::Result<HashMap<i64, Reader>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "select id, email, name, status, bounced_at from subscribers where id in ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(pool).await?;
+    rows.iter()
+        .map(|row| {
+            let status: String = row.try_get("status")?;
+            let bounced: Option<Millis> = row.try_get("bounced_at")?;
+            let reader = Reader {
+                email: row.try_get("email")?,
+                name: row.try_get("name")?,
+                deliverable: status == "confirmed" && bounced.is_none(),
+            };
+            Ok((row.try_get("id")?, reader))
+        })
+        .collect()
+}
+
+/// The reader's server said the address does not exist: no more digests until they
+/// confirm again.
+pub async fn mark_bounced(pool: &AnyPool, subscriber_id: i64, now: Millis) -> sqlx::Result<()> {
+    sqlx::query("update subscribers set bounced_at = $2 where id = $1")
+        .bind(subscriber_id)
+        .bind(now)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
+/// Returns false when the reader had already left.
+pub async fn mark_unsubscribed(
+    tx: &mut Tx<'_>,
+    subscriber_id: i64,
+    now: Millis,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update subscribers set status = 'unsubscribed', updated_at = $2
+         where id = $1 and status <> 'unsubscribed'",
+    )
+    .bind(subscriber_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }

@@ -15,10 +15,11 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::consent::{self, ClientInfo, ConsentEvent};
-use crate::db::{self, Tx};
+use crate::db;
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::web::page::Page;
+use crate::{delivery, subscribers};
 
 /// Bytes of HMAC kept in the token: 128 bits is far beyond guessing.
 const MAC_LEN: usize = 16;
@@ -112,7 +113,7 @@ pub async fn unsubscribe(
     };
     let now = db::now();
     let mut tx = state.db.begin().await?;
-    if mark_unsubscribed(&mut tx, subscriber_id, now).await? {
+    if subscribers::mark_unsubscribed(&mut tx, subscriber_id, now).await? {
         consent::copy_latest_grant(
             &mut tx,
             subscriber_id,
@@ -121,7 +122,7 @@ pub async fn unsubscribe(
             now,
         )
         .await?;
-        cancel_pending_deliveries(&mut tx, subscriber_id).await?;
+        delivery::cancel_pending_for(&mut tx, subscriber_id).await?;
         state.metrics.unsubscribes.inc();
         tracing::info!(subscriber_id, digest_id, "reader unsubscribed");
     }
@@ -130,31 +131,6 @@ pub async fn unsubscribe(
         newsletter: &state.settings.newsletter.name,
     })
     .into_response())
-}
-
-async fn mark_unsubscribed(
-    tx: &mut Tx<'_>,
-    subscriber_id: i64,
-    now: db::Millis,
-) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "update subscribers set status = 'unsubscribed', updated_at = $2
-         where id = $1 and status <> 'unsubscribed'",
-    )
-    .bind(subscriber_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// The reader gets nothing more from digests already queued.
-async fn cancel_pending_deliveries(tx: &mut Tx<'_>, subscriber_id: i64) -> sqlx::Result<()> {
-    sqlx::query("update deliveries set status = 'cancelled' where subscriber_id = $1 and status = 'pending'")
-        .bind(subscriber_id)
-        .execute(&mut **tx)
-        .await
-        .map(|_| ())
 }
 
 pub fn router() -> Router<AppState> {
