@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -19,7 +20,7 @@ use crate::state::AppState;
 use crate::state::Keys;
 use crate::web;
 use crate::web::rate_limit::IpRateLimiter;
-use crate::{delivery, feeds, scheduler, secrets};
+use crate::{delivery, feeds, scheduler, secrets, subscribers};
 
 pub struct App {
     listener: TcpListener,
@@ -66,6 +67,10 @@ impl App {
         let feeds = tokio::spawn(feeds::run(self.state.clone(), shutdown.clone()));
         let delivery = tokio::spawn(delivery::run(self.state.clone(), shutdown.clone()));
         let schedule = tokio::spawn(scheduler::run(self.state.clone(), shutdown.clone()));
+        let retention = tokio::spawn(subscribers::retention::run(
+            self.state.clone(),
+            shutdown.clone(),
+        ));
         tracing::info!(address = %self.listener.local_addr()?, "listening");
         let router = web::router(self.state);
         let stopping = shutdown.clone();
@@ -84,6 +89,7 @@ impl App {
         feeds.await.context("feed poller panicked")?;
         delivery.await.context("delivery workers panicked")?;
         schedule.await.context("scheduler panicked")?;
+        retention.await.context("retention task panicked")?;
         tracing::info!("stopped");
         Ok(())
     }
@@ -99,10 +105,18 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         .register(&db, db::now())
         .await
         .context("saving the consent statement")?;
+    let configured = settings.subscribers.suppression_key.expose_secret();
     let keys = Keys {
         unsubscribe: secrets::key(&db, "unsubscribe")
             .await
             .context("loading keys")?,
+        suppression: if configured.is_empty() {
+            secrets::key(&db, "suppression")
+                .await
+                .context("loading keys")?
+        } else {
+            configured.as_bytes().to_vec()
+        },
     };
     Ok(AppState {
         db,

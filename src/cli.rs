@@ -1,3 +1,5 @@
+use std::path::PathBuf;
+
 use clap::{Parser, Subcommand};
 
 /// Tidings: newsletter signup with recorded consent, double opt-in and digests.
@@ -27,6 +29,11 @@ pub enum Command {
         #[command(subcommand)]
         command: EditorCommand,
     },
+    /// Readers: import, export, erasure, consent to older policy versions.
+    Subscribers {
+        #[command(subcommand)]
+        command: SubscribersCommand,
+    },
     /// The next digest.
     Digest {
         #[command(subcommand)]
@@ -54,6 +61,43 @@ pub enum EditorCommand {
         #[arg(long)]
         email: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubscribersCommand {
+    /// Import readers from a CSV file with a header row: `email`, optionally `name` and
+    /// `subscribed_at` (other columns are ignored). Rows that cannot be imported are
+    /// written, with the reason, to FILE.rejected.csv beside it. Readers who unsubscribed,
+    /// bounced or were erased are never brought back.
+    Import {
+        file: PathBuf,
+        /// The readers already confirmed their address elsewhere and you vouch for their
+        /// consent: they are confirmed at once. Without it they are pending and get a
+        /// confirmation email (sent by the running service at mail.rate_per_second).
+        #[arg(long)]
+        confirmed: bool,
+    },
+    /// Write every reader to stdout (the CSV imports back).
+    Export {
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        /// Only readers in this state: pending, confirmed, unsubscribed, bounced, all.
+        #[arg(long, default_value = "all")]
+        status: String,
+    },
+    /// Erase a reader: their data leaves every table and only a keyed hash of the address
+    /// stays, so that no import brings them back. An address not on the list is
+    /// suppressed all the same.
+    Erase { email: String },
+    /// List confirmed readers whose latest consent is for older policy versions than
+    /// policy.privacy_version / policy.terms_version, and whether a digest has told them.
+    StaleConsent,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

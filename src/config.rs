@@ -32,6 +32,7 @@ pub struct Settings {
     pub newsletter: NewsletterSettings,
     pub mail: MailSettings,
     pub signup: SignupSettings,
+    pub subscribers: SubscriberSettings,
     #[serde(default)]
     pub dkim: DkimSettings,
     pub digest: DigestSettings,
@@ -142,6 +143,18 @@ pub struct SignupSettings {
     pub max_confirmations_per_day: u32,
     pub ip_limit_per_hour: u32,
     pub case_sensitive_local_part: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SubscriberSettings {
+    /// Readers who never confirmed are deleted, with their consent rows, this long after
+    /// their last signup.
+    #[serde(with = "humantime_serde")]
+    pub pending_ttl: std::time::Duration,
+    /// Key of the HMAC kept for erased addresses; empty: a key the service makes and keeps in
+    /// the database.
+    #[serde(default)]
+    pub suppression_key: SecretString,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -259,6 +272,19 @@ impl Settings {
         }
         if self.signup.confirm_ttl_hours == 0 {
             return Err(invalid("signup.confirm_ttl_hours", "must be at least 1"));
+        }
+        if self.subscribers.pending_ttl < std::time::Duration::from_secs(1) {
+            return Err(invalid(
+                "subscribers.pending_ttl",
+                "must be at least 1s (e.g. \"7d\")",
+            ));
+        }
+        let key = self.subscribers.suppression_key.expose_secret();
+        if !key.is_empty() && key.len() < 32 {
+            return Err(invalid(
+                "subscribers.suppression_key",
+                "use at least 32 characters (e.g. `openssl rand -hex 32`), or leave it empty",
+            ));
         }
         if self.newsletter.postal_address.trim().is_empty() {
             return Err(invalid(

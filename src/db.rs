@@ -24,6 +24,13 @@ pub fn now() -> Millis {
         .unwrap_or(0)
 }
 
+/// RFC 3339 in UTC, to the second: how every stored time is shown.
+pub fn format_time(millis: Millis) -> String {
+    chrono::DateTime::from_timestamp_millis(millis)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

@@ -6,9 +6,12 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Duration;
 use tidings::app::{App, build_state};
-use tidings::cli::{Cli, Command, DigestCommand, EditorCommand, TokenCommand};
+use tidings::cli::{
+    Cli, Command, DigestCommand, EditorCommand, ExportFormat, SubscribersCommand, TokenCommand,
+};
 use tidings::config::Settings;
 use tidings::db::Db;
+use tidings::subscribers::{self, EmailAddress, StatusFilter};
 use tidings::{delivery, digests, editors, telemetry};
 use tokio_util::sync::CancellationToken;
 
@@ -28,6 +31,7 @@ async fn main() -> ExitCode {
         Command::Migrate => migrate(settings).await,
         Command::Token { command } => token(settings, command).await,
         Command::Editor { command } => editor(settings, command).await,
+        Command::Subscribers { command } => subscribers(settings, command).await,
         Command::Digest { command } => digest(settings, command).await,
     };
     match result {
@@ -81,6 +85,108 @@ async fn editor(settings: Settings, command: EditorCommand) -> anyhow::Result<()
         }
     }
     Ok(())
+}
+
+async fn subscribers(settings: Settings, command: SubscribersCommand) -> anyhow::Result<()> {
+    let db = Db::connect_and_migrate(&settings.database).await?;
+    let state = build_state(settings, db).await?;
+    match command {
+        SubscribersCommand::Import { file, confirmed } => {
+            let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+            let bar = ProgressBar::new(size).with_style(
+                ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta} left")
+                    .expect("a valid template"),
+            );
+            let report = subscribers::import::import(&state, &file, confirmed, &|bytes| {
+                bar.set_position(bytes)
+            })
+            .await?;
+            bar.finish_and_clear();
+            print_import_report(&report);
+        }
+        SubscribersCommand::Export { format, status } => {
+            let filter =
+                StatusFilter::parse(Some(&status)).map_err(|e| anyhow::anyhow!("--status: {e}"))?;
+            let format = match format {
+                ExportFormat::Csv => subscribers::export::Format::Csv,
+                ExportFormat::Json => subscribers::export::Format::Json,
+            };
+            let out = std::io::BufWriter::new(std::io::stdout().lock());
+            let count = subscribers::export::write_list(&state.db, filter, format, out).await?;
+            eprintln!("{count} readers exported");
+        }
+        SubscribersCommand::Erase { email } => {
+            let address =
+                EmailAddress::parse(&email, state.settings.signup.case_sensitive_local_part)
+                    .map_err(|e| anyhow::anyhow!("{email:?}: {e}"))?;
+            if subscribers::erasure::erase_address(&state, &address).await? {
+                eprintln!("{email}: erased; the address is suppressed");
+            } else {
+                eprintln!("{email}: not on the list; the address is suppressed all the same");
+            }
+        }
+        SubscribersCommand::StaleConsent => {
+            let policy = &state.settings.policy;
+            let stale = tidings::consent::stale(
+                &state.db.pool,
+                &policy.privacy_version,
+                &policy.terms_version,
+            )
+            .await?;
+            println!("id,email,privacy_version,terms_version,consented_at,notified_at");
+            for reader in &stale {
+                println!(
+                    "{},{},{},{},{},{}",
+                    reader.subscriber_id,
+                    csv_field(&reader.email),
+                    csv_field(&reader.privacy_version),
+                    csv_field(&reader.terms_version),
+                    reader.consented_at,
+                    reader.notified_at.as_deref().unwrap_or("")
+                );
+            }
+            eprintln!(
+                "{} confirmed readers consented to older versions than privacy {} / terms {}; each is told in their next digest",
+                stale.len(),
+                policy.privacy_version,
+                policy.terms_version
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A CSV field, quoted when it needs to be.
+fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_string()
+    }
+}
+
+fn print_import_report(report: &subscribers::import::ImportReport) {
+    println!(
+        "{} rows: {} imported, {} updated, {} unchanged, {} skipped",
+        report.rows, report.imported, report.updated, report.unchanged, report.skipped
+    );
+    for column in &report.ignored_columns {
+        eprintln!("warning: column {column:?} ignored");
+    }
+    let mut reasons: Vec<_> = report.reasons.iter().collect();
+    reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    for (reason, count) in reasons {
+        println!("  skipped {count}: {reason}");
+    }
+    for (row, reason) in &report.first_skipped {
+        println!("  row {row}: {reason}");
+    }
+    if report.skipped > report.first_skipped.len() as u64 {
+        println!("  ...");
+    }
+    if let Some(path) = &report.rejected_file {
+        println!("skipped rows, with reasons: {}", path.display());
+    }
 }
 
 async fn digest(settings: Settings, command: DigestCommand) -> anyhow::Result<()> {

@@ -35,4 +35,6 @@ pub struct AppState {
 /// Keys the service made for itself (see `secrets`).
 pub struct Keys {
     pub unsubscribe: Vec<u8>,
+    /// Keys the hashes erasure leaves in the suppression list.
+    pub suppression: Vec<u8>,
 }

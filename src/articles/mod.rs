@@ -132,12 +132,6 @@ fn parse_time(text: &str) -> Option<Millis> {
         .map(|t| t.and_utc().timestamp_millis())
 }
 
-pub fn format_time(millis: Millis) -> String {
-    chrono::DateTime::from_timestamp_millis(millis)
-        .unwrap_or_default()
-        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/articles", get(routes::list).post(routes::create))

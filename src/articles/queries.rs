@@ -4,8 +4,8 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyPool, Row};
 
-use super::{Article, NewArticle, format_time};
-use crate::db::{Db, Millis, Tx};
+use super::{Article, NewArticle};
+use crate::db::{Db, Millis, Tx, format_time};
 
 const COLUMNS: &str = "id, title, url, summary_html, summary_text, author, image_url, published_at";
 

@@ -11,7 +11,10 @@ use sha2::{Digest, Sha256};
 use crate::config::PolicySettings;
 use crate::db::{Db, Millis, Tx};
 
-pub use queries::copy_latest_grant;
+pub use queries::{
+    ConsentRecord, StaleConsent, copy_latest_grant, events_for, insert_events_bulk,
+    notice_due_among, record_notices, stale,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConsentEvent {
@@ -85,6 +88,24 @@ impl ConsentStatement {
             privacy_version: policy.privacy_version.clone(),
             terms_version: policy.terms_version.clone(),
         })
+    }
+
+    /// What an import records in place of the sentence a reader ticked: the editor's word
+    /// that the reader agreed, under the policy versions now in force.
+    pub fn for_import(policy: &PolicySettings, confirmed: bool) -> ConsentStatement {
+        let html = if confirmed {
+            "Imported by an editor, who vouched that the reader had agreed to the Privacy Policy \
+             and Terms of Use and confirmed their address elsewhere."
+        } else {
+            "Imported by an editor, who vouched that the reader had agreed to the Privacy Policy \
+             and Terms of Use; the reader was asked to confirm by email."
+        };
+        ConsentStatement {
+            html: html.to_string(),
+            hash: hex::encode(Sha256::digest(html.as_bytes())),
+            privacy_version: policy.privacy_version.clone(),
+            terms_version: policy.terms_version.clone(),
+        }
     }
 
     /// Keeps a copy of the statement's text so that every event can point at it by hash.

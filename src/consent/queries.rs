@@ -1,7 +1,11 @@
-use sqlx::AnyPool;
+//! SQL for `consent_texts`, `consent_events` and `policy_notices`.
+
+use std::collections::HashSet;
+
+use sqlx::{AnyPool, Row};
 
 use super::{ClientInfo, ConsentEvent, Evidence};
-use crate::db::{Millis, Tx};
+use crate::db::{Millis, Tx, format_time};
 
 pub async fn insert_text(pool: &AnyPool, hash: &str, body: &str, now: Millis) -> sqlx::Result<()> {
     sqlx::query(
@@ -69,4 +73,191 @@ pub async fn copy_latest_grant(
     .execute(&mut **tx)
     .await
     .map(|_| ())
+}
+
+/// The same event for many readers in one statement (imports).
+pub async fn insert_events_bulk(
+    tx: &mut Tx<'_>,
+    subscriber_ids: &[i64],
+    event: ConsentEvent,
+    evidence: &Evidence<'_>,
+    now: Millis,
+) -> sqlx::Result<()> {
+    if subscriber_ids.is_empty() {
+        return Ok(());
+    }
+    // Everything but the reader is shared: $1..$9, then one parameter per reader.
+    let values: Vec<String> = (0..subscriber_ids.len())
+        .map(|i| format!("(${}, $1, $2, $3, $4, $5, $6, $7, $8, $9)", i + 10))
+        .collect();
+    let sql = format!(
+        "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
+             text_hash, source, form, ip, user_agent, created_at)
+         values {}",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(event.as_str())
+        .bind(&evidence.statement.privacy_version)
+        .bind(&evidence.statement.terms_version)
+        .bind(&evidence.statement.hash)
+        .bind(evidence.source.as_str())
+        .bind(evidence.form)
+        .bind(evidence.client.ip.map(|ip| ip.to_string()))
+        .bind(&evidence.client.user_agent)
+        .bind(now);
+    for id in subscriber_ids {
+        query = query.bind(id);
+    }
+    query.execute(&mut **tx).await.map(|_| ())
+}
+
+/// One entry of a reader's consent log, with the statement they saw.
+#[derive(Debug, serde::Serialize)]
+pub struct ConsentRecord {
+    pub event: String,
+    pub privacy_version: String,
+    pub terms_version: String,
+    pub statement: String,
+    pub statement_sha256: String,
+    pub source: String,
+    pub form: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub at: String,
+}
+
+pub async fn events_for(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<Vec<ConsentRecord>> {
+    let rows = sqlx::query(
+        "select e.event, e.privacy_version, e.terms_version, t.body, e.text_hash, e.source,
+                e.form, e.ip, e.user_agent, e.created_at
+         from consent_events e join consent_texts t on t.hash = e.text_hash
+         where e.subscriber_id = $1 order by e.id",
+    )
+    .bind(subscriber_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ConsentRecord {
+                event: row.try_get("event")?,
+                privacy_version: row.try_get("privacy_version")?,
+                terms_version: row.try_get("terms_version")?,
+                statement: row.try_get("body")?,
+                statement_sha256: row.try_get("text_hash")?,
+                source: row.try_get("source")?,
+                form: row.try_get("form")?,
+                ip: row.try_get("ip")?,
+                user_agent: row.try_get("user_agent")?,
+                at: format_time(row.try_get("created_at")?),
+            })
+        })
+        .collect()
+}
+
+/// A confirmed reader whose latest consent is for other policy versions than the current.
+#[derive(Debug, serde::Serialize)]
+pub struct StaleConsent {
+    pub subscriber_id: i64,
+    pub email: String,
+    pub privacy_version: String,
+    pub terms_version: String,
+    pub consented_at: String,
+    /// When a digest told them about the current versions; `None`: not yet.
+    pub notified_at: Option<String>,
+}
+
+/// The reader's consent in force: their latest grant or confirmation (a confirmation copies
+/// the versions of the grant it confirms).
+const LATEST_CONSENT: &str = "consent_events c on c.id = (
+        select max(id) from consent_events
+        where subscriber_id = s.id and event in ('granted', 'confirmed'))
+     left join policy_notices n on n.subscriber_id = s.id
+        and n.privacy_version = $1 and n.terms_version = $2";
+
+pub async fn stale(
+    pool: &AnyPool,
+    privacy_version: &str,
+    terms_version: &str,
+) -> sqlx::Result<Vec<StaleConsent>> {
+    let rows = sqlx::query(&format!(
+        "select s.id, s.email, c.privacy_version, c.terms_version, c.created_at,
+                n.created_at as notified_at
+         from subscribers s join {LATEST_CONSENT}
+         where s.status = 'confirmed'
+           and (c.privacy_version <> $1 or c.terms_version <> $2)
+         order by s.id"
+    ))
+    .bind(privacy_version)
+    .bind(terms_version)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(StaleConsent {
+                subscriber_id: row.try_get("id")?,
+                email: row.try_get("email")?,
+                privacy_version: row.try_get("privacy_version")?,
+                terms_version: row.try_get("terms_version")?,
+                consented_at: format_time(row.try_get("created_at")?),
+                notified_at: row
+                    .try_get::<Option<Millis>, _>("notified_at")?
+                    .map(format_time),
+            })
+        })
+        .collect()
+}
+
+/// Which of `ids` have consented to older versions and not yet been told of the current ones.
+pub async fn notice_due_among(
+    pool: &AnyPool,
+    ids: &[i64],
+    privacy_version: &str,
+    terms_version: &str,
+) -> sqlx::Result<HashSet<i64>> {
+    if ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+    let sql = format!(
+        "select s.id from subscribers s join {LATEST_CONSENT}
+         where s.id in ({}) and n.subscriber_id is null
+           and (c.privacy_version <> $1 or c.terms_version <> $2)",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_scalar(&sql)
+        .bind(privacy_version)
+        .bind(terms_version);
+    for id in ids {
+        query = query.bind(id);
+    }
+    Ok(query.fetch_all(pool).await?.into_iter().collect())
+}
+
+pub async fn record_notices(
+    pool: &AnyPool,
+    ids: &[i64],
+    privacy_version: &str,
+    terms_version: &str,
+    now: Millis,
+) -> sqlx::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..ids.len())
+        .map(|i| format!("(${}, $1, $2, $3)", i + 4))
+        .collect();
+    let sql = format!(
+        "insert into policy_notices (subscriber_id, privacy_version, terms_version, created_at)
+         values {} on conflict do nothing",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(privacy_version)
+        .bind(terms_version)
+        .bind(now);
+    for id in ids {
+        query = query.bind(id);
+    }
+    query.execute(pool).await.map(|_| ())
 }

@@ -19,8 +19,9 @@ use lettre::message::Mailbox;
 use sqlx::Row;
 use tokio_util::sync::CancellationToken;
 
+use crate::consent;
 use crate::db::{self, Millis, Tx};
-use crate::digests::{self, DigestContent};
+use crate::digests::{self, DigestContent, Personal};
 use crate::mail::{ListHeaders, MailError, OutgoingEmail, SmtpSession};
 use crate::queue::{LeasedQueue, backoff};
 use crate::state::AppState;
@@ -47,7 +48,8 @@ pub enum Step {
 struct Claimed {
     id: i64,
     digest_id: i64,
-    subscriber_id: i64,
+    /// `None` once the reader was erased (a row that was in flight then).
+    subscriber_id: Option<i64>,
     attempts: i64,
 }
 
@@ -59,6 +61,8 @@ pub struct ContentCache(HashMap<i64, Arc<DigestContent>>);
 struct Outcomes {
     sent: Vec<i64>,
     cancelled: Vec<i64>,
+    /// Readers whose email carried the notice of a policy change.
+    noticed: Vec<i64>,
 }
 
 /// Claims one batch and delivers it.
@@ -91,8 +95,16 @@ pub async fn deliver_next(
             })
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
-    let subscriber_ids: Vec<i64> = claimed.iter().map(|c| c.subscriber_id).collect();
+    let subscriber_ids: Vec<i64> = claimed.iter().filter_map(|c| c.subscriber_id).collect();
     let readers = subscribers::find_readers(&state.db.pool, &subscriber_ids).await?;
+    let policy = &state.settings.policy;
+    let notice_due = consent::notice_due_among(
+        &state.db.pool,
+        &subscriber_ids,
+        &policy.privacy_version,
+        &policy.terms_version,
+    )
+    .await?;
     let digest_ids: Vec<i64> = claimed.iter().map(|c| c.digest_id).collect();
     // Checked at every claim: a row in flight when its digest was cancelled may have gone
     // back to `pending` after a failed try.
@@ -100,19 +112,35 @@ pub async fn deliver_next(
     let mut outcomes = Outcomes::default();
     let mut step = Step::Worked;
     for (index, row) in claimed.iter().enumerate() {
-        let reader = readers.get(&row.subscriber_id).filter(|r| r.deliverable);
-        let Some(reader) = reader.filter(|_| !cancelled.contains(&row.digest_id)) else {
+        let recipient = row
+            .subscriber_id
+            .and_then(|id| Some((id, readers.get(&id)?)))
+            .filter(|(_, reader)| reader.deliverable);
+        let Some((subscriber_id, reader)) =
+            recipient.filter(|_| !cancelled.contains(&row.digest_id))
+        else {
             // Unsubscribed, bounced or erased since the digest was made, or the digest was
             // cancelled while this row was in flight.
             outcomes.cancelled.push(row.id);
             continue;
         };
         let content = content::get(state, cache, row.digest_id).await?;
-        let email = personalise(state, &content, row, reader)?;
+        let notice = notice_due.contains(&subscriber_id);
+        let email = personalise(
+            state,
+            &content,
+            row.digest_id,
+            subscriber_id,
+            reader,
+            notice,
+        )?;
         match state.mailer.send_via(session.as_deref_mut(), email).await {
             Ok(_) => {
                 state.metrics.sent.inc();
                 outcomes.sent.push(row.id);
+                if notice {
+                    outcomes.noticed.push(subscriber_id);
+                }
             }
             Err(MailError::Unreachable(reason)) => {
                 tracing::warn!(%reason, "mail server unreachable; deliveries keep their place");
@@ -127,7 +155,7 @@ pub async fn deliver_next(
                 step = Step::Unreachable;
                 break;
             }
-            Err(err) => record_failure(state, row, err).await?,
+            Err(err) => record_failure(state, row, subscriber_id, err).await?,
         }
     }
     let now = db::now();
@@ -137,10 +165,23 @@ pub async fn deliver_next(
     QUEUE
         .finish(&state.db, &outcomes.cancelled, "cancelled", None, now)
         .await?;
+    consent::record_notices(
+        &state.db.pool,
+        &outcomes.noticed,
+        &policy.privacy_version,
+        &policy.terms_version,
+        now,
+    )
+    .await?;
     Ok(step)
 }
 
-async fn record_failure(state: &AppState, row: &Claimed, err: MailError) -> anyhow::Result<()> {
+async fn record_failure(
+    state: &AppState,
+    row: &Claimed,
+    subscriber_id: i64,
+    err: MailError,
+) -> anyhow::Result<()> {
     let mail = &state.settings.mail;
     let now = db::now();
     match err {
@@ -157,13 +198,10 @@ async fn record_failure(state: &AppState, row: &Claimed, err: MailError) -> anyh
             state.metrics.failed.inc();
             let reply = err.to_string();
             if is_no_such_user(&reply) {
-                subscribers::mark_bounced(&state.db.pool, row.subscriber_id, now).await?;
-                tracing::info!(
-                    subscriber_id = row.subscriber_id,
-                    "address bounced; suppressed"
-                );
+                subscribers::mark_bounced(&state.db.pool, subscriber_id, now).await?;
+                tracing::info!(subscriber_id, "address bounced; suppressed");
             }
-            tracing::warn!(delivery_id = row.id, subscriber_id = row.subscriber_id, %reply, "delivery failed");
+            tracing::warn!(delivery_id = row.id, subscriber_id, %reply, "delivery failed");
             QUEUE
                 .finish(&state.db, &[row.id], "failed", Some(&reply), now)
                 .await?;
@@ -180,13 +218,19 @@ fn is_no_such_user(reply: &str) -> bool {
 fn personalise(
     state: &AppState,
     content: &DigestContent,
-    row: &Claimed,
+    digest_id: i64,
+    subscriber_id: i64,
     reader: &Reader,
+    policy_notice: bool,
 ) -> anyhow::Result<OutgoingEmail> {
     let address = EmailAddress::parse(&reader.email, false)
         .map_err(|e| anyhow::anyhow!("stored address no longer parses: {e}"))?;
-    let unsubscribe_url = unsubscribe::url(state, row.subscriber_id, row.digest_id);
-    let (text, html) = content.personalise(reader.name.as_deref(), &unsubscribe_url)?;
+    let unsubscribe_url = unsubscribe::url(state, subscriber_id, digest_id);
+    let (text, html) = content.personalise(&Personal {
+        name: reader.name.as_deref(),
+        unsubscribe_url: &unsubscribe_url,
+        policy_notice: policy_notice.then_some(&state.settings.policy),
+    })?;
     Ok(OutgoingEmail {
         to: Mailbox::new(reader.name.clone(), address.ascii().parse()?),
         subject: content.subject.clone(),
@@ -194,10 +238,7 @@ fn personalise(
         html,
         // The same reader and digest always give the same Message-ID, so a copy sent twice
         // after a crash is recognisable as a duplicate.
-        message_id: Some(format!(
-            "digest-{}.reader-{}",
-            row.digest_id, row.subscriber_id
-        )),
+        message_id: Some(format!("digest-{digest_id}.reader-{subscriber_id}")),
         list: Some(ListHeaders {
             list_id: format!("<digest.{}>", state.mailer.domain()),
             unsubscribe_url,
@@ -208,6 +249,7 @@ fn personalise(
                 .clone()
                 .filter(|m| !m.is_empty()),
         }),
+        attachment: None,
     })
 }
 
@@ -218,6 +260,20 @@ pub async fn cancel_pending_for(tx: &mut Tx<'_>, subscriber_id: i64) -> sqlx::Re
         .execute(&mut **tx)
         .await
         .map(|_| ())
+}
+
+/// Erasure: the reader's rows stay (so the digest's counts stay true) but lose everything
+/// that names them, replies quoting the address included; what had not gone out never will.
+pub async fn forget_reader(tx: &mut Tx<'_>, subscriber_id: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "update deliveries set last_error = null,
+             status = case when status = 'pending' then 'cancelled' else status end
+         where subscriber_id = $1",
+    )
+    .bind(subscriber_id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
 }
 
 /// Runs the workers until shutdown; each finishes the batch in hand before it stops.

@@ -14,7 +14,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
 pub use queries::DigestStatus;
-pub use render::DigestContent;
+pub use render::{DigestContent, Personal};
 
 /// What the next digest would be, rendered for an example reader.
 pub struct Preview {
@@ -39,7 +39,11 @@ pub async fn preview(state: &AppState) -> AppResult<Option<Preview>> {
     }
     let content = DigestContent::render(&state.settings, &articles, None)?;
     let (text, html) = content
-        .personalise(None, &state.settings.link(PREVIEW_UNSUBSCRIBE))
+        .personalise(&Personal {
+            name: None,
+            unsubscribe_url: &state.settings.link(PREVIEW_UNSUBSCRIBE),
+            policy_notice: None,
+        })
         .map_err(anyhow::Error::from)?;
     let recipients = queries::count_recipients(&state.db.pool).await?;
     Ok(Some(Preview {

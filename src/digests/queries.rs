@@ -157,7 +157,7 @@ fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
         pending,
         cancelled: row.try_get("cancelled")?,
         created_by: row.try_get("created_by")?,
-        created_at: crate::articles::format_time(row.try_get("created_at")?),
+        created_at: crate::db::format_time(row.try_get("created_at")?),
     })
 }
 
@@ -204,4 +204,43 @@ pub async fn get_subject(pool: &AnyPool, id: i64) -> sqlx::Result<String> {
         .bind(id)
         .fetch_one(pool)
         .await
+}
+
+/// One digest as it went (or is going) to one reader.
+#[derive(Debug, serde::Serialize)]
+pub struct ReaderDelivery {
+    pub digest_id: i64,
+    pub subject: String,
+    pub status: String,
+    pub attempts: i64,
+    pub sent_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+pub async fn deliveries_for(
+    pool: &AnyPool,
+    subscriber_id: i64,
+) -> sqlx::Result<Vec<ReaderDelivery>> {
+    let rows = sqlx::query(
+        "select d.digest_id, g.subject, d.status, d.attempts, d.sent_at, d.last_error
+         from deliveries d join digests g on g.id = d.digest_id
+         where d.subscriber_id = $1 order by d.id",
+    )
+    .bind(subscriber_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ReaderDelivery {
+                digest_id: row.try_get("digest_id")?,
+                subject: row.try_get("subject")?,
+                status: row.try_get("status")?,
+                attempts: row.try_get("attempts")?,
+                sent_at: row
+                    .try_get::<Option<Millis>, _>("sent_at")?
+                    .map(crate::db::format_time),
+                last_error: row.try_get("last_error")?,
+            })
+        })
+        .collect()
 }

@@ -4,7 +4,7 @@
 use askama::Template;
 
 use crate::articles::Article;
-use crate::config::Settings;
+use crate::config::{PolicySettings, Settings};
 
 #[derive(Template)]
 #[template(path = "email/digest_articles.html")]
@@ -22,16 +22,24 @@ struct ArticlesText<'a> {
 #[template(path = "email/digest.html")]
 struct DigestEmailHtml<'a> {
     content: &'a DigestContent,
-    name: Option<&'a str>,
-    unsubscribe_url: &'a str,
+    reader: &'a Personal<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "email/digest.txt")]
 struct DigestEmailText<'a> {
     content: &'a DigestContent,
-    name: Option<&'a str>,
-    unsubscribe_url: &'a str,
+    reader: &'a Personal<'a>,
+}
+
+/// What one reader's copy adds to the shared content.
+pub struct Personal<'a> {
+    pub name: Option<&'a str>,
+    /// Also the page where they change their name or ask for their data.
+    pub unsubscribe_url: &'a str,
+    /// Present when the reader consented to older policy versions than these and has not
+    /// been told of the change yet.
+    pub policy_notice: Option<&'a PolicySettings>,
 }
 
 /// A digest rendered up to the per-reader parts.
@@ -67,21 +75,15 @@ impl DigestContent {
     }
 
     /// (text, HTML) for one reader.
-    pub fn personalise(
-        &self,
-        name: Option<&str>,
-        unsubscribe_url: &str,
-    ) -> askama::Result<(String, String)> {
+    pub fn personalise(&self, reader: &Personal<'_>) -> askama::Result<(String, String)> {
         let text = DigestEmailText {
             content: self,
-            name,
-            unsubscribe_url,
+            reader,
         }
         .render()?;
         let html = DigestEmailHtml {
             content: self,
-            name,
-            unsubscribe_url,
+            reader,
         }
         .render()?;
         Ok((text, html))
@@ -124,10 +126,18 @@ mod tests {
         let content = DigestContent::render(&settings, &[article("Big <news>")], None).unwrap();
 
         let (text, html) = content
-            .personalise(Some("<b>Eve</b>"), "https://x.example/unsubscribe/abc")
+            .personalise(&Personal {
+                name: Some("<b>Eve</b>"),
+                unsubscribe_url: "https://x.example/unsubscribe/abc",
+                policy_notice: None,
+            })
             .unwrap();
         let (anon_text, anon_html) = content
-            .personalise(None, "https://x.example/unsubscribe/def")
+            .personalise(&Personal {
+                name: None,
+                unsubscribe_url: "https://x.example/unsubscribe/def",
+                policy_notice: Some(&settings.policy),
+            })
             .unwrap();
 
         assert!(html.contains("Hello &#60;b&#62;Eve&#60;/b&#62;,") && !html.contains("<b>Eve"));
@@ -142,6 +152,10 @@ mod tests {
         assert!(anon_html.contains("Hello, here is") && anon_text.contains("Hello, here is"));
         assert!(anon_html.contains("/unsubscribe/def") && !anon_html.contains("/unsubscribe/abc"));
         assert!(html.contains("Big &#60;news&#62;") && text.contains("Big <news>"));
+        assert!(!html.contains("updated our") && !text.contains("updated our"));
+        let terms = settings.policy.terms_url.as_str();
+        assert!(anon_html.contains("updated our") && anon_html.contains(terms));
+        assert!(anon_text.contains("updated our") && anon_text.contains(terms));
     }
 
     #[test]

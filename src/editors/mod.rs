@@ -61,7 +61,7 @@ pub async fn revoke_token(db: &Db, name: &str) -> Result<(), EditorError> {
 
 /// One line per token: name, created, last used, revoked.
 pub async fn list_tokens(db: &Db) -> Result<Vec<String>, EditorError> {
-    let time = |t: Option<i64>| t.map_or("-".to_string(), crate::articles::format_time);
+    let time = |t: Option<i64>| t.map_or("-".to_string(), crate::db::format_time);
     Ok(queries::list_tokens(&db.pool)
         .await?
         .into_iter()
@@ -74,7 +74,7 @@ pub async fn list_tokens(db: &Db) -> Result<Vec<String>, EditorError> {
             format!(
                 "{}\t{state}\tcreated {}\tlast used {}",
                 t.name,
-                crate::articles::format_time(t.created_at),
+                crate::db::format_time(t.created_at),
                 time(t.last_used_at)
             )
         })

@@ -19,7 +19,7 @@ use lettre::message::dkim::{
     DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
     DkimSigningKey,
 };
-use lettre::message::header::{HeaderName, HeaderValue};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -39,6 +39,15 @@ pub struct OutgoingEmail {
     pub message_id: Option<String>,
     /// Present on list mail (digests): the List-* headers of RFC 2369 and RFC 8058.
     pub list: Option<ListHeaders>,
+    /// A file sent along (a reader's data export).
+    pub attachment: Option<Attachment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub filename: String,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
 }
 
 #[derive(Debug, Clone)]
@@ -231,8 +240,19 @@ impl Mailer {
                 ))
                 .raw_header(raw_header("Precedence", "bulk".into()));
         }
+        let body = MultiPart::alternative_plain_html(email.text, email.html);
+        let body = match email.attachment {
+            None => body,
+            Some(file) => {
+                let content_type = ContentType::parse(file.content_type)
+                    .map_err(|e| MailError::Build(e.to_string()))?;
+                MultiPart::mixed().multipart(body).singlepart(
+                    lettre::message::Attachment::new(file.filename).body(file.body, content_type),
+                )
+            }
+        };
         let mut message = builder
-            .multipart(MultiPart::alternative_plain_html(email.text, email.html))
+            .multipart(body)
             .map_err(|e| MailError::Build(e.to_string()))?;
         if let Some(dkim) = &self.dkim {
             message.sign(dkim);

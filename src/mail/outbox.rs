@@ -18,18 +18,22 @@ use crate::subscribers;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxKind {
     Confirmation,
+    /// Everything held about the reader, which they asked for from a link in an email.
+    DataExport,
 }
 
 impl OutboxKind {
     fn as_str(self) -> &'static str {
         match self {
             OutboxKind::Confirmation => "confirmation",
+            OutboxKind::DataExport => "data_export",
         }
     }
 
     fn from_db(value: &str) -> anyhow::Result<OutboxKind> {
         match value {
             "confirmation" => Ok(OutboxKind::Confirmation),
+            "data_export" => Ok(OutboxKind::DataExport),
             other => anyhow::bail!("unknown outbox kind {other:?}"),
         }
     }
@@ -53,6 +57,67 @@ pub async fn enqueue(
     .execute(&mut **tx)
     .await
     .map(|_| ())
+}
+
+/// The same message for many readers in one statement (imports).
+pub async fn enqueue_many(
+    tx: &mut Tx<'_>,
+    kind: OutboxKind,
+    subscriber_ids: &[i64],
+    now: Millis,
+) -> sqlx::Result<()> {
+    if subscriber_ids.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..subscriber_ids.len())
+        .map(|i| format!("($1, ${}, 'pending', $2, $2)", i + 3))
+        .collect();
+    let sql = format!(
+        "insert into outbox (kind, subscriber_id, status, next_attempt_at, created_at)
+         values {}",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(kind.as_str()).bind(now);
+    for id in subscriber_ids {
+        query = query.bind(id);
+    }
+    query.execute(&mut **tx).await.map(|_| ())
+}
+
+/// An email the service sent (or means to send) a reader, for their data export.
+#[derive(Debug, serde::Serialize)]
+pub struct OutboxRecord {
+    pub kind: &'static str,
+    pub status: String,
+    pub attempts: i64,
+    pub created_at: String,
+    pub sent_at: Option<String>,
+}
+
+pub async fn history_for(
+    pool: &sqlx::AnyPool,
+    subscriber_id: i64,
+) -> anyhow::Result<Vec<OutboxRecord>> {
+    let rows = sqlx::query(
+        "select kind, status, attempts, created_at, sent_at from outbox
+         where subscriber_id = $1 order by id",
+    )
+    .bind(subscriber_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(OutboxRecord {
+                kind: OutboxKind::from_db(row.try_get::<String, _>("kind")?.as_str())?.as_str(),
+                status: row.try_get("status")?,
+                attempts: row.try_get("attempts")?,
+                created_at: db::format_time(row.try_get("created_at")?),
+                sent_at: row
+                    .try_get::<Option<Millis>, _>("sent_at")?
+                    .map(db::format_time),
+            })
+        })
+        .collect()
 }
 
 /// How many messages of `kind` were queued for the subscriber since `since`.
@@ -141,6 +206,9 @@ async fn render(state: &AppState, row: &Claimed) -> anyhow::Result<Option<Outgoi
     match row.kind {
         OutboxKind::Confirmation => {
             subscribers::prepare_confirmation_email(state, row.subscriber_id).await
+        }
+        OutboxKind::DataExport => {
+            subscribers::prepare_data_export_email(state, row.subscriber_id).await
         }
     }
 }

@@ -7,13 +7,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use lettre::message::Mailbox;
 
-use super::{EmailAddress, SubscriptionStatus, queries};
+use super::{EmailAddress, SubscriptionStatus, queries, suppression};
 use crate::consent::{self, ClientInfo, ConsentEvent};
 use crate::db::{self, Millis};
 use crate::error::AppResult;
 use crate::mail::OutgoingEmail;
 use crate::state::AppState;
 use crate::token;
+use crate::unsubscribe;
 use crate::web::page::Page;
 
 #[derive(Template)]
@@ -114,12 +115,35 @@ pub async fn confirm(
             now,
         )
         .await?;
+        lift_suppression(&mut tx, &state, subscriber_id).await?;
         state.metrics.confirmations.inc();
         tracing::info!(subscriber_id, "subscription confirmed");
     }
     queries::retire_tokens(&mut tx, subscriber_id, now).await?;
     tx.commit().await?;
     Ok(Redirect::to("/subscribe/confirmed").into_response())
+}
+
+/// A reader who was erased and has now signed up again and confirmed from their own inbox
+/// has given fresh consent: imports may touch them again.
+async fn lift_suppression(
+    tx: &mut crate::db::Tx<'_>,
+    state: &AppState,
+    subscriber_id: i64,
+) -> sqlx::Result<()> {
+    let Some(email) = queries::find_email(tx, subscriber_id).await? else {
+        return Ok(());
+    };
+    if let Ok(address) = EmailAddress::parse(&email, false) {
+        let hash = suppression::address_hash(&state.keys.suppression, &address);
+        if suppression::lift(tx, &hash).await? {
+            tracing::info!(
+                subscriber_id,
+                "erased reader signed up again; suppression lifted"
+            );
+        }
+    }
+    Ok(())
 }
 
 pub async fn confirmed_page(State(state): State<AppState>) -> Response {
@@ -136,6 +160,7 @@ struct ConfirmEmailText<'a> {
     name: Option<&'a str>,
     link: &'a str,
     ttl_hours: u32,
+    data_link: &'a str,
 }
 
 #[derive(Template)]
@@ -145,6 +170,7 @@ struct ConfirmEmailHtml<'a> {
     name: Option<&'a str>,
     link: &'a str,
     ttl_hours: u32,
+    data_link: &'a str,
 }
 
 /// Mints a fresh link for a pending reader and renders the email that carries it. The raw
@@ -181,6 +207,8 @@ pub async fn prepare_confirmation_email(
         // The file outbox is for trying Tidings without a mail server: show where to click.
         tracing::info!(subscriber_id, %link, "confirmation link written to the file outbox");
     }
+    // Digest 0: the link comes from no digest. It leads to the reader's details and data.
+    let data_link = format!("{}#your-data", unsubscribe::url(state, subscriber_id, 0));
     let newsletter = state.settings.newsletter.name.as_str();
     let name = reader.name.as_deref();
     let text = ConfirmEmailText {
@@ -188,6 +216,7 @@ pub async fn prepare_confirmation_email(
         name,
         link: &link,
         ttl_hours,
+        data_link: &data_link,
     }
     .render()?;
     let html = ConfirmEmailHtml {
@@ -195,6 +224,7 @@ pub async fn prepare_confirmation_email(
         name,
         link: &link,
         ttl_hours,
+        data_link: &data_link,
     }
     .render()?;
     let to = Mailbox::new(reader.name.clone(), address.ascii().parse()?);
@@ -205,5 +235,6 @@ pub async fn prepare_confirmation_email(
         html,
         message_id: None,
         list: None,
+        attachment: None,
     }))
 }

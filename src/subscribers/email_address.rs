@@ -81,6 +81,12 @@ impl EmailAddress {
         &self.key
     }
 
+    /// The key with the local part folded too, whatever `case_sensitive_local_part` says:
+    /// suppression errs on the side of leaving a reader alone.
+    pub fn folded_key(&self) -> String {
+        self.key.to_lowercase()
+    }
+
     /// The address with its domain in punycode, as SMTP servers without SMTPUTF8 accept it.
     pub fn ascii(&self) -> &str {
         &self.ascii

@@ -1,11 +1,17 @@
 //! Readers and how they join: the signup form and API, double opt-in by a confirmation link,
 //! and the confirmation email the outbox sends.
 
+mod api;
 mod confirm;
 mod email_address;
+pub mod erasure;
+pub mod export;
+pub mod import;
 mod queries;
+pub mod retention;
 mod routes;
 mod signup;
+pub mod suppression;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -14,7 +20,12 @@ use crate::state::AppState;
 
 pub use confirm::prepare_confirmation_email;
 pub use email_address::EmailAddress;
-pub use queries::{Reader, find_readers, mark_bounced, mark_unsubscribed};
+pub use export::prepare_data_export_email;
+pub use queries::{
+    Profile, Reader, StatusFilter, find_profile, find_readers, mark_bounced, mark_unsubscribed,
+    set_name,
+};
+pub use signup::{NameChange, SignupRequest};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SubscriptionStatus {
@@ -55,4 +66,10 @@ pub fn router() -> Router<AppState> {
             get(confirm::confirm_page).post(confirm::confirm),
         )
         .route("/subscribe/confirmed", get(confirm::confirmed_page))
+        .route("/api/v1/subscribers", get(api::list))
+        .route(
+            "/api/v1/subscribers/{id}",
+            get(api::show).delete(api::erase),
+        )
+        .route("/api/v1/subscribers/{id}/export", get(api::export))
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sqlx::{AnyPool, Row};
 
 use super::SubscriptionStatus;
-use crate::db::{Millis, Tx};
+use crate::db::{Millis, Tx, format_time};
 
 /// Creates a pending subscriber, or refreshes an existing one: pending, unsubscribed and
 /// bounced readers become pending again with the address and name as now typed, while a
@@ -213,4 +213,271 @@ pub async fn mark_unsubscribed(
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A reader as editors and exports see them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Profile {
+    pub id: i64,
+    pub email: String,
+    pub name: Option<String>,
+    pub status: &'static str,
+    pub created_at: String,
+    pub updated_at: String,
+    pub confirmed_at: Option<String>,
+    pub bounced_at: Option<String>,
+}
+
+const PROFILE_COLUMNS: &str =
+    "id, email, name, status, created_at, updated_at, confirmed_at, bounced_at";
+
+fn profile(row: &sqlx::any::AnyRow) -> sqlx::Result<Profile> {
+    let time = |column: &str| -> sqlx::Result<Option<String>> {
+        Ok(row.try_get::<Option<Millis>, _>(column)?.map(format_time))
+    };
+    Ok(Profile {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        status: SubscriptionStatus::from_db(row.try_get("status")?)?.as_str(),
+        created_at: format_time(row.try_get("created_at")?),
+        updated_at: format_time(row.try_get("updated_at")?),
+        confirmed_at: time("confirmed_at")?,
+        bounced_at: time("bounced_at")?,
+    })
+}
+
+/// Which readers a listing or export takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    Any,
+    Is(SubscriptionStatus),
+    /// Mail to them bounced (whatever their status).
+    Bounced,
+}
+
+impl StatusFilter {
+    pub fn parse(value: Option<&str>) -> Result<StatusFilter, &'static str> {
+        match value {
+            None | Some("") | Some("all") => Ok(StatusFilter::Any),
+            Some("bounced") => Ok(StatusFilter::Bounced),
+            Some(other) => SubscriptionStatus::from_db(other.to_string())
+                .map(StatusFilter::Is)
+                .map_err(|_| "one of pending, confirmed, unsubscribed, bounced, all"),
+        }
+    }
+
+    fn clause(self) -> &'static str {
+        match self {
+            StatusFilter::Any => "",
+            StatusFilter::Is(SubscriptionStatus::Pending) => " and status = 'pending'",
+            StatusFilter::Is(SubscriptionStatus::Confirmed) => " and status = 'confirmed'",
+            StatusFilter::Is(SubscriptionStatus::Unsubscribed) => " and status = 'unsubscribed'",
+            StatusFilter::Bounced => " and bounced_at is not null",
+        }
+    }
+}
+
+/// Up to `limit` readers with ids above `after`, in id order; `prefix` (already lower-case)
+/// matches the start of the address.
+pub async fn page(
+    pool: &AnyPool,
+    filter: StatusFilter,
+    prefix: Option<&str>,
+    after: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<Profile>> {
+    let search = if prefix.is_some() {
+        " and substr(email_key, 1, length($3)) = $3"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "select {PROFILE_COLUMNS} from subscribers where id > $1{}{search} order by id limit $2",
+        filter.clause()
+    );
+    let mut query = sqlx::query(&sql).bind(after).bind(limit);
+    if let Some(prefix) = prefix {
+        query = query.bind(prefix);
+    }
+    query.fetch_all(pool).await?.iter().map(profile).collect()
+}
+
+pub async fn find_profile(pool: &AnyPool, id: i64) -> sqlx::Result<Option<Profile>> {
+    let sql = format!("select {PROFILE_COLUMNS} from subscribers where id = $1");
+    sqlx::query(&sql)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .as_ref()
+        .map(profile)
+        .transpose()
+}
+
+pub async fn find_email(tx: &mut Tx<'_>, id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select email from subscribers where id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+pub async fn find_id_by_key(tx: &mut Tx<'_>, email_key: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("select id from subscribers where email_key = $1")
+        .bind(email_key)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+/// Deletes the reader; their consent log, tokens, outbox rows and notices go with them (the
+/// foreign keys cascade) and their delivery rows lose their id.
+pub async fn delete(tx: &mut Tx<'_>, id: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("delete from subscribers where id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Retention: readers who never confirmed and have not signed up again since `before`.
+pub async fn delete_stale_pending(pool: &AnyPool, before: Millis) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "delete from subscribers
+         where status = 'pending' and confirmed_at is null and updated_at < $1",
+    )
+    .bind(before)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+pub async fn set_name(
+    pool: &AnyPool,
+    id: i64,
+    name: Option<&str>,
+    now: Millis,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("update subscribers set name = $2, updated_at = $3 where id = $1")
+        .bind(id)
+        .bind(name)
+        .bind(now)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A reader an import found already on the list.
+pub struct Existing {
+    pub id: i64,
+    pub name: Option<String>,
+    pub status: SubscriptionStatus,
+    pub bounced: bool,
+}
+
+pub async fn existing_among(
+    tx: &mut Tx<'_>,
+    keys: &[&str],
+) -> sqlx::Result<HashMap<String, Existing>> {
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let placeholders: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "select id, email_key, name, status, bounced_at from subscribers where email_key in ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for key in keys {
+        query = query.bind(*key);
+    }
+    let rows = query.fetch_all(&mut **tx).await?;
+    rows.iter()
+        .map(|row| {
+            let existing = Existing {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                status: SubscriptionStatus::from_db(row.try_get("status")?)?,
+                bounced: row.try_get::<Option<Millis>, _>("bounced_at")?.is_some(),
+            };
+            Ok((row.try_get("email_key")?, existing))
+        })
+        .collect()
+}
+
+/// A new reader from an import.
+pub struct Imported<'a> {
+    pub email: &'a str,
+    pub email_key: &'a str,
+    pub name: Option<&'a str>,
+    pub subscribed_at: Millis,
+}
+
+/// Inserts the readers in one statement; returns email key -> id of those inserted (an
+/// address that signed up meanwhile is left alone and missing from the answer).
+pub async fn insert_imported(
+    tx: &mut Tx<'_>,
+    readers: &[Imported<'_>],
+    status: SubscriptionStatus,
+    now: Millis,
+) -> sqlx::Result<HashMap<String, i64>> {
+    if readers.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // $1 status, $2 now, then four per reader.
+    let values: Vec<String> = (0..readers.len())
+        .map(|i| {
+            let p = 3 + i * 4;
+            let confirmed_at = if status == SubscriptionStatus::Confirmed {
+                format!("${}", p + 3)
+            } else {
+                "null".to_string()
+            };
+            format!(
+                "(${p}, ${}, ${}, $1, ${}, $2, {confirmed_at})",
+                p + 1,
+                p + 2,
+                p + 3
+            )
+        })
+        .collect();
+    let sql = format!(
+        "insert into subscribers (email, email_key, name, status, created_at, updated_at, confirmed_at)
+         values {} on conflict (email_key) do nothing returning id, email_key",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(&sql).bind(status.as_str()).bind(now);
+    for reader in readers {
+        query = query
+            .bind(reader.email)
+            .bind(reader.email_key)
+            .bind(reader.name)
+            .bind(reader.subscribed_at);
+    }
+    let rows = query.fetch_all(&mut **tx).await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("email_key")?, row.try_get("id")?)))
+        .collect()
+}
+
+/// An import's change to a reader already on the list: a new name, and confirmation of a
+/// pending reader when the editor vouches for it.
+pub async fn update_imported(
+    tx: &mut Tx<'_>,
+    id: i64,
+    name: Option<&str>,
+    confirm: bool,
+    now: Millis,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update subscribers set name = coalesce($2, name), updated_at = $3,
+             status = case when $4 and status = 'pending' then 'confirmed' else status end,
+             confirmed_at = case when $4 and status = 'pending' then $3 else confirmed_at end
+         where id = $1",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(now)
+    .bind(confirm)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
 }

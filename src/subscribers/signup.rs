@@ -11,7 +11,7 @@ use crate::mail::outbox::{self, OutboxKind};
 use crate::state::AppState;
 use crate::web::extract::field_errors;
 
-const MAX_NAME_CHARS: u64 = 100;
+const MAX_NAME_CHARS: usize = 100;
 const MAX_SOURCE_CHARS: u64 = 64;
 
 /// A signup as the API receives it; the form is turned into the same shape.
@@ -21,10 +21,7 @@ pub struct SignupRequest {
     #[serde(default)]
     #[validate(custom(function = "check_email"))]
     pub email: String,
-    #[validate(
-        length(max = MAX_NAME_CHARS, message = "please keep your name under 100 characters"),
-        custom(function = "check_no_control_chars")
-    )]
+    #[validate(custom(function = "check_name"))]
     pub name: Option<String>,
     #[serde(default)]
     #[validate(custom(function = "check_consent"))]
@@ -41,6 +38,14 @@ fn check_email(email: &str) -> Result<(), ValidationError> {
     EmailAddress::parse(email, false)
         .map(|_| ())
         .map_err(|message| ValidationError::new("email").with_message(message.into()))
+}
+
+fn check_name(name: &str) -> Result<(), ValidationError> {
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(ValidationError::new("length")
+            .with_message("please keep your name under 100 characters".into()));
+    }
+    check_no_control_chars(name)
 }
 
 fn check_no_control_chars(value: &str) -> Result<(), ValidationError> {
@@ -92,6 +97,22 @@ impl SignupRequest {
             .filter(|n| !n.is_empty());
         let form = self.source.filter(|s| !s.is_empty());
         Ok(NewSubscription { email, name, form })
+    }
+}
+
+/// A reader renaming themselves from the link in an email, under the signup's rules.
+#[derive(Debug, Default, Deserialize, Validate)]
+pub struct NameChange {
+    #[serde(default)]
+    #[validate(custom(function = "check_name"))]
+    pub name: String,
+}
+
+impl NameChange {
+    /// The name to store: trimmed, and `None` when cleared.
+    pub fn parse(&self) -> Result<Option<String>, FieldErrors> {
+        self.validate().map_err(|errors| field_errors(&errors))?;
+        Ok(Some(self.name.trim().to_string()).filter(|n| !n.is_empty()))
     }
 }
 

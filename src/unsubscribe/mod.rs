@@ -2,13 +2,17 @@
 //! digest and is signed with a key only this service holds (HMAC-SHA256), so it can be
 //! neither guessed nor forged, and nothing needs storing per email. `GET` shows a button;
 //! `POST` (the button, or a mail client's RFC 8058 one-click request, with no cookie and
-//! no form token) unsubscribes at once.
+//! no form token) unsubscribes at once. The same page lets the reader change their name or
+//! ask for their data (`preferences`).
+
+mod preferences;
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
@@ -63,16 +67,10 @@ pub fn url(state: &AppState, subscriber_id: i64, digest_id: i64) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "pages/unsubscribe.html")]
-struct UnsubscribePage<'a> {
-    newsletter: &'a str,
-    token: &'a str,
-}
-
-#[derive(Template)]
 #[template(path = "pages/unsubscribed.html")]
 struct UnsubscribedPage<'a> {
     newsletter: &'a str,
+    token: &'a str,
 }
 
 #[derive(Template)]
@@ -88,17 +86,6 @@ fn invalid(state: &AppState) -> Response {
         reason: "We do not recognise this unsubscribe link.",
     };
     (StatusCode::NOT_FOUND, Page(page)).into_response()
-}
-
-pub async fn page(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    if verify(&state.keys.unsubscribe, &token).is_none() {
-        return invalid(&state);
-    }
-    Page(UnsubscribePage {
-        newsletter: &state.settings.newsletter.name,
-        token: &token,
-    })
-    .into_response()
 }
 
 /// 200 with a page, never a redirect: RFC 8058 clients POST and read only the status.
@@ -129,15 +116,19 @@ pub async fn unsubscribe(
     tx.commit().await?;
     Ok(Page(UnsubscribedPage {
         newsletter: &state.settings.newsletter.name,
+        token: &token,
     })
     .into_response())
 }
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/unsubscribe/{token}",
-        axum::routing::get(page).post(unsubscribe),
-    )
+    Router::new()
+        .route(
+            "/unsubscribe/{token}",
+            get(preferences::page).post(unsubscribe),
+        )
+        .route("/unsubscribe/{token}/name", post(preferences::change_name))
+        .route("/unsubscribe/{token}/data", post(preferences::request_data))
 }
 
 #[cfg(test)]
