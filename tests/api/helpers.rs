@@ -319,6 +319,34 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Runs the `tidings` binary against this app's database; its output once it exits.
+    /// Async, so that the app keeps serving (and sending) while the command runs.
+    pub async fn cli(&self, args: &[&str]) -> std::process::Output {
+        use secrecy::ExposeSecret;
+        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(args)
+            .env(
+                "TIDINGS_DATABASE__URL",
+                self.settings.database.url.expose_secret(),
+            )
+            .env("TIDINGS_MAIL__OUTBOX_DIR", &self.settings.mail.outbox_dir)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .await
+            .unwrap();
+        output
+    }
+
+    /// The id of the reader with this (lower-case) address, if they are on the list.
+    pub async fn subscriber_id(&self, email_key: &str) -> Option<i64> {
+        sqlx::query_scalar("select id from subscribers where email_key = $1")
+            .bind(email_key)
+            .fetch_optional(&self.db.pool)
+            .await
+            .unwrap()
+    }
+
     /// Creates a digest of what is new and returns its id.
     pub async fn send_digest(&self, token: &str) -> i64 {
         let response = self

@@ -18,5 +18,6 @@ mod outbox;
 mod processes;
 mod schedule;
 mod signup;
+mod subscribers;
 mod throttle;
 mod unsubscribe;
