@@ -322,8 +322,13 @@ impl TestApp {
     /// Runs the `tidings` binary against this app's database; its output once it exits.
     /// Async, so that the app keeps serving (and sending) while the command runs.
     pub async fn cli(&self, args: &[&str]) -> std::process::Output {
+        self.cli_with_env(args, &[]).await
+    }
+
+    /// `cli` with settings of its own, as `TIDINGS_...` variables.
+    pub async fn cli_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
         use secrecy::ExposeSecret;
-        let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_tidings"))
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(args)
             .env(
@@ -331,11 +336,11 @@ impl TestApp {
                 self.settings.database.url.expose_secret(),
             )
             .env("TIDINGS_MAIL__OUTBOX_DIR", &self.settings.mail.outbox_dir)
+            .envs(env.iter().copied())
             .stdin(std::process::Stdio::null())
             .output()
             .await
-            .unwrap();
-        output
+            .unwrap()
     }
 
     /// The id of the reader with this (lower-case) address, if they are on the list.

@@ -15,6 +15,7 @@ mod dkim;
 mod editor_pages;
 mod feeds;
 mod outbox;
+mod preferences;
 mod processes;
 mod schedule;
 mod signup;
