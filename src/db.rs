@@ -25,6 +25,23 @@ pub fn now() -> Millis {
 }
 
 /// RFC 3339 in UTC, to the second: how every stored time is shown.
+/// `$first, $first+1, …`: `count` parameters, as in `id in (…)`.
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The tuples of a multi-row insert, one per row: `row` is given that row's own parameter
+/// (`$first`, `$first+1`, …) and writes the tuple around it and the parameters rows share.
+pub fn rows_per_id(first: usize, count: usize, row: impl Fn(&str) -> String) -> String {
+    (first..first + count)
+        .map(|i| row(&format!("${i}")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn format_time(millis: Millis) -> String {
     chrono::DateTime::from_timestamp_millis(millis)
         .unwrap_or_default()

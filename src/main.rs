@@ -133,18 +133,26 @@ async fn subscribers(settings: Settings, command: SubscribersCommand) -> anyhow:
                 &policy.terms_version,
             )
             .await?;
-            println!("id,email,privacy_version,terms_version,consented_at,notified_at");
+            let mut out = csv::Writer::from_writer(std::io::stdout().lock());
+            out.write_record([
+                "id",
+                "email",
+                "privacy_version",
+                "terms_version",
+                "consented_at",
+                "notified_at",
+            ])?;
             for reader in &stale {
-                println!(
-                    "{},{},{},{},{},{}",
-                    reader.subscriber_id,
-                    csv_field(&reader.email),
-                    csv_field(&reader.privacy_version),
-                    csv_field(&reader.terms_version),
-                    reader.consented_at,
-                    reader.notified_at.as_deref().unwrap_or("")
-                );
+                out.write_record([
+                    reader.subscriber_id.to_string().as_str(),
+                    &reader.email,
+                    &reader.privacy_version,
+                    &reader.terms_version,
+                    &reader.consented_at,
+                    reader.notified_at.as_deref().unwrap_or(""),
+                ])?;
             }
+            out.flush()?;
             eprintln!(
                 "{} confirmed readers consented to older versions than privacy {} / terms {}; each is told in their next digest",
                 stale.len(),
@@ -154,15 +162,6 @@ async fn subscribers(settings: Settings, command: SubscribersCommand) -> anyhow:
         }
     }
     Ok(())
-}
-
-/// A CSV field, quoted when it needs to be.
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_string()
-    }
 }
 
 fn print_import_report(report: &subscribers::import::ImportReport) {

@@ -5,7 +5,7 @@
 
 use sqlx::any::AnyRow;
 
-use crate::db::{Backend, Db, Millis};
+use crate::db::{self, Backend, Db, Millis};
 
 #[derive(Debug, Clone, Copy)]
 pub struct LeasedQueue {
@@ -67,13 +67,12 @@ impl LeasedQueue {
         if ids.is_empty() {
             return Ok(());
         }
-        let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 4)).collect();
+        let placeholders = db::placeholders(4, ids.len());
         let sql = format!(
             "update {} set status = $1, last_error = $2, locked_until = null,
                  attempts = attempts + 1, sent_at = case when $1 = 'sent' then $3 else sent_at end
              where id in ({}) and status = 'sending'",
-            self.table,
-            placeholders.join(", ")
+            self.table, placeholders
         );
         let mut query = sqlx::query(&sql).bind(status).bind(error).bind(now);
         for id in ids {

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use sqlx::{AnyPool, Row};
 
 use super::{ClientInfo, ConsentEvent, Evidence};
-use crate::db::{Millis, Tx, format_time};
+use crate::db::{self, Millis, Tx, format_time};
 
 pub async fn insert_text(pool: &AnyPool, hash: &str, body: &str, now: Millis) -> sqlx::Result<()> {
     sqlx::query(
@@ -87,14 +87,13 @@ pub async fn insert_events_bulk(
         return Ok(());
     }
     // Everything but the reader is shared: $1..$9, then one parameter per reader.
-    let values: Vec<String> = (0..subscriber_ids.len())
-        .map(|i| format!("(${}, $1, $2, $3, $4, $5, $6, $7, $8, $9)", i + 10))
-        .collect();
+    let values = db::rows_per_id(10, subscriber_ids.len(), |id| {
+        format!("({id}, $1, $2, $3, $4, $5, $6, $7, $8, $9)")
+    });
     let sql = format!(
         "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
              text_hash, source, form, ip, user_agent, created_at)
-         values {}",
-        values.join(", ")
+         values {values}"
     );
     let mut query = sqlx::query(&sql)
         .bind(event.as_str())
@@ -218,12 +217,12 @@ pub async fn notice_due_among(
     if ids.is_empty() {
         return Ok(HashSet::new());
     }
-    let placeholders: Vec<String> = (0..ids.len()).map(|i| format!("${}", i + 3)).collect();
+    let placeholders = db::placeholders(3, ids.len());
     let sql = format!(
         "select s.id from subscribers s join {LATEST_CONSENT}
          where s.id in ({}) and n.subscriber_id is null
            and (c.privacy_version <> $1 or c.terms_version <> $2)",
-        placeholders.join(", ")
+        placeholders
     );
     let mut query = sqlx::query_scalar(&sql)
         .bind(privacy_version)
@@ -244,13 +243,10 @@ pub async fn record_notices(
     if ids.is_empty() {
         return Ok(());
     }
-    let values: Vec<String> = (0..ids.len())
-        .map(|i| format!("(${}, $1, $2, $3)", i + 4))
-        .collect();
+    let values = db::rows_per_id(4, ids.len(), |id| format!("({id}, $1, $2, $3)"));
     let sql = format!(
         "insert into policy_notices (subscriber_id, privacy_version, terms_version, created_at)
-         values {} on conflict do nothing",
-        values.join(", ")
+         values {values} on conflict do nothing"
     );
     let mut query = sqlx::query(&sql)
         .bind(privacy_version)

@@ -4,7 +4,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use crate::db::{Backend, Millis, Tx};
+use crate::db::{self, Backend, Millis, Tx};
 
 /// Digest creation reads "articles in no digest yet" and then writes: one at a time, or two
 /// could take the same articles. SQLite's BEGIN IMMEDIATE already serialises writers.
@@ -187,10 +187,10 @@ pub async fn cancelled_among(pool: &AnyPool, ids: &[i64]) -> sqlx::Result<Vec<i6
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let placeholders = db::placeholders(1, ids.len());
     let sql = format!(
         "select id from digests where status = 'cancelled' and id in ({})",
-        placeholders.join(", ")
+        placeholders
     );
     let mut query = sqlx::query_scalar(&sql);
     for id in &ids {

@@ -69,13 +69,12 @@ pub async fn enqueue_many(
     if subscriber_ids.is_empty() {
         return Ok(());
     }
-    let values: Vec<String> = (0..subscriber_ids.len())
-        .map(|i| format!("($1, ${}, 'pending', $2, $2)", i + 3))
-        .collect();
+    let values = db::rows_per_id(3, subscriber_ids.len(), |id| {
+        format!("($1, {id}, 'pending', $2, $2)")
+    });
     let sql = format!(
         "insert into outbox (kind, subscriber_id, status, next_attempt_at, created_at)
-         values {}",
-        values.join(", ")
+         values {values}"
     );
     let mut query = sqlx::query(&sql).bind(kind.as_str()).bind(now);
     for id in subscriber_ids {

@@ -73,7 +73,7 @@ pub async fn write_list(
                 "bounced_at",
                 "updated_at",
             ])?;
-            Sink::Csv(csv)
+            Sink::Csv(Box::new(csv))
         }
         Format::Json => Sink::Json(out, 0),
     };
@@ -93,7 +93,8 @@ pub async fn write_list(
 }
 
 enum Sink<W: Write> {
-    Csv(csv::Writer<W>),
+    /// Boxed: the writer carries its buffer state; there is one sink per export.
+    Csv(Box<csv::Writer<W>>),
     /// A JSON array written one reader per line; the number written so far.
     Json(W, u64),
 }

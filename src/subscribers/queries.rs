@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sqlx::{AnyPool, Row};
 
 use super::SubscriptionStatus;
-use crate::db::{Millis, Tx, format_time};
+use crate::db::{self, Millis, Tx, format_time};
 
 /// Creates a pending subscriber, or refreshes an existing one: pending, unsubscribed and
 /// bounced readers become pending again with the address and name as now typed, while a
@@ -163,10 +163,10 @@ pub async fn find_readers(pool: &AnyPool, ids: &[i64]) -> sqlx::Result<HashMap<i
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let placeholders = db::placeholders(1, ids.len());
     let sql = format!(
         "select id, email, name, status, bounced_at from subscribers where id in ({})",
-        placeholders.join(", ")
+        placeholders
     );
     let mut query = sqlx::query(&sql);
     for id in ids {
@@ -380,10 +380,10 @@ pub async fn existing_among(
     if keys.is_empty() {
         return Ok(HashMap::new());
     }
-    let placeholders: Vec<String> = (1..=keys.len()).map(|i| format!("${i}")).collect();
+    let placeholders = db::placeholders(1, keys.len());
     let sql = format!(
         "select id, email_key, name, status, bounced_at from subscribers where email_key in ({})",
-        placeholders.join(", ")
+        placeholders
     );
     let mut query = sqlx::query(&sql);
     for key in keys {

@@ -8,7 +8,7 @@ use sha2::Sha256;
 use sqlx::AnyPool;
 
 use super::EmailAddress;
-use crate::db::{Millis, Tx};
+use crate::db::{self, Millis, Tx};
 
 pub fn address_hash(key: &[u8], address: &EmailAddress) -> String {
     hash_raw(key, &address.folded_key())
@@ -58,10 +58,10 @@ pub async fn suppressed_among(
     if hashes.is_empty() {
         return Ok(Default::default());
     }
-    let placeholders: Vec<String> = (1..=hashes.len()).map(|i| format!("${i}")).collect();
+    let placeholders = db::placeholders(1, hashes.len());
     let sql = format!(
         "select address_hash from suppressions where address_hash in ({})",
-        placeholders.join(", ")
+        placeholders
     );
     let mut query = sqlx::query_scalar(&sql);
     for hash in hashes {

@@ -15,15 +15,25 @@ use crate::smtp_sink::ReceivedMail;
 async fn digest_mails(app: &TestApp, token: &str, n: u32) -> Vec<ReceivedMail> {
     let before = app.smtp.messages().len();
     let url = format!("https://news.example/{n}");
-    app.add_article(token, &serde_json::json!({"title": format!("Story {n}"), "url": url})).await;
+    app.add_article(
+        token,
+        &serde_json::json!({"title": format!("Story {n}"), "url": url}),
+    )
+    .await;
     let digest = app.send_digest(token).await;
     let status = app.wait_for_digest(token, digest, "sent").await;
     let total = status["total"].as_u64().unwrap() as usize;
-    app.smtp.wait_for(before + total, Duration::from_secs(10)).await.split_off(before)
+    app.smtp
+        .wait_for(before + total, Duration::from_secs(10))
+        .await
+        .split_off(before)
 }
 
 fn mail_to<'a>(mails: &'a [ReceivedMail], address: &str) -> &'a ReceivedMail {
-    mails.iter().find(|m| m.to == [address]).unwrap_or_else(|| panic!("no mail to {address}"))
+    mails
+        .iter()
+        .find(|m| m.to == [address])
+        .unwrap_or_else(|| panic!("no mail to {address}"))
 }
 
 /// The path of the reader's page in a mail: the unsubscribe link's.

@@ -400,7 +400,12 @@ backend_tests! {
 /// database for every table and column, so a table added later is searched too.
 async fn traces(app: &TestApp, needle: &str) -> Vec<String> {
     use secrecy::ExposeSecret;
-    let postgres = app.settings.database.url.expose_secret().starts_with("postgres");
+    let postgres = app
+        .settings
+        .database
+        .url
+        .expose_secret()
+        .starts_with("postgres");
     let columns: Vec<(String, String)> = if postgres {
         sqlx::query_as(
             "select table_name::text, column_name::text from information_schema.columns
