@@ -211,6 +211,30 @@ impl Mailer {
         session: Option<&mut SmtpSession>,
         email: OutgoingEmail,
     ) -> Result<String, MailError> {
+        let (message, message_id) = self.build(email)?;
+        self.limiter.until_ready().await;
+        let started = std::time::Instant::now();
+        match (&self.transport, session) {
+            (MailTransport::Smtp(_), Some(session)) => {
+                session
+                    .send(message.envelope(), &message.formatted())
+                    .await?;
+            }
+            (MailTransport::Smtp(smtp), None) => {
+                smtp.send(message).await.map_err(classify_smtp)?;
+            }
+            (MailTransport::File(file), _) => {
+                file.send(message)
+                    .await
+                    .map_err(|e| MailError::Temporary(e.to_string()))?;
+            }
+        }
+        self.latency.observe(started.elapsed().as_secs_f64());
+        Ok(message_id)
+    }
+
+    /// The MIME message, DKIM-signed when signing is on, and its Message-ID.
+    pub fn build(&self, email: OutgoingEmail) -> Result<(Message, String), MailError> {
         let local = email
             .message_id
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
@@ -257,25 +281,7 @@ impl Mailer {
         if let Some(dkim) = &self.dkim {
             message.sign(dkim);
         }
-        self.limiter.until_ready().await;
-        let started = std::time::Instant::now();
-        match (&self.transport, session) {
-            (MailTransport::Smtp(_), Some(session)) => {
-                session
-                    .send(message.envelope(), &message.formatted())
-                    .await?;
-            }
-            (MailTransport::Smtp(smtp), None) => {
-                smtp.send(message).await.map_err(classify_smtp)?;
-            }
-            (MailTransport::File(file), _) => {
-                file.send(message)
-                    .await
-                    .map_err(|e| MailError::Temporary(e.to_string()))?;
-            }
-        }
-        self.latency.observe(started.elapsed().as_secs_f64());
-        Ok(message_id)
+        Ok((message, message_id))
     }
 }
 

@@ -5,12 +5,11 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use sqlx::Row;
 use tokio_util::sync::CancellationToken;
 
 use crate::db::{self, Millis, Tx};
-use crate::mail::{MailError, OutgoingEmail};
+use crate::mail::{MailError, OutgoingEmail, SmtpSession};
 use crate::queue::{LeasedQueue, backoff};
 use crate::state::AppState;
 use crate::subscribers;
@@ -180,18 +179,31 @@ enum Outcome {
     Unreachable,
 }
 
-/// Claims what is due and sends it, `mail.concurrency` at a time.
-pub async fn send_due(state: &AppState) -> anyhow::Result<Pass> {
-    let concurrency = state.settings.mail.concurrency as usize;
-    let claimed = claim_due(state, db::now(), (concurrency * 4) as i64).await?;
+/// Claims what is due and sends it over the given sessions, one lane of rows each, in
+/// parallel. The sessions are the delivery workers' kind (kept open between passes, no Nagle
+/// delay); `None` lanes send through the shared transport (the file outbox).
+async fn send_due(state: &AppState, sessions: &mut [Option<SmtpSession>]) -> anyhow::Result<Pass> {
+    let lanes = sessions.len();
+    let claimed = claim_due(state, db::now(), (lanes * 4) as i64).await?;
     let mut pass = Pass {
         claimed: claimed.len(),
         ..Pass::default()
     };
-    let mut outcomes = futures_util::stream::iter(claimed)
-        .map(|row| process(state, row))
-        .buffer_unordered(concurrency);
-    while let Some(outcome) = outcomes.next().await {
+    let mut rows: Vec<Vec<Claimed>> = (0..lanes).map(|_| Vec::new()).collect();
+    for (i, row) in claimed.into_iter().enumerate() {
+        rows[i % lanes].push(row);
+    }
+    let outcomes = futures_util::future::join_all(sessions.iter_mut().zip(rows).map(
+        |(session, rows)| async move {
+            let mut outcomes = Vec::with_capacity(rows.len());
+            for row in rows {
+                outcomes.push(process(state, row, session.as_mut()).await);
+            }
+            outcomes
+        },
+    ))
+    .await;
+    for outcome in outcomes.into_iter().flatten() {
         match outcome? {
             Outcome::Sent => pass.sent += 1,
             Outcome::Unreachable => pass.unreachable = true,
@@ -213,7 +225,11 @@ async fn render(state: &AppState, row: &Claimed) -> anyhow::Result<Option<Outgoi
 }
 
 #[tracing::instrument(skip_all, fields(outbox_id = row.id, subscriber_id = row.subscriber_id))]
-async fn process(state: &AppState, row: Claimed) -> anyhow::Result<Outcome> {
+async fn process(
+    state: &AppState,
+    row: Claimed,
+    session: Option<&mut SmtpSession>,
+) -> anyhow::Result<Outcome> {
     let mail = &state.settings.mail;
     let now = db::now();
     let later = |attempt: i64| {
@@ -242,7 +258,7 @@ async fn process(state: &AppState, row: Claimed) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Retry);
         }
     };
-    match state.mailer.send(email).await {
+    match state.mailer.send_via(session, email).await {
         Ok(message_id) => {
             QUEUE
                 .finish(&state.db, &[row.id], "sent", None, db::now())
@@ -290,9 +306,12 @@ async fn process(state: &AppState, row: Claimed) -> anyhow::Result<Outcome> {
 pub async fn run(state: AppState, shutdown: CancellationToken) {
     let mail = &state.settings.mail;
     let poll = Duration::from_millis(mail.poll_interval_ms);
+    let mut sessions: Vec<Option<SmtpSession>> = (0..mail.concurrency)
+        .map(|_| state.mailer.session())
+        .collect();
     let mut outage: u32 = 0;
     while !shutdown.is_cancelled() {
-        let wait = match send_due(&state).await {
+        let wait = match send_due(&state, &mut sessions).await {
             Ok(pass) if pass.unreachable => {
                 outage = outage.saturating_add(1);
                 backoff(mail.retry_base_ms, mail.retry_max_ms, outage - 1)
@@ -312,6 +331,9 @@ pub async fn run(state: AppState, shutdown: CancellationToken) {
             _ = tokio::time::sleep(wait) => {}
             _ = shutdown.cancelled() => {}
         }
+    }
+    for session in sessions.iter_mut().flatten() {
+        session.close().await;
     }
     tracing::info!("outbox worker stopped");
 }
