@@ -21,4 +21,5 @@ mod schedule;
 mod signup;
 mod subscribers;
 mod throttle;
+mod transactions;
 mod unsubscribe;
