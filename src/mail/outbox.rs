@@ -118,21 +118,31 @@ pub async fn history_for(
         .collect()
 }
 
-/// How many messages of `kind` were queued for the subscriber since `since`.
-pub async fn count_since(
+/// Queues a message of `kind` for the subscriber unless `limit` of them were queued in the
+/// last 24 hours; returns whether it was. The count and the insert are one statement: one
+/// round trip less on every signup.
+pub async fn enqueue_within_daily_limit(
     tx: &mut Tx<'_>,
     kind: OutboxKind,
     subscriber_id: i64,
-    since: Millis,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "select count(*) from outbox where subscriber_id = $1 and kind = $2 and created_at > $3",
+    limit: i64,
+    now: Millis,
+) -> sqlx::Result<bool> {
+    const DAY_MS: Millis = 24 * 60 * 60 * 1000;
+    let done = sqlx::query(
+        "insert into outbox (kind, subscriber_id, status, next_attempt_at, created_at)
+         select $1, $2, 'pending', $3, $3
+         where (select count(*) from outbox
+                where subscriber_id = $2 and kind = $1 and created_at > $4) < $5",
     )
-    .bind(subscriber_id)
     .bind(kind.as_str())
-    .bind(since)
-    .fetch_one(&mut **tx)
-    .await
+    .bind(subscriber_id)
+    .bind(now)
+    .bind(now - DAY_MS)
+    .bind(limit)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 struct Claimed {

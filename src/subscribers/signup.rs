@@ -162,19 +162,19 @@ pub async fn sign_up(
     )
     .await?;
 
-    const DAY_MS: Millis = 24 * 60 * 60 * 1000;
-    let recent = outbox::count_since(
+    let limit = i64::from(state.settings.signup.max_confirmations_per_day);
+    let queued = outbox::enqueue_within_daily_limit(
         &mut tx,
         OutboxKind::Confirmation,
         subscriber_id,
-        now - DAY_MS,
+        limit,
+        now,
     )
     .await?;
-    let outcome = if recent >= i64::from(state.settings.signup.max_confirmations_per_day) {
-        SignupOutcome::Throttled
-    } else {
-        outbox::enqueue(&mut tx, OutboxKind::Confirmation, subscriber_id, now).await?;
+    let outcome = if queued {
         SignupOutcome::ConfirmationQueued
+    } else {
+        SignupOutcome::Throttled
     };
     tx.commit().await?;
     if outcome == SignupOutcome::ConfirmationQueued {

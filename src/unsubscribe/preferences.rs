@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{invalid, verify};
-use crate::db::{self, Millis};
+use crate::db;
 use crate::error::{AppResult, FieldErrors};
 use crate::mail::outbox::{self, OutboxKind};
 use crate::state::AppState;
@@ -21,7 +21,6 @@ use crate::web::page::Page;
 /// Data exports a reader may ask for in a day: enough for a lost email, too few to turn the
 /// link into a way of flooding their inbox.
 const EXPORTS_PER_DAY: i64 = 3;
-const DAY_MS: Millis = 24 * 60 * 60 * 1000;
 
 #[derive(Template)]
 #[template(path = "pages/unsubscribe.html")]
@@ -130,10 +129,16 @@ pub async fn request_data(
     };
     let now = db::now();
     let mut tx = state.db.begin().await?;
-    let recent =
-        outbox::count_since(&mut tx, OutboxKind::DataExport, profile.id, now - DAY_MS).await?;
-    if recent >= EXPORTS_PER_DAY {
-        tx.commit().await?;
+    let queued = outbox::enqueue_within_daily_limit(
+        &mut tx,
+        OutboxKind::DataExport,
+        profile.id,
+        EXPORTS_PER_DAY,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    if !queued {
         let mut page = PreferencesPage::new(&state, &token, &profile);
         page.notice = Some(
             "You have asked for your data three times today already. Please look in your \
@@ -141,8 +146,6 @@ pub async fn request_data(
         );
         return Ok((StatusCode::TOO_MANY_REQUESTS, Page(page)).into_response());
     }
-    outbox::enqueue(&mut tx, OutboxKind::DataExport, profile.id, now).await?;
-    tx.commit().await?;
     state.outbox_wake.notify_one();
     tracing::info!(subscriber_id = profile.id, "reader asked for their data");
     Ok(Redirect::to(&format!("/unsubscribe/{token}?done=data#your-data")).into_response())
