@@ -118,15 +118,23 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
             configured.as_bytes().to_vec()
         },
     };
+    let consent = Arc::new(consent);
+    let signups = subscribers::batch::spawn(
+        db.clone(),
+        settings.database.max_connections,
+        consent.clone(),
+        i64::from(settings.signup.max_confirmations_per_day),
+    );
     Ok(AppState {
         db,
         mailer,
+        signups,
         signup_limiter: Arc::new(IpRateLimiter::per_hour(settings.signup.ip_limit_per_hour)),
         login_limiter: Arc::new(IpRateLimiter::per_minute(
             settings.editor.login_attempts_per_minute,
         )),
         keys: Arc::new(keys),
-        consent: Arc::new(consent),
+        consent,
         settings: Arc::new(settings),
         outbox_wake: Arc::new(Notify::new()),
         delivery_wake: Arc::new(Notify::new()),

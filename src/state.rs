@@ -8,6 +8,7 @@ use crate::consent::ConsentStatement;
 use crate::db::Db;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
+use crate::subscribers::batch::Signups;
 use crate::web::rate_limit::IpRateLimiter;
 
 /// What handlers and background tasks share; cheap to clone.
@@ -30,6 +31,9 @@ pub struct AppState {
     pub delivery_wake: Arc<Notify>,
     pub metrics: Arc<Metrics>,
     pub keys: Arc<Keys>,
+    /// The task that writes signups in batches.
+    #[from_ref(skip)]
+    pub signups: Signups,
 }
 
 /// Keys the service made for itself (see `secrets`).

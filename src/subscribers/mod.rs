@@ -2,6 +2,7 @@
 //! and the confirmation email the outbox sends.
 
 mod api;
+pub mod batch;
 mod confirm;
 mod email_address;
 pub mod erasure;

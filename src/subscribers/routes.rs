@@ -108,7 +108,7 @@ pub async fn subscribe_form(
     if !state.signup_limiter.allow(client.ip) {
         return Err(AppError::RateLimited);
     }
-    signup::sign_up(&state, &new, ConsentSource::Form, &client).await?;
+    signup::sign_up(&state, new, ConsentSource::Form, client).await?;
     // 303 so that reloading the thank-you page does not post the form again.
     Ok(Redirect::to("/subscribe/thanks").into_response())
 }
@@ -143,7 +143,7 @@ pub async fn subscribe_api(
     if !state.signup_limiter.allow(client.ip) {
         return Err(AppError::RateLimited.into());
     }
-    signup::sign_up(&state, &new, ConsentSource::Api, &client).await?;
+    signup::sign_up(&state, new, ConsentSource::Api, client).await?;
     Ok((StatusCode::ACCEPTED, Json(ACCEPTED)))
 }
 

@@ -3,9 +3,10 @@
 use serde::Deserialize;
 use validator::{Validate, ValidationError};
 
+use super::batch::{self, Job, Written};
 use super::{EmailAddress, SubscriptionStatus, queries};
-use crate::consent::{self, ClientInfo, ConsentEvent, ConsentSource, Evidence};
-use crate::db::{self, Millis};
+use crate::consent::{self, ClientInfo, ConsentEvent, ConsentSource, ConsentStatement, Evidence};
+use crate::db::{Millis, Tx};
 use crate::error::{AppResult, FieldErrors};
 use crate::mail::outbox::{self, OutboxKind};
 use crate::state::AppState;
@@ -126,17 +127,37 @@ pub enum SignupOutcome {
 }
 
 /// Creates or refreshes the pending reader, records the consent and queues the confirmation
-/// email, all in one transaction. The caller answers the same whatever the outcome.
+/// email, all in one transaction (shared with the signups that arrived at the same moment:
+/// see `batch`). The caller answers the same whatever the outcome.
 pub async fn sign_up(
     state: &AppState,
-    new: &NewSubscription,
+    new: NewSubscription,
     source: ConsentSource,
-    client: &ClientInfo,
+    client: ClientInfo,
 ) -> AppResult<SignupOutcome> {
-    let now: Millis = db::now();
-    let mut tx = state.db.begin().await?;
+    let Written {
+        subscriber_id,
+        outcome,
+    } = batch::submit(&state.signups, new, source, client).await?;
+    if outcome == SignupOutcome::ConfirmationQueued {
+        state.outbox_wake.notify_one();
+    }
+    state.metrics.signups.inc();
+    tracing::info!(subscriber_id, outcome = ?outcome, "signup recorded");
+    Ok(outcome)
+}
+
+/// One signup's statements, inside the batch's transaction.
+pub(super) async fn write(
+    tx: &mut Tx<'_>,
+    statement: &ConsentStatement,
+    daily_limit: i64,
+    job: &Job,
+    now: Millis,
+) -> AppResult<Written> {
+    let new = &job.new;
     let (subscriber_id, status) = queries::upsert_pending(
-        &mut tx,
+        tx,
         new.email.as_str(),
         new.email.key(),
         new.name.as_deref(),
@@ -144,30 +165,23 @@ pub async fn sign_up(
     )
     .await?;
     if status == SubscriptionStatus::Confirmed {
-        tx.commit().await?;
-        return Ok(SignupOutcome::AlreadyConfirmed);
+        return Ok(Written {
+            subscriber_id,
+            outcome: SignupOutcome::AlreadyConfirmed,
+        });
     }
     let evidence = Evidence {
-        statement: &state.consent,
-        source,
+        statement,
+        source: job.source,
         form: new.form.as_deref(),
-        client,
+        client: &job.client,
     };
-    consent::record(
-        &mut tx,
-        subscriber_id,
-        ConsentEvent::Granted,
-        &evidence,
-        now,
-    )
-    .await?;
-
-    let limit = i64::from(state.settings.signup.max_confirmations_per_day);
+    consent::record(tx, subscriber_id, ConsentEvent::Granted, &evidence, now).await?;
     let queued = outbox::enqueue_within_daily_limit(
-        &mut tx,
+        tx,
         OutboxKind::Confirmation,
         subscriber_id,
-        limit,
+        daily_limit,
         now,
     )
     .await?;
@@ -176,13 +190,10 @@ pub async fn sign_up(
     } else {
         SignupOutcome::Throttled
     };
-    tx.commit().await?;
-    if outcome == SignupOutcome::ConfirmationQueued {
-        state.outbox_wake.notify_one();
-    }
-    state.metrics.signups.inc();
-    tracing::info!(subscriber_id, outcome = ?outcome, "signup recorded");
-    Ok(outcome)
+    Ok(Written {
+        subscriber_id,
+        outcome,
+    })
 }
 
 #[cfg(test)]

@@ -18,6 +18,23 @@ backend_tests! {
         assert_eq!(app.count("consent_events").await, 5, "every grant is still on record");
     }
 
+    async fn signups_arriving_together_are_each_recorded_and_the_limit_holds(backend) {
+        let app = TestApp::spawn(backend).await;
+
+        // Many at once, so that they share transactions: 40 readers, and one address 10 times.
+        let addresses: Vec<String> = (0..40)
+            .map(|i| format!("reader-{i}@example.com"))
+            .chain(std::iter::repeat_n("ada@example.com".to_string(), 10))
+            .collect();
+        let answers = futures_util::future::join_all(addresses.iter().map(|a| app.sign_up(a))).await;
+
+        assert!(answers.iter().all(|r| r.status() == StatusCode::ACCEPTED));
+        assert_eq!(app.count("subscribers").await, 41);
+        assert_eq!(app.count("consent_events").await, 50, "every grant is on record");
+        app.wait_for_outbox("sent", 43).await;
+        assert_eq!(app.count("outbox").await, 43, "one each, and three for the address sent ten times");
+    }
+
     async fn too_many_signups_from_one_ip_get_429_with_a_message(backend) {
         let app = TestApp::spawn_with(backend, |s| s.signup.ip_limit_per_hour = 2).await;
         app.sign_up("a@example.com").await;
