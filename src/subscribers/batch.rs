@@ -18,8 +18,11 @@ use crate::consent::{ClientInfo, ConsentSource, ConsentStatement};
 use crate::db::{self, Backend, Db};
 use crate::error::{AppError, AppResult};
 
-/// The most signups in one transaction.
+/// The most signups in one transaction: on SQLite, where one writer takes every signup, as
+/// many as keep it busy; on PostgreSQL, where writers run side by side, fewer, so that no
+/// signup waits behind a long transaction.
 const MAX_BATCH: usize = 64;
+const MAX_BATCH_PARALLEL: usize = 16;
 
 pub struct Job {
     pub new: NewSubscription,
@@ -37,6 +40,7 @@ pub struct Written {
 pub type Signups = mpsc::Sender<Job>;
 
 struct Writer {
+    batch_size: usize,
     db: Db,
     statement: Arc<ConsentStatement>,
     daily_limit: i64,
@@ -53,11 +57,12 @@ pub fn spawn(
 ) -> Signups {
     let (signups, jobs) = mpsc::channel(4 * MAX_BATCH);
     let jobs = Arc::new(Mutex::new(jobs));
-    let writers = match db.backend {
-        Backend::Sqlite => 1,
-        Backend::Postgres => max_connections.saturating_sub(2).max(1),
+    let (writers, batch_size) = match db.backend {
+        Backend::Sqlite => (1, MAX_BATCH),
+        Backend::Postgres => (max_connections.saturating_sub(2).max(1), MAX_BATCH_PARALLEL),
     };
     let writer = Arc::new(Writer {
+        batch_size,
         db,
         statement,
         daily_limit,
@@ -88,9 +93,15 @@ pub async fn submit(
 
 impl Writer {
     async fn run(self: Arc<Self>, jobs: Arc<Mutex<mpsc::Receiver<Job>>>) {
-        let mut batch = Vec::with_capacity(MAX_BATCH);
+        let mut batch = Vec::with_capacity(self.batch_size);
         // The lock is held only while taking a batch, so another writer takes the next.
-        while jobs.lock().await.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        while jobs
+            .lock()
+            .await
+            .recv_many(&mut batch, self.batch_size)
+            .await
+            > 0
+        {
             match self.write(&batch).await {
                 Ok(written) => {
                     for (job, written) in batch.drain(..).zip(written) {
