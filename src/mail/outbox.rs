@@ -40,24 +40,6 @@ impl OutboxKind {
 
 const QUEUE: LeasedQueue = LeasedQueue { table: "outbox" };
 
-pub async fn enqueue(
-    tx: &mut Tx<'_>,
-    kind: OutboxKind,
-    subscriber_id: i64,
-    now: Millis,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "insert into outbox (kind, subscriber_id, status, next_attempt_at, created_at)
-         values ($1, $2, 'pending', $3, $3)",
-    )
-    .bind(kind.as_str())
-    .bind(subscriber_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await
-    .map(|_| ())
-}
-
 /// The same message for many readers in one statement (imports).
 pub async fn enqueue_many(
     tx: &mut Tx<'_>,

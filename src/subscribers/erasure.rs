@@ -14,7 +14,14 @@ pub async fn erase(state: &AppState, subscriber_id: i64) -> sqlx::Result<bool> {
     let Some(email) = queries::find_email(&mut tx, subscriber_id).await? else {
         return Ok(false);
     };
-    erase_in(&mut tx, state, subscriber_id, &email).await?;
+    // A stored address always parsed once; should the rules have tightened since, the
+    // address as stored still gets suppressed rather than nothing.
+    let hash = match EmailAddress::parse(&email, false) {
+        Ok(address) => suppression::address_hash(&state.keys.suppression, &address),
+        Err(_) => suppression::hash_raw(&state.keys.suppression, &email),
+    };
+    suppression::add(&mut tx, &hash, db::now()).await?;
+    remove(&mut tx, subscriber_id).await?;
     tx.commit().await?;
     tracing::info!(subscriber_id, "reader erased");
     Ok(true)
@@ -25,13 +32,11 @@ pub async fn erase(state: &AppState, subscriber_id: i64) -> sqlx::Result<bool> {
 /// when a reader was erased.
 pub async fn erase_address(state: &AppState, address: &EmailAddress) -> sqlx::Result<bool> {
     let mut tx = state.db.begin().await?;
+    let hash = suppression::address_hash(&state.keys.suppression, address);
+    suppression::add(&mut tx, &hash, db::now()).await?;
     let found = queries::find_id_by_key(&mut tx, address.key()).await?;
-    match found {
-        Some(id) => erase_in(&mut tx, state, id, address.as_str()).await?,
-        None => {
-            let hash = suppression::address_hash(&state.keys.suppression, address);
-            suppression::add(&mut tx, &hash, db::now()).await?;
-        }
+    if let Some(id) = found {
+        remove(&mut tx, id).await?;
     }
     tx.commit().await?;
     if let Some(subscriber_id) = found {
@@ -40,19 +45,8 @@ pub async fn erase_address(state: &AppState, address: &EmailAddress) -> sqlx::Re
     Ok(found.is_some())
 }
 
-async fn erase_in(
-    tx: &mut Tx<'_>,
-    state: &AppState,
-    subscriber_id: i64,
-    stored_email: &str,
-) -> sqlx::Result<()> {
-    // A stored address always parsed once; should the rules have tightened since, the
-    // address as stored still gets suppressed rather than nothing.
-    let hash = match EmailAddress::parse(stored_email, false) {
-        Ok(address) => suppression::address_hash(&state.keys.suppression, &address),
-        Err(_) => suppression::hash_raw(&state.keys.suppression, stored_email),
-    };
-    suppression::add(tx, &hash, db::now()).await?;
+/// The reader's rows: delivery rows lose their link and quoted replies, the rest goes.
+async fn remove(tx: &mut Tx<'_>, subscriber_id: i64) -> sqlx::Result<()> {
     delivery::forget_reader(tx, subscriber_id).await?;
     queries::delete(tx, subscriber_id).await?;
     Ok(())

@@ -5,7 +5,6 @@
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
-use sqlx::AnyPool;
 
 use super::EmailAddress;
 use crate::db::{self, Millis, Tx};
@@ -39,15 +38,6 @@ pub async fn lift(tx: &mut Tx<'_>, hash: &str) -> sqlx::Result<bool> {
         .execute(&mut **tx)
         .await?;
     Ok(done.rows_affected() > 0)
-}
-
-pub async fn is_suppressed(pool: &AnyPool, hash: &str) -> sqlx::Result<bool> {
-    let found: Option<i64> =
-        sqlx::query_scalar("select 1 from suppressions where address_hash = $1")
-            .bind(hash)
-            .fetch_optional(pool)
-            .await?;
-    Ok(found.is_some())
 }
 
 /// Which of `hashes` are suppressed.
