@@ -12,8 +12,8 @@ use crate::config::PolicySettings;
 use crate::db::{Db, Millis, Tx};
 
 pub use queries::{
-    ConsentRecord, StaleConsent, copy_latest_grant, events_for, insert_events_bulk,
-    notice_due_among, record_notices, stale,
+    ConsentRecord, NOTICE_DUE, StaleConsent, copy_latest_grant, events_for, insert_events_bulk,
+    record_notices, stale,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

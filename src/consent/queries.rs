@@ -1,7 +1,5 @@
 //! SQL for `consent_texts`, `consent_events` and `policy_notices`.
 
-use std::collections::HashSet;
-
 use sqlx::{AnyPool, Row};
 
 use super::{ClientInfo, ConsentEvent, Evidence};
@@ -207,31 +205,17 @@ pub async fn stale(
         .collect()
 }
 
-/// Which of `ids` have consented to older versions and not yet been told of the current ones.
-pub async fn notice_due_among(
-    pool: &AnyPool,
-    ids: &[i64],
-    privacy_version: &str,
-    terms_version: &str,
-) -> sqlx::Result<HashSet<i64>> {
-    if ids.is_empty() {
-        return Ok(HashSet::new());
-    }
-    let placeholders = db::placeholders(3, ids.len());
-    let sql = format!(
-        "select s.id from subscribers s join {LATEST_CONSENT}
-         where s.id in ({}) and n.subscriber_id is null
-           and (c.privacy_version <> $1 or c.terms_version <> $2)",
-        placeholders
-    );
-    let mut query = sqlx::query_scalar(&sql)
-        .bind(privacy_version)
-        .bind(terms_version);
-    for id in ids {
-        query = query.bind(id);
-    }
-    Ok(query.fetch_all(pool).await?.into_iter().collect())
-}
+/// 1 when reader `s` last consented to other versions than $1 (privacy) and $2 (terms) and
+/// has not been told of these yet, else 0: a column for queries over `subscribers s`, so
+/// that delivery learns it in the query that loads its readers.
+pub const NOTICE_DUE: &str = "cast(case when exists (
+        select 1 from consent_events c
+        where c.id = (select max(id) from consent_events
+                      where subscriber_id = s.id and event in ('granted', 'confirmed'))
+          and (c.privacy_version <> $1 or c.terms_version <> $2)
+          and not exists (select 1 from policy_notices n where n.subscriber_id = s.id
+                          and n.privacy_version = $1 and n.terms_version = $2))
+     then 1 else 0 end as bigint)";
 
 pub async fn record_notices(
     pool: &AnyPool,

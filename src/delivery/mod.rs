@@ -96,15 +96,8 @@ pub async fn deliver_next(
         })
         .collect::<sqlx::Result<Vec<_>>>()?;
     let subscriber_ids: Vec<i64> = claimed.iter().filter_map(|c| c.subscriber_id).collect();
-    let readers = subscribers::find_readers(&state.db.pool, &subscriber_ids).await?;
     let policy = &state.settings.policy;
-    let notice_due = consent::notice_due_among(
-        &state.db.pool,
-        &subscriber_ids,
-        &policy.privacy_version,
-        &policy.terms_version,
-    )
-    .await?;
+    let readers = subscribers::find_readers(&state.db.pool, &subscriber_ids, policy).await?;
     let digest_ids: Vec<i64> = claimed.iter().map(|c| c.digest_id).collect();
     // Checked at every claim: a row in flight when its digest was cancelled may have gone
     // back to `pending` after a failed try.
@@ -125,7 +118,7 @@ pub async fn deliver_next(
             continue;
         };
         let content = content::get(state, cache, row.digest_id).await?;
-        let notice = notice_due.contains(&subscriber_id);
+        let notice = reader.policy_notice_due;
         let email = personalise(
             state,
             &content,

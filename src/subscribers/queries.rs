@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use sqlx::{AnyPool, Row};
 
 use super::SubscriptionStatus;
+use crate::config::PolicySettings;
+use crate::consent;
 use crate::db::{self, Millis, Tx, format_time};
 
 /// Creates a pending subscriber, or refreshes an existing one: pending, unsubscribed and
@@ -157,18 +159,27 @@ pub struct Reader {
     pub name: Option<String>,
     /// Confirmed, and mail has not bounced.
     pub deliverable: bool,
+    /// Their next email tells them of the current policy versions (`consent::NOTICE_DUE`).
+    pub policy_notice_due: bool,
 }
 
-pub async fn find_readers(pool: &AnyPool, ids: &[i64]) -> sqlx::Result<HashMap<i64, Reader>> {
+pub async fn find_readers(
+    pool: &AnyPool,
+    ids: &[i64],
+    policy: &PolicySettings,
+) -> sqlx::Result<HashMap<i64, Reader>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let placeholders = db::placeholders(1, ids.len());
+    let placeholders = db::placeholders(3, ids.len());
     let sql = format!(
-        "select id, email, name, status, bounced_at from subscribers where id in ({})",
-        placeholders
+        "select s.id, s.email, s.name, s.status, s.bounced_at, {} as notice_due
+         from subscribers s where s.id in ({placeholders})",
+        consent::NOTICE_DUE
     );
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query(&sql)
+        .bind(&policy.privacy_version)
+        .bind(&policy.terms_version);
     for id in ids {
         query = query.bind(id);
     }
@@ -181,6 +192,7 @@ pub async fn find_readers(pool: &AnyPool, ids: &[i64]) -> sqlx::Result<HashMap<i
                 email: row.try_get("email")?,
                 name: row.try_get("name")?,
                 deliverable: status == "confirmed" && bounced.is_none(),
+                policy_notice_due: row.try_get::<i64, _>("notice_due")? == 1,
             };
             Ok((row.try_get("id")?, reader))
         })
