@@ -48,6 +48,19 @@ pub struct ServerSettings {
     pub public_url: Url,
     #[serde(default)]
     pub trusted_proxy_header: String,
+    /// Origins of the publication's own sites, where the signup form is embedded.
+    #[serde(default)]
+    pub allowed_origins: Vec<Url>,
+}
+
+impl ServerSettings {
+    /// Whether `origin` (as browsers send it: `scheme://host[:port]`) is one of
+    /// `allowed_origins`.
+    pub fn allows_origin(&self, origin: &str) -> bool {
+        self.allowed_origins
+            .iter()
+            .any(|allowed| allowed.origin().ascii_serialization() == origin)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -187,7 +200,11 @@ impl Settings {
                     config::Environment::with_prefix("TIDINGS")
                         .prefix_separator("_")
                         .separator("__")
-                        .try_parsing(true),
+                        .try_parsing(true)
+                        // Lists come from the environment as space-separated values.
+                        .list_separator(" ")
+                        .with_list_parse_key("server.allowed_origins")
+                        .with_list_parse_key("feeds.urls"),
                 );
         }
         let settings: Settings = builder.build()?.try_deserialize()?;
@@ -211,6 +228,21 @@ impl Settings {
         }
         if !matches!(self.server.public_url.scheme(), "http" | "https") {
             return Err(invalid("server.public_url", "must be an http or https URL"));
+        }
+        for origin in &self.server.allowed_origins {
+            let bare = origin.path() == "/"
+                && origin.query().is_none()
+                && origin.fragment().is_none()
+                && origin.username().is_empty()
+                && origin.password().is_none();
+            if !matches!(origin.scheme(), "http" | "https") || !origin.has_host() || !bare {
+                return Err(invalid(
+                    "server.allowed_origins",
+                    format!(
+                        "{origin} is not an origin like https://news.example (scheme, host and port only)"
+                    ),
+                ));
+            }
         }
         if self.newsletter.name.trim().is_empty() {
             return Err(invalid("newsletter.name", "must not be empty"));

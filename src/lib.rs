@@ -7,6 +7,7 @@ pub mod db;
 pub mod delivery;
 pub mod digests;
 pub mod editors;
+pub mod embed;
 pub mod error;
 pub mod feeds;
 pub mod mail;

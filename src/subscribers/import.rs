@@ -223,6 +223,7 @@ impl Import<'_> {
             name,
             consent: true,
             source: None,
+            website: None,
         };
         let new = request
             .parse(self.state.settings.signup.case_sensitive_local_part)

@@ -4,12 +4,14 @@
 use askama::Template;
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
+use url::Url;
 
 use super::signup::{self, SignupRequest};
 use crate::consent::{ClientInfo, ConsentSource};
+use crate::embed::{self, Outcome};
 use crate::error::{ApiResult, AppError, AppResult, FieldErrors};
 use crate::state::AppState;
 use crate::web::extract::{ApiJson, PageForm};
@@ -24,11 +26,18 @@ pub struct SignupPage<'a> {
     email: &'a str,
     name: &'a str,
     source: &'a str,
+    /// An allowed page to go back to, carried through a correction of the form.
+    return_to: &'a str,
     errors: &'a FieldErrors,
 }
 
 impl<'a> SignupPage<'a> {
-    fn new(state: &'a AppState, form: &'a SubscribeForm, errors: &'a FieldErrors) -> Self {
+    fn new(
+        state: &'a AppState,
+        form: &'a SubscribeForm,
+        return_to: Option<&'a Url>,
+        errors: &'a FieldErrors,
+    ) -> Self {
         SignupPage {
             newsletter: &state.settings.newsletter.name,
             description: &state.settings.newsletter.description,
@@ -36,6 +45,7 @@ impl<'a> SignupPage<'a> {
             email: &form.email,
             name: form.name.as_deref().unwrap_or(""),
             source: form.source.as_deref().unwrap_or(""),
+            return_to: return_to.map_or("", Url::as_str),
             errors,
         }
     }
@@ -58,6 +68,9 @@ pub struct SubscribeForm {
     /// Hidden from people; bots that fill every field fill this one too.
     website: Option<String>,
     source: Option<String>,
+    /// The page of the publication's own site to send the reader back to (embedded forms).
+    #[serde(default)]
+    return_to: String,
 }
 
 impl SubscribeForm {
@@ -67,50 +80,52 @@ impl SubscribeForm {
             name: self.name.clone(),
             consent: self.consent.as_deref().is_some_and(|c| !c.is_empty()),
             source: self.source.clone(),
+            website: self.website.clone(),
         }
-    }
-
-    fn is_bot(&self) -> bool {
-        self.website
-            .as_deref()
-            .is_some_and(|w| !w.trim().is_empty())
     }
 }
 
 pub async fn signup_page(State(state): State<AppState>) -> Response {
     let form = SubscribeForm::default();
-    Page(SignupPage::new(&state, &form, &FieldErrors::new())).into_response()
+    Page(SignupPage::new(&state, &form, None, &FieldErrors::new())).into_response()
 }
 
+/// The form post, from the signup page or a form embedded on the publication's site. Success
+/// answers 303 (so reloading does not post again) to the thank-you page, or back to an
+/// allowed `return_to` page with `tidings=subscribed`. A mistake shows the signup page with
+/// the message beside the field, still carrying `return_to`.
 #[tracing::instrument(name = "subscribe_form", skip_all)]
 pub async fn subscribe_form(
     State(state): State<AppState>,
     client: ClientInfo,
+    headers: HeaderMap,
     PageForm(form): PageForm<SubscribeForm>,
 ) -> AppResult<Response> {
-    if form.is_bot() {
-        return Ok(bot_answer(
-            &state,
-            &client,
-            Redirect::to("/subscribe/thanks").into_response(),
-        ));
+    let return_to = embed::return_to(&state.settings.server, &headers, &form.return_to);
+    let done = |outcome| match &return_to {
+        Some(page) => embed::back_to(page.clone(), outcome),
+        None => Redirect::to("/subscribe/thanks").into_response(),
+    };
+    let request = form.to_request();
+    if request.is_bot() {
+        ignore_bot(&state, &client);
+        return Ok(done(Outcome::Subscribed));
     }
-    let new = match form
-        .to_request()
-        .parse(state.settings.signup.case_sensitive_local_part)
-    {
+    let new = match request.parse(state.settings.signup.case_sensitive_local_part) {
         Ok(new) => new,
         Err(errors) => {
-            let page = Page(SignupPage::new(&state, &form, &errors));
+            let page = Page(SignupPage::new(&state, &form, return_to.as_ref(), &errors));
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
     if !state.signup_limiter.allow(client.ip) {
-        return Err(AppError::RateLimited);
+        return match return_to {
+            Some(_) => Ok(done(Outcome::RateLimited)),
+            None => Err(AppError::RateLimited),
+        };
     }
     signup::sign_up(&state, new, ConsentSource::Form, client).await?;
-    // 303 so that reloading the thank-you page does not post the form again.
-    Ok(Redirect::to("/subscribe/thanks").into_response())
+    Ok(done(Outcome::Subscribed))
 }
 
 pub async fn thanks_page(State(state): State<AppState>) -> Response {
@@ -137,6 +152,10 @@ pub async fn subscribe_api(
     client: ClientInfo,
     ApiJson(request): ApiJson<SignupRequest>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    if request.is_bot() {
+        ignore_bot(&state, &client);
+        return Ok((StatusCode::ACCEPTED, Json(ACCEPTED)));
+    }
     let new = request
         .parse(state.settings.signup.case_sensitive_local_part)
         .map_err(AppError::invalid)?;
@@ -148,8 +167,7 @@ pub async fn subscribe_api(
 }
 
 /// Bots get the answer people get, and count against their address's limit.
-fn bot_answer(state: &AppState, client: &ClientInfo, answer: Response) -> Response {
+fn ignore_bot(state: &AppState, client: &ClientInfo) {
     let _ = state.signup_limiter.allow(client.ip);
     tracing::info!("honeypot field filled; signup ignored");
-    answer
 }

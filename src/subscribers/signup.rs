@@ -33,6 +33,10 @@ pub struct SignupRequest {
         custom(function = "check_source")
     )]
     pub source: Option<String>,
+    /// The honeypot of the embedded form, sent by its script: people leave it empty.
+    #[serde(default)]
+    #[validate(skip)]
+    pub website: Option<String>,
 }
 
 fn check_email(email: &str) -> Result<(), ValidationError> {
@@ -88,6 +92,13 @@ pub struct NewSubscription {
 }
 
 impl SignupRequest {
+    /// Bots that fill every field fill the honeypot too.
+    pub fn is_bot(&self) -> bool {
+        self.website
+            .as_deref()
+            .is_some_and(|w| !w.trim().is_empty())
+    }
+
     pub fn parse(self, case_sensitive_local_part: bool) -> Result<NewSubscription, FieldErrors> {
         self.validate().map_err(|errors| field_errors(&errors))?;
         let email = EmailAddress::parse(&self.email, case_sensitive_local_part)
@@ -206,6 +217,7 @@ mod tests {
             name: name.map(Into::into),
             consent,
             source: None,
+            website: None,
         }
     }
 

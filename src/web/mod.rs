@@ -20,7 +20,7 @@ use tower_http::trace::TraceLayer;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::{articles, digests, editors, subscribers, unsubscribe};
+use crate::{articles, digests, editors, embed, subscribers, unsubscribe};
 
 /// Signup bodies are a few hundred bytes; anything near this is not a signup.
 const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -29,17 +29,22 @@ const STYLESHEET: &str = include_str!("../../templates/static/tidings.css");
 
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
+    let cors = embed::cors(&state.settings.server);
     Router::new()
         .merge(subscribers::router())
         .merge(unsubscribe::router())
         .merge(articles::router())
         .merge(digests::router())
         .merge(editors::router())
+        .merge(embed::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::scrape))
         .route("/static/tidings.css", get(stylesheet))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Outside the handlers so that error answers carry CORS headers too (the embed
+        // script must read a 422 to show it beside the field).
+        .layer(tower::util::option_layer(cors))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -13,6 +13,7 @@ mod delivery;
 mod digests;
 mod dkim;
 mod editor_pages;
+mod embed;
 mod feeds;
 mod outbox;
 mod preferences;

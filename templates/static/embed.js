@@ -1,0 +1,101 @@
+// Tidings signup form for embedding. The form works on its own as a plain HTML post; this
+// script sends it to the JSON API in the background instead and shows the answer in place,
+// with any problem beside its field. If the request cannot be made at all (the site is not
+// in server.allowed_origins, or the network failed), the form is posted the plain way.
+(function () {
+  "use strict";
+
+  var RETURNED = {
+    subscribed: ["Thanks! Please check your inbox and confirm your subscription.", false],
+    rate_limited: ["Too many signups from your network; please try again later.", true]
+  };
+
+  function pageWithoutStatus() {
+    var url = new URL(window.location.href);
+    url.searchParams.delete("tidings");
+    return url.toString();
+  }
+
+  function say(status, message, problem) {
+    status.textContent = message;
+    status.classList.toggle("tidings-problem", Boolean(problem));
+  }
+
+  function clearErrors(form) {
+    form.querySelectorAll(".tidings-error").forEach(function (p) { p.remove(); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (input) {
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    });
+  }
+
+  // Shows each message after its field and moves focus to the first field named.
+  function showErrors(form, fields) {
+    var first = null;
+    Object.keys(fields).forEach(function (name) {
+      var box = form.querySelector('[data-tidings-field="' + name + '"]');
+      var input = form.elements[name];
+      if (!box || !input) return;
+      var error = document.createElement("p");
+      error.className = "tidings-error";
+      error.id = "tidings-" + name + "-error";
+      error.textContent = fields[name];
+      box.appendChild(error);
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", error.id);
+      first = first || input;
+    });
+    if (first) first.focus();
+  }
+
+  function body(form) {
+    var value = function (name) {
+      var input = form.elements[name];
+      return input ? input.value.trim() : "";
+    };
+    var request = { email: value("email"), consent: form.elements.consent.checked };
+    if (value("name")) request.name = value("name");
+    if (value("source")) request.source = value("source");
+    if (value("website")) request.website = value("website");
+    return JSON.stringify(request);
+  }
+
+  function setUp(form) {
+    var status = form.querySelector("[data-tidings-status]");
+    var button = form.querySelector('button[type="submit"]');
+    var back = form.elements.return_to;
+    if (back && !back.value) back.value = pageWithoutStatus();
+
+    // After a plain post, Tidings sends the reader back here with ?tidings=<outcome>.
+    var returned = RETURNED[new URLSearchParams(window.location.search).get("tidings")];
+    if (returned) say(status, returned[0], returned[1]);
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearErrors(form);
+      say(status, "Sending\u2026", false);
+      button.disabled = true;
+      fetch(form.getAttribute("data-tidings-api"), {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: body(form)
+      }).then(function (response) {
+        return response.json().catch(function () { return {}; }).then(function (answer) {
+          button.disabled = false;
+          if (response.ok) {
+            form.reset();
+            say(status, answer.message || RETURNED.subscribed[0], false);
+          } else {
+            say(status, answer.error || "Something went wrong; please try again.", true);
+            if (answer.fields) showErrors(form, answer.fields);
+          }
+        });
+      }, function () {
+        button.disabled = false;
+        form.submit();
+      });
+    });
+  }
+
+  document.querySelectorAll("form[data-tidings-api]").forEach(setUp);
+})();
