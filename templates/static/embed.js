@@ -17,7 +17,7 @@
   }
 
   function say(status, message, problem) {
-    status.textContent = message;
+    status.textContent = message.charAt(0).toUpperCase() + message.slice(1);
     status.classList.toggle("tidings-problem", Boolean(problem));
   }
 

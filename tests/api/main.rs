@@ -7,6 +7,7 @@ mod smtp_sink;
 
 mod addresses;
 mod articles;
+mod browser;
 mod cli;
 mod confirm;
 mod delivery;

@@ -1,0 +1,107 @@
+//! An editor's way through: log in, add an article, preview the digest, send it and watch the
+//! progress reach 100 %.
+
+use std::time::Duration;
+
+use super::Browser;
+use crate::helpers::{Backend, TestApp};
+
+const READERS: i64 = 25;
+
+#[tokio::test]
+async fn an_editor_adds_an_article_previews_sends_and_watches_the_digest_go_out() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    app.insert_confirmed_readers(READERS).await;
+    tidings::editors::create_editor(&app.db, "editor@example.com", "a long enough password")
+        .await
+        .unwrap();
+
+    browser
+        .goto(&format!("{}/editor/articles", app.address))
+        .await;
+    browser.css("#password").await;
+    assert!(
+        browser.url().await.ends_with("/editor/login"),
+        "logged out editors are sent to log in"
+    );
+    browser.screenshots_at_both_widths("20-editor-login").await;
+    browser.assert_accessible("the editors' login page").await;
+    browser.fill("#email", "editor@example.com").await;
+    browser.fill("#password", "a long enough password").await;
+    browser.click("form button[type=submit]").await;
+
+    browser.wait_for_text("h1", "Articles").await;
+    browser.fill("#title", "Rivers are rising").await;
+    browser.fill("#url", "https://news.example/rivers").await;
+    browser
+        .fill("#summary", "What the floods mean for the valley.")
+        .await;
+    browser
+        .click("form[action='/editor/articles'] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text(".articles", "Rivers are rising")
+        .await;
+    browser.screenshot("21-editor-articles").await;
+    browser.assert_accessible("the articles page").await;
+
+    browser
+        .goto(&format!("{}/editor/digest", app.address))
+        .await;
+    let summary = browser.text("main").await;
+    assert!(
+        summary.contains(&format!("{READERS} confirmed readers")),
+        "{summary}"
+    );
+    let preview = browser.css("iframe.preview").await;
+    browser.client.enter_frame(0).await.unwrap();
+    browser.wait_for_text("body", "Rivers are rising").await;
+    browser.client.enter_parent_frame().await.unwrap();
+    drop(preview);
+    browser
+        .screenshots_at_both_widths("22-editor-digest-preview")
+        .await;
+    browser.assert_accessible("the digest preview page").await;
+
+    browser
+        .click("form[action='/editor/digest/confirm'] button")
+        .await;
+    browser.wait_for_text("h1", "Send this digest?").await;
+    browser.screenshot("23-editor-confirm-send").await;
+    browser
+        .click("form[action='/editor/digest/send'] button")
+        .await;
+
+    // The page reloads itself every few seconds while the digest is going out.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let done = match browser
+            .client
+            .find(fantoccini::Locator::Css("table.digests progress"))
+            .await
+        {
+            Ok(progress) => progress.attr("value").await.unwrap().as_deref() == Some("100"),
+            Err(_) => false,
+        };
+        if done {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "progress never reached 100%: {}",
+            browser.text("main").await
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let row = browser.text("table.digests tbody tr").await;
+    assert!(
+        row.contains(&format!("{READERS} sent, 0 failed, 0 pending of {READERS}")),
+        "{row}"
+    );
+    browser.screenshot("24-editor-digest-sent").await;
+    assert_eq!(app.smtp.messages().len(), READERS as usize);
+    browser.close().await;
+}
