@@ -14,6 +14,7 @@ mod digests;
 mod dkim;
 mod editor_pages;
 mod feeds;
+mod openapi;
 mod outbox;
 mod preferences;
 mod processes;
