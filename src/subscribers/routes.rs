@@ -140,7 +140,6 @@ const ACCEPTED: Accepted = Accepted {
 ///
 /// Creates or refreshes a pending reader, records their consent and emails them a
 /// confirmation link. The answer is the same for new, pending and confirmed addresses.
-/// Public: no token needed.
 #[utoipa::path(
     post,
     path = "/api/v1/subscriptions",
