@@ -78,6 +78,7 @@ struct Answer {
     status: String,
     description: String,
     contents: Vec<Content>,
+    /// Name and HTML description.
     headers: Vec<(String, String)>,
 }
 
@@ -177,7 +178,10 @@ impl Operation {
                     .as_object()
                     .into_iter()
                     .flatten()
-                    .map(|(name, h)| (name.clone(), text(&h["description"])))
+                    .map(|(name, h)| {
+                        let description = h["description"].as_str().unwrap_or_default();
+                        (name.clone(), code_spans(description))
+                    })
                     .collect(),
             })
             .collect();
