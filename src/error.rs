@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Json;
-use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::rejection::{
+    BytesRejection, FormRejection, JsonRejection, PathRejection, QueryRejection,
+};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
@@ -103,23 +105,27 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-impl From<FormRejection> for AppError {
-    fn from(rejection: FormRejection) -> AppError {
-        AppError::Rejected {
-            status: rejection.status(),
-            message: rejection.body_text(),
+/// axum's rejections keep their status and message; only the body's form changes.
+macro_rules! rejected_as_is {
+    ($($rejection:ty),*) => {$(
+        impl From<$rejection> for AppError {
+            fn from(rejection: $rejection) -> AppError {
+                AppError::Rejected {
+                    status: rejection.status(),
+                    message: rejection.body_text(),
+                }
+            }
         }
-    }
+    )*};
 }
 
-impl From<JsonRejection> for AppError {
-    fn from(rejection: JsonRejection) -> AppError {
-        AppError::Rejected {
-            status: rejection.status(),
-            message: rejection.body_text(),
-        }
-    }
-}
+rejected_as_is!(
+    FormRejection,
+    JsonRejection,
+    PathRejection,
+    QueryRejection,
+    BytesRejection
+);
 
 #[derive(Template)]
 #[template(path = "pages/error.html")]
@@ -159,10 +165,14 @@ pub struct ApiError(pub AppError);
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: &'a str,
-    fields: &'a FieldErrors,
+/// The body of every API error.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(example = json!({"error": "please correct the email field", "fields": {"email": "an email address needs an @, like name@example.com"}}))]
+pub struct ErrorBody {
+    /// What went wrong, in words meant for people.
+    pub error: String,
+    /// Field name -> the first problem with it; empty unless the input had invalid fields.
+    pub fields: FieldErrors,
 }
 
 impl<E: Into<AppError>> From<E> for ApiError {
@@ -174,17 +184,14 @@ impl<E: Into<AppError>> From<E> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.0.status();
-        let message = self.0.public_message();
-        let empty = FieldErrors::new();
-        let fields = match &self.0 {
+        let error = self.0.public_message();
+        let retry_after = self.0.retry_after();
+        let fields = match self.0 {
             AppError::Invalid { fields, .. } => fields,
-            _ => &empty,
+            _ => FieldErrors::new(),
         };
-        let body = Json(ErrorBody {
-            error: &message,
-            fields,
-        });
-        let mut response = with_retry_after((status, body).into_response(), self.0.retry_after());
+        let body = Json(ErrorBody { error, fields });
+        let mut response = with_retry_after((status, body).into_response(), retry_after);
         if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()
@@ -192,4 +199,14 @@ impl IntoResponse for ApiError {
         }
         response
     }
+}
+
+/// How the OpenAPI description words the errors that many operations share.
+pub mod doc {
+    pub const UNAUTHORIZED: &str =
+        "No `Authorization: Bearer <token>` header, or a token that is wrong or revoked";
+    pub const BUSY: &str = "The database is busy; try again after `Retry-After` seconds";
+    pub const TOO_LARGE: &str = "The body is over 16 KiB";
+    pub const NOT_JSON: &str = "The body is not sent as `application/json`";
+    pub const BAD_ID: &str = "The id is not a whole number";
 }

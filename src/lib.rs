@@ -1,3 +1,4 @@
+pub mod api_docs;
 pub mod app;
 pub mod articles;
 pub mod cli;

@@ -2,7 +2,7 @@
 //! made of. One URL is one article: adding it again updates it.
 
 pub mod queries;
-mod routes;
+pub(crate) mod routes;
 mod sanitize;
 
 use axum::Router;
@@ -16,25 +16,29 @@ use crate::state::AppState;
 
 pub use sanitize::{html_to_text, sanitize_summary};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Article {
     pub id: i64,
     pub title: String,
     pub url: String,
-    /// Sanitised HTML.
+    /// The summary as sanitised HTML: what digests show.
     pub summary_html: String,
+    /// The summary as plain text, for the text part of digests.
     pub summary_text: String,
     pub author: Option<String>,
     pub image_url: Option<String>,
-    /// RFC 3339.
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub published_at: String,
 }
 
 /// An article as the API and the editors' form send it.
-#[derive(Debug, Default, Deserialize, Validate)]
+#[derive(Debug, Default, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleInput {
+    /// One line; it is the article's headline in digests.
     #[serde(default)]
+    #[schema(required, min_length = 1, max_length = 300)]
     #[validate(
         length(
             min = 1,
@@ -44,20 +48,28 @@ pub struct ArticleInput {
         custom(function = "single_line")
     )]
     pub title: String,
+    /// An http:// or https:// URL. One URL is one article: posting it again updates it.
     #[serde(default)]
+    #[schema(required, max_length = 2048, format = "uri")]
     #[validate(custom(function = "web_url"))]
     pub url: String,
+    /// HTML or text; tags and attributes that are not safe in an email are removed.
     #[serde(default)]
+    #[schema(max_length = 10000)]
     #[validate(length(max = 10000, message = "keep the summary under 10,000 characters"))]
     pub summary: String,
+    #[schema(max_length = 200)]
     #[validate(
         length(max = 200, message = "at most 200 characters"),
         custom(function = "single_line")
     )]
     pub author: Option<String>,
+    /// An http:// or https:// URL of the article's picture.
+    #[schema(format = "uri")]
     #[validate(custom(function = "web_url"))]
     pub image_url: Option<String>,
     /// RFC 3339, e.g. `2026-11-24T07:00:00Z`; now when absent.
+    #[schema(format = DateTime)]
     pub published_at: Option<String>,
 }
 

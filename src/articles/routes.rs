@@ -1,19 +1,41 @@
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use super::{Article, ArticleInput, queries};
 use crate::db;
 use crate::editors::ApiClient;
-use crate::error::{ApiResult, AppError};
+use crate::error::doc::{BAD_ID, BUSY, NOT_JSON, TOO_LARGE, UNAUTHORIZED};
+use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::state::AppState;
-use crate::web::extract::ApiJson;
+use crate::web::extract::{ApiJson, ApiPath};
 
 const MAX_PER_PAGE: i64 = 100;
 
-/// Adds an article, or updates the one with the same URL: 201 when new, 200 when updated.
+/// Add an article, or update the one with the same URL
+///
+/// 201 when the URL is new, 200 when an article with this URL existed and was updated.
+#[utoipa::path(
+    post,
+    path = "/api/v1/articles",
+    operation_id = "add_article",
+    tag = "articles",
+    security(("bearer" = [])),
+    request_body = ArticleInput,
+    responses(
+        (status = 201, description = "Added", body = Article),
+        (status = 200, description = "An article with this URL existed and was updated", body = Article),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 413, description = TOO_LARGE, body = ErrorBody),
+        (status = 415, description = NOT_JSON, body = ErrorBody),
+        (status = 422, description = "Invalid fields, listed in `fields`", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     _client: ApiClient,
@@ -29,18 +51,51 @@ pub async fn create(
     Ok((status, Json(article)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
+    /// Which page, from 1.
+    #[param(minimum = 1)]
     page: Option<i64>,
+    /// Articles per page, 1 to 100; 20 when absent.
+    #[param(minimum = 1, maximum = 100)]
     per_page: Option<i64>,
 }
 
-/// Newest first: `?page=1&per_page=20`.
+/// One page of articles, newest first.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ArticlePage {
+    articles: Vec<Article>,
+    page: i64,
+    per_page: i64,
+    /// Articles in all pages.
+    total: i64,
+    /// The page after this one; null on the last.
+    next_page: Option<i64>,
+}
+
+/// List articles, newest first
+#[utoipa::path(
+    get,
+    path = "/api/v1/articles",
+    operation_id = "list_articles",
+    tag = "articles",
+    security(("bearer" = [])),
+    params(Paging),
+    responses(
+        (status = 200, description = "One page of articles", body = ArticlePage),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 422, description = "`page` or `per_page` out of range or not a number", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     _client: ApiClient,
     paging: Result<Query<Paging>, axum::extract::rejection::QueryRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<ArticlePage>> {
     let Query(paging) = paging.map_err(|e| {
         AppError::field(
             "page",
@@ -55,18 +110,43 @@ pub async fn list(
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         return Err(AppError::field("per_page", "from 1 to 100").into());
     }
-    let articles = queries::list(&state.db.pool, per_page, (page - 1) * per_page).await?;
+    let offset = (page - 1)
+        .checked_mul(per_page)
+        .ok_or_else(|| AppError::field("page", "far past the last page"))?;
+    let articles = queries::list(&state.db.pool, per_page, offset).await?;
     let total = queries::count(&state.db.pool).await?;
-    let next_page = (page * per_page < total).then_some(page + 1);
-    Ok(Json(
-        json!({ "articles": articles, "page": page, "per_page": per_page, "total": total, "next_page": next_page }),
-    ))
+    let next_page = (offset.saturating_add(per_page) < total).then(|| page + 1);
+    Ok(Json(ArticlePage {
+        articles,
+        page,
+        per_page,
+        total,
+        next_page,
+    }))
 }
 
+/// Get one article
+#[utoipa::path(
+    get,
+    path = "/api/v1/articles/{id}",
+    operation_id = "get_article",
+    tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The article's id")),
+    responses(
+        (status = 200, description = "The article", body = Article),
+        (status = 400, description = BAD_ID, body = ErrorBody),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No article with this id", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     _client: ApiClient,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Article>> {
     Ok(Json(
         queries::find(&state.db.pool, id)
@@ -75,10 +155,35 @@ pub async fn show(
     ))
 }
 
+/// Replace an article
+///
+/// Every field is replaced: a field left out is cleared (or, for `published_at`, set to now).
+#[utoipa::path(
+    put,
+    path = "/api/v1/articles/{id}",
+    operation_id = "replace_article",
+    tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The article's id")),
+    request_body = ArticleInput,
+    responses(
+        (status = 200, description = "Updated", body = Article),
+        (status = 400, description = "The id is not a number, or the body is not JSON", body = ErrorBody),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No article with this id", body = ErrorBody),
+        (status = 409, description = "Another article already has this URL", body = ErrorBody),
+        (status = 413, description = TOO_LARGE, body = ErrorBody),
+        (status = 415, description = NOT_JSON, body = ErrorBody),
+        (status = 422, description = "Invalid fields, listed in `fields`", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn update(
     State(state): State<AppState>,
     _client: ApiClient,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ArticleInput>,
 ) -> ApiResult<Json<Article>> {
     let article = input.parse()?;
@@ -92,10 +197,28 @@ pub async fn update(
     }
 }
 
+/// Remove an article
+#[utoipa::path(
+    delete,
+    path = "/api/v1/articles/{id}",
+    operation_id = "remove_article",
+    tag = "articles",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The article's id")),
+    responses(
+        (status = 204, description = "Removed"),
+        (status = 400, description = BAD_ID, body = ErrorBody),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No article with this id", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn remove(
     State(state): State<AppState>,
     _client: ApiClient,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     if queries::delete(&state.db.pool, id).await? {
         Ok(StatusCode::NO_CONTENT)

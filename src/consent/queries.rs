@@ -110,17 +110,24 @@ pub async fn insert_events_bulk(
 }
 
 /// One entry of a reader's consent log, with the statement they saw.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ConsentRecord {
+    /// What happened, e.g. `granted`, `confirmed`, `withdrawn`.
     pub event: String,
     pub privacy_version: String,
     pub terms_version: String,
+    /// The exact consent sentence (HTML) shown to the reader.
     pub statement: String,
+    /// Hex SHA-256 of `statement`.
     pub statement_sha256: String,
+    /// Where it happened, e.g. `form`, `api`, `import`.
     pub source: String,
+    /// The `source` the signup named (which form or placement).
     pub form: Option<String>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub at: String,
 }
 

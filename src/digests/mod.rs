@@ -3,7 +3,7 @@
 
 pub mod queries;
 pub mod render;
-mod routes;
+pub(crate) mod routes;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -89,7 +89,11 @@ pub async fn create_in(
             ));
         }
         Some(ids) => {
-            let found = articles::queries::list_by_ids(tx, ids).await?;
+            // An id listed twice is one article (a digest holds each article once).
+            let mut ids = ids.to_vec();
+            ids.sort_unstable();
+            ids.dedup();
+            let found = articles::queries::list_by_ids(tx, &ids).await?;
             let missing: Vec<String> = ids
                 .iter()
                 .filter(|id| !found.iter().any(|a| a.id == **id))

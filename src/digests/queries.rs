@@ -93,18 +93,25 @@ pub async fn count_recipients(pool: &AnyPool) -> sqlx::Result<i64> {
 }
 
 /// A digest and where its delivery stands, counted from its recipients' rows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DigestStatus {
     pub id: i64,
     pub subject: String,
-    /// queued | sending | sent | cancelled
+    /// `queued`, `sending`, `sent` (every recipient has a final outcome) or `cancelled`.
+    #[schema(example = "sending")]
     pub status: &'static str,
+    /// Recipients: confirmed readers when the digest was made.
     pub total: i64,
     pub sent: i64,
+    /// Recipients whose delivery failed for good.
     pub failed: i64,
+    /// Recipients not yet sent to (waiting, or being sent right now).
     pub pending: i64,
     pub cancelled: i64,
+    /// Who asked: `token:<name>`, `editor:<email>`, `schedule` or `cli`.
     pub created_by: String,
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub created_at: String,
 }
 
@@ -207,13 +214,17 @@ pub async fn get_subject(pool: &AnyPool, id: i64) -> sqlx::Result<String> {
 }
 
 /// One digest as it went (or is going) to one reader.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct ReaderDelivery {
     pub digest_id: i64,
     pub subject: String,
+    /// `pending`, `sending`, `sent`, `failed` or `cancelled`.
     pub status: String,
     pub attempts: i64,
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub sent_at: Option<String>,
+    /// The mail server's reply to the last failed attempt.
     pub last_error: Option<String>,
 }
 

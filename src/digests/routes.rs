@@ -1,17 +1,41 @@
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::queries::{self, DigestStatus};
 use crate::editors::ApiClient;
-use crate::error::{ApiResult, AppError};
+use crate::error::doc::{BAD_ID, BUSY, TOO_LARGE, UNAUTHORIZED};
+use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::state::AppState;
+use crate::web::extract::ApiPath;
 
-/// The next digest's HTML exactly as a reader without a name would get it.
+/// Preview the next digest
+///
+/// The HTML of the digest that would be made now from the articles in no digest yet, exactly
+/// as a reader without a name would get it.
+#[utoipa::path(
+    get,
+    path = "/api/v1/digests/preview",
+    operation_id = "preview_digest",
+    tag = "digests",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The digest's HTML", body = String, content_type = "text/html",
+            headers(
+                ("x-digest-subject" = String, description = "The subject, non-ASCII characters as `?`"),
+                ("x-digest-recipients" = i64, description = "Confirmed readers it would go to"),
+            )),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 409, description = "Every article is already in a digest", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn preview(State(state): State<AppState>, _client: ApiClient) -> ApiResult<Response> {
     match super::preview(&state).await? {
         Some(preview) => Ok((
@@ -41,30 +65,67 @@ fn header_safe(value: &str) -> String {
         .collect()
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// What to send; an empty body (or `{}`) sends the articles in no digest yet.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDigest {
+    /// These articles, in this order; absent: the newest articles in no digest yet.
+    #[schema(min_items = 1)]
     article_ids: Option<Vec<i64>>,
+    /// One line; absent: made from `digest.subject` in the config.
+    #[schema(max_length = 200)]
     subject: Option<String>,
 }
 
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DigestCreated {
+    /// Follow its delivery at `/api/v1/digests/{id}`.
+    id: i64,
+}
+
+/// Send a digest
+///
+/// Makes a digest of the given articles, or of those in no digest yet, for every confirmed
+/// reader, and starts sending it.
+#[utoipa::path(
+    post,
+    path = "/api/v1/digests",
+    operation_id = "send_digest",
+    tag = "digests",
+    security(("bearer" = [])),
+    request_body(content = Option<CreateDigest>, description = "Optional: no body, or `null`, is `{}`"),
+    responses(
+        (status = 202, description = "Made and queued for sending", body = DigestCreated),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 409, description = "No `article_ids` given and every article is already in a digest", body = ErrorBody),
+        (status = 413, description = TOO_LARGE, body = ErrorBody),
+        (status = 422, description = "Invalid fields (say, an unknown article id), listed in `fields`", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     client: ApiClient,
-    body: Bytes,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
-    // Every field is optional, so an empty body is a valid request too.
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(StatusCode, Json<DigestCreated>)> {
+    let body = body?;
+    // Every field is optional, so an empty body (or `null`) is a valid request too.
     let request: CreateDigest = if body.iter().all(u8::is_ascii_whitespace) {
         CreateDigest::default()
     } else {
-        serde_json::from_slice(&body).map_err(|e| AppError::Rejected {
-            status: if e.is_data() {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::BAD_REQUEST
-            },
-            message: format!("the body is not a valid digest request: {e}"),
-        })?
+        serde_json::from_slice::<Option<CreateDigest>>(&body)
+            .map(Option::unwrap_or_default)
+            .map_err(|e| AppError::Rejected {
+                status: if e.is_data() {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                } else {
+                    StatusCode::BAD_REQUEST
+                },
+                message: format!("the body is not a valid digest request: {e}"),
+            })?
     };
     if let Some(subject) = &request.subject
         && (subject.chars().count() > 200 || subject.chars().any(char::is_control))
@@ -79,13 +140,31 @@ pub async fn create(
         &created_by,
     )
     .await?;
-    Ok((StatusCode::ACCEPTED, Json(json!({ "id": id }))))
+    Ok((StatusCode::ACCEPTED, Json(DigestCreated { id })))
 }
 
+/// Follow a digest's delivery
+#[utoipa::path(
+    get,
+    path = "/api/v1/digests/{id}",
+    operation_id = "get_digest",
+    tag = "digests",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The digest's id")),
+    responses(
+        (status = 200, description = "The digest and its delivery counts", body = DigestStatus),
+        (status = 400, description = BAD_ID, body = ErrorBody),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No digest with this id", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     _client: ApiClient,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DigestStatus>> {
     let status = queries::find_status(&state.db.pool, id)
         .await?
@@ -93,18 +172,60 @@ pub async fn show(
     Ok(Json(status))
 }
 
+/// Cancel a digest
+///
+/// Its recipients not yet sent to get nothing; messages already in flight finish.
+#[utoipa::path(
+    post,
+    path = "/api/v1/digests/{id}/cancel",
+    operation_id = "cancel_digest",
+    tag = "digests",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The digest's id")),
+    responses(
+        (status = 200, description = "Cancelled; the counts as they now stand", body = DigestStatus),
+        (status = 400, description = BAD_ID, body = ErrorBody),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No digest with this id", body = ErrorBody),
+        (status = 409, description = "The digest is already sent or cancelled", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn cancel(
     State(state): State<AppState>,
     _client: ApiClient,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<DigestStatus>> {
     Ok(Json(super::cancel(&state, id).await?))
 }
 
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DigestList {
+    /// Newest first.
+    digests: Vec<DigestStatus>,
+}
+
+/// List the 50 latest digests
+#[utoipa::path(
+    get,
+    path = "/api/v1/digests",
+    operation_id = "list_digests",
+    tag = "digests",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The latest digests, newest first", body = DigestList),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     _client: ApiClient,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<DigestList>> {
     let digests = queries::list_recent(&state.db.pool, 50).await?;
-    Ok(Json(json!({ "digests": digests })))
+    Ok(Json(DigestList { digests }))
 }

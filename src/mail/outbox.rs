@@ -65,12 +65,16 @@ pub async fn enqueue_many(
 }
 
 /// An email the service sent (or means to send) a reader, for their data export.
-#[derive(Debug, serde::Serialize)]
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct OutboxRecord {
+    /// `confirmation` or `data_export`.
     pub kind: &'static str,
     pub status: String,
     pub attempts: i64,
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub sent_at: Option<String>,
 }
 

@@ -1,7 +1,7 @@
 //! The editors' API over readers: a paged list, everything held about one reader, erasure.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 
@@ -9,33 +9,61 @@ use super::erasure;
 use super::export::{self, ReaderExport};
 use super::queries::{self, Profile, StatusFilter};
 use crate::editors::ApiClient;
-use crate::error::{ApiResult, AppError};
+use crate::error::doc::{BAD_ID, BUSY, UNAUTHORIZED};
+use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::state::AppState;
+use crate::web::extract::{ApiPath, ApiQuery};
 
 const MAX_LIMIT: i64 = 500;
 
-#[derive(Debug, Deserialize)]
+// Every field is text so that a bad value is a 422 naming the field, not a generic 400.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// `pending`, `confirmed`, `unsubscribed`, `bounced`, or `all` (the default).
+    #[param(example = "confirmed")]
     status: Option<String>,
     /// The start of the address (case-insensitive).
+    #[param(max_length = 254)]
     q: Option<String>,
     /// `next_cursor` of the previous page.
     cursor: Option<String>,
+    /// Readers per page, 1 to 500; 50 when absent.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
     limit: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SubscriberPage {
     subscribers: Vec<Profile>,
-    /// Pass as `cursor` for the next page; absent on the last one.
+    /// Pass as `cursor` for the next page; null on the last one.
     next_cursor: Option<String>,
 }
 
-/// `?status=confirmed&q=ada&limit=100&cursor=...`, in the order readers joined.
+/// List readers
+///
+/// In the order they joined, a page at a time: pass `next_cursor` back as `cursor`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/subscribers",
+    operation_id = "list_subscribers",
+    tag = "subscribers",
+    security(("bearer" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "One page of readers", body = SubscriberPage),
+        (status = 400, description = "A parameter is given twice", body = ErrorBody),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 422, description = "A parameter is out of range; `fields` names it", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     _client: ApiClient,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<SubscriberPage>> {
     let filter = StatusFilter::parse(query.status.as_deref())
         .map_err(|message| AppError::field("status", message))?;
@@ -80,20 +108,58 @@ pub async fn list(
     }))
 }
 
+/// Get one reader
+#[utoipa::path(
+    get,
+    path = "/api/v1/subscribers/{id}",
+    operation_id = "get_subscriber",
+    tag = "subscribers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The reader's id")),
+    responses(
+        (status = 200, description = "The reader", body = Profile),
+        (status = 400, description = BAD_ID, body = ErrorBody),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No reader with this id", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn show(
     State(state): State<AppState>,
     _client: ApiClient,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Profile>> {
     let profile = queries::find_profile(&state.db.pool, id).await?;
     Ok(Json(profile.ok_or(AppError::NotFound)?))
 }
 
-/// Everything held about the reader: profile, consent log, deliveries, other emails.
+/// Export everything held about a reader
+///
+/// Profile, consent log (with the exact sentence agreed to), every digest made for them and
+/// what became of it, and the other emails sent to them.
+#[utoipa::path(
+    get,
+    path = "/api/v1/subscribers/{id}/export",
+    operation_id = "export_subscriber",
+    tag = "subscribers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The reader's id")),
+    responses(
+        (status = 200, description = "Everything held about the reader", body = ReaderExport),
+        (status = 400, description = BAD_ID, body = ErrorBody),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No reader with this id", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn export(
     State(state): State<AppState>,
     _client: ApiClient,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ReaderExport>> {
     let export = export::reader_export(&state.db, id)
         .await
@@ -101,11 +167,32 @@ pub async fn export(
     Ok(Json(export.ok_or(AppError::NotFound)?))
 }
 
-/// Erasure: 204, and the reader is gone from every table.
+/// Erase a reader
+///
+/// The reader, their consent log and pending emails are deleted and their deliveries kept
+/// only as anonymous counts. A keyed hash of the address stays so that no import brings
+/// them back.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/subscribers/{id}",
+    operation_id = "erase_subscriber",
+    tag = "subscribers",
+    security(("bearer" = [])),
+    params(("id" = i64, Path, description = "The reader's id")),
+    responses(
+        (status = 204, description = "Erased"),
+        (status = 400, description = BAD_ID, body = ErrorBody),
+        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
+            headers(("www-authenticate" = String, description = "Bearer"))),
+        (status = 404, description = "No reader with this id", body = ErrorBody),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 pub async fn erase(
     State(state): State<AppState>,
     client: ApiClient,
-    Path(id): Path<i64>,
+    ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     if erasure::erase(&state, id).await? {
         tracing::info!(subscriber_id = id, by = %client.token_name, "erased through the API");

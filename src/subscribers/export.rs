@@ -18,8 +18,10 @@ use crate::mail::{Attachment, OutgoingEmail};
 use crate::state::AppState;
 
 /// Everything held about one reader.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReaderExport {
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
     pub exported_at: String,
     pub subscriber: Profile,
     /// The consent log, each entry with the statement the reader agreed to.

@@ -1,7 +1,7 @@
 //! Readers and how they join: the signup form and API, double opt-in by a confirmation link,
 //! and the confirmation email the outbox sends.
 
-mod api;
+pub(crate) mod api;
 pub mod batch;
 mod confirm;
 mod email_address;
@@ -10,7 +10,7 @@ pub mod export;
 pub mod import;
 mod queries;
 pub mod retention;
-mod routes;
+pub(crate) mod routes;
 mod signup;
 pub mod suppression;
 

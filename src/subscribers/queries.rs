@@ -227,16 +227,25 @@ pub async fn mark_unsubscribed(
     Ok(done.rows_affected() == 1)
 }
 
-/// A reader as editors and exports see them.
-#[derive(Debug, Clone, serde::Serialize)]
+/// A reader as editors and exports see them. Times are RFC 3339, UTC.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct Profile {
     pub id: i64,
+    /// As the reader typed it.
     pub email: String,
     pub name: Option<String>,
+    /// `pending`, `confirmed` or `unsubscribed`.
+    #[schema(example = "confirmed")]
     pub status: &'static str,
+    /// When they first signed up.
+    #[schema(format = DateTime)]
     pub created_at: String,
+    #[schema(format = DateTime)]
     pub updated_at: String,
+    #[schema(format = DateTime)]
     pub confirmed_at: Option<String>,
+    /// When their address last bounced for good; no digest goes there until they confirm again.
+    #[schema(format = DateTime)]
     pub bounced_at: Option<String>,
 }
 

@@ -12,7 +12,8 @@ use url::Url;
 use super::signup::{self, SignupRequest};
 use crate::consent::{ClientInfo, ConsentSource};
 use crate::embed::{self, Outcome};
-use crate::error::{ApiResult, AppError, AppResult, FieldErrors};
+use crate::error::doc::{BUSY, NOT_JSON, TOO_LARGE};
+use crate::error::{ApiResult, AppError, AppResult, ErrorBody, FieldErrors};
 use crate::state::AppState;
 use crate::web::extract::{ApiJson, PageForm};
 use crate::web::page::Page;
@@ -135,9 +136,13 @@ pub async fn thanks_page(State(state): State<AppState>) -> Response {
     .into_response()
 }
 
-#[derive(Serialize)]
+/// The one answer to every valid signup, so that it never tells who is subscribed.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Accepted {
+    /// Always `accepted`.
+    #[schema(example = "accepted")]
     status: &'static str,
+    /// A sentence to show the reader.
     message: &'static str,
 }
 
@@ -146,6 +151,28 @@ const ACCEPTED: Accepted = Accepted {
     message: "Thanks! Please check your inbox and confirm your subscription.",
 };
 
+/// Sign up a reader
+///
+/// Creates or refreshes a pending reader, records their consent and emails them a
+/// confirmation link. The answer is the same for new, pending and confirmed addresses.
+#[utoipa::path(
+    post,
+    path = "/api/v1/subscriptions",
+    operation_id = "subscribe",
+    tag = "signup",
+    request_body = SignupRequest,
+    responses(
+        (status = 202, description = "Accepted. A confirmation email follows, unless the address is already confirmed or has had its emails for today", body = Accepted),
+        (status = 400, description = "The body is not JSON", body = ErrorBody),
+        (status = 413, description = TOO_LARGE, body = ErrorBody),
+        (status = 415, description = NOT_JSON, body = ErrorBody),
+        (status = 422, description = "Invalid fields (or consent not given), listed in `fields`", body = ErrorBody),
+        (status = 429, description = "Too many signups from this address's network in the last hour", body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+        (status = 503, description = BUSY, body = ErrorBody,
+            headers(("retry-after" = String, description = "Seconds to wait"))),
+    )
+)]
 #[tracing::instrument(name = "subscribe_api", skip_all)]
 pub async fn subscribe_api(
     State(state): State<AppState>,

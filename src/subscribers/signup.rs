@@ -16,18 +16,26 @@ const MAX_NAME_CHARS: usize = 100;
 const MAX_SOURCE_CHARS: u64 = 64;
 
 /// A signup as the API receives it; the form is turned into the same shape.
-#[derive(Debug, Default, Deserialize, Validate)]
+#[derive(Debug, Default, Deserialize, Validate, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "ada@example.com", "name": "Ada", "consent": true, "source": "article-footer"}))]
 pub struct SignupRequest {
+    /// The reader's address, kept as typed; compared case-insensitively.
     #[serde(default)]
+    #[schema(required, format = Email)]
     #[validate(custom(function = "check_email"))]
     pub email: String,
+    /// How to greet them: one line, under 100 characters.
+    #[schema(max_length = 100)]
     #[validate(custom(function = "check_name"))]
     pub name: Option<String>,
+    /// The reader ticked "I agree to the Privacy Policy and Terms of Use"; must be `true`.
     #[serde(default)]
+    #[schema(required)]
     #[validate(custom(function = "check_consent"))]
     pub consent: bool,
     /// Which form or placement the signup came from (e.g. "article-footer").
+    #[schema(max_length = 64)]
     #[validate(
         length(max = MAX_SOURCE_CHARS, message = "at most 64 characters"),
         custom(function = "check_source")

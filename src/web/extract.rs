@@ -21,6 +21,17 @@ pub struct PageForm<T>(pub T);
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
 
+/// `axum::extract::Path` whose rejection (say, `/articles/abc` for a numeric id) answers
+/// `{"error", "fields"}` like every other API error, not axum's plain text.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// `axum::extract::Query` whose rejection answers `{"error", "fields"}`.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
+
 /// validator's errors as field -> first message.
 pub fn field_errors(errors: &validator::ValidationErrors) -> FieldErrors {
     errors

@@ -1,5 +1,5 @@
-//! The HTTP surface: every domain's routes merged under one set of layers, plus the
-//! stylesheet, the health check and the fallback page.
+//! The HTTP surface: every domain's routes (and the API's description) merged under one set
+//! of layers, plus the stylesheet, the health check and the fallback page.
 
 pub mod extract;
 pub mod page;
@@ -20,7 +20,7 @@ use tower_http::trace::TraceLayer;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::{articles, digests, editors, embed, subscribers, unsubscribe};
+use crate::{api_docs, articles, digests, editors, embed, subscribers, unsubscribe};
 
 /// Signup bodies are a few hundred bytes; anything near this is not a signup.
 const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(digests::router())
         .merge(editors::router())
         .merge(embed::router())
+        .merge(api_docs::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::scrape))
         .route("/static/tidings.css", get(stylesheet))

@@ -166,4 +166,20 @@ backend_tests! {
         assert_eq!(again.status(), StatusCode::NOT_FOUND);
         assert_eq!(app.count("articles").await, 1);
     }
+
+    async fn a_page_far_past_the_end_or_a_bad_id_is_a_json_4xx(backend) {
+        let app = TestApp::spawn(backend).await;
+        let token = app.api_token().await;
+
+        let far = app.api(Method::GET, &format!("/api/v1/articles?page={}&per_page=100", i64::MAX), &token).send().await.unwrap();
+        let last = app.api(Method::GET, &format!("/api/v1/articles?page={}&per_page=1", i64::MAX), &token).send().await.unwrap();
+        let bad_id = app.api(Method::GET, "/api/v1/articles/abc", &token).send().await.unwrap();
+
+        assert_eq!(far.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(far.json::<Value>().await.unwrap()["fields"]["page"].is_string());
+        assert_eq!(last.status(), StatusCode::OK);
+        assert_eq!(last.json::<Value>().await.unwrap()["next_page"], Value::Null);
+        assert_eq!(bad_id.status(), StatusCode::BAD_REQUEST);
+        assert!(bad_id.json::<Value>().await.unwrap()["error"].as_str().unwrap().contains("abc"));
+    }
 }

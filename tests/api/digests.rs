@@ -118,4 +118,17 @@ backend_tests! {
         assert_eq!(bad_subject.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(app.count("digests").await, 0);
     }
+
+    async fn an_article_listed_twice_is_in_the_digest_once(backend) {
+        let app = TestApp::spawn(backend).await;
+        let token = app.api_token().await;
+        let one = app.add_article(&token, &article(1)).await;
+
+        let created = app.api(Method::POST, "/api/v1/digests", &token).json(&json!({"article_ids": [one["id"], one["id"]]})).send().await.unwrap();
+        let null_body = app.api(Method::POST, "/api/v1/digests", &token).body("null").send().await.unwrap();
+
+        assert_eq!(created.status(), StatusCode::ACCEPTED);
+        assert_eq!(app.count("digest_articles").await, 1);
+        assert_eq!(null_body.status(), StatusCode::CONFLICT, "null is the empty request: nothing new is left");
+    }
 }

@@ -16,6 +16,7 @@ mod dkim;
 mod editor_pages;
 mod embed;
 mod feeds;
+mod openapi;
 mod outbox;
 mod preferences;
 mod processes;
