@@ -78,18 +78,20 @@ fn posting_origin(headers: &HeaderMap) -> Option<String> {
 }
 
 /// What happened to a form post, as the `tidings` parameter on the page the reader returns
-/// to (the script shows the matching message there).
+/// to, and as its fragment: the snippet holds a message with that id, which its stylesheet
+/// shows only when it is the target, so readers without JavaScript see it too.
 #[derive(Debug, Clone, Copy)]
 pub enum Outcome {
     Subscribed,
     RateLimited,
 }
 
-/// 303 back to `page` with `tidings=<outcome>`, replacing any earlier one.
+/// 303 back to `page` with `tidings=<outcome>` (replacing any earlier one) and the fragment
+/// of the snippet's message for it.
 pub fn back_to(mut page: Url, outcome: Outcome) -> Response {
-    let value = match outcome {
-        Outcome::Subscribed => "subscribed",
-        Outcome::RateLimited => "rate_limited",
+    let (value, message_id) = match outcome {
+        Outcome::Subscribed => ("subscribed", "tidings-subscribed"),
+        Outcome::RateLimited => ("rate_limited", "tidings-rate-limited"),
     };
     let kept: Vec<(String, String)> = page
         .query_pairs()
@@ -100,6 +102,7 @@ pub fn back_to(mut page: Url, outcome: Outcome) -> Response {
         .clear()
         .extend_pairs(kept)
         .append_pair("tidings", value);
+    page.set_fragment(Some(message_id));
     Redirect::to(page.as_str()).into_response()
 }
 
@@ -225,7 +228,7 @@ mod tests {
         assert_eq!(response.status(), 303);
         assert_eq!(
             response.headers()[header::LOCATION],
-            "https://news.example/a?x=1&tidings=subscribed#signup"
+            "https://news.example/a?x=1&tidings=subscribed#tidings-subscribed"
         );
     }
 }

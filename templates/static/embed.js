@@ -2,17 +2,17 @@
 // script sends it to the JSON API in the background instead and shows the answer in place,
 // with any problem beside its field. If the request cannot be made at all (the site is not
 // in server.allowed_origins, or the network failed), the form is posted the plain way.
+// After a plain post the reader comes back to #tidings-subscribed, a message in the snippet
+// that its stylesheet shows while it is the page's target: no script needed for that.
 (function () {
   "use strict";
 
-  var RETURNED = {
-    subscribed: ["Thanks! Please check your inbox and confirm your subscription.", false],
-    rate_limited: ["Too many signups from your network; please try again later.", true]
-  };
+  var SUBSCRIBED = "Thanks! Please check your inbox and confirm your subscription.";
 
   function pageWithoutStatus() {
     var url = new URL(window.location.href);
     url.searchParams.delete("tidings");
+    url.hash = "";
     return url.toString();
   }
 
@@ -66,10 +66,6 @@
     var back = form.elements.return_to;
     if (back && !back.value) back.value = pageWithoutStatus();
 
-    // After a plain post, Tidings sends the reader back here with ?tidings=<outcome>.
-    var returned = RETURNED[new URLSearchParams(window.location.search).get("tidings")];
-    if (returned) say(status, returned[0], returned[1]);
-
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearErrors(form);
@@ -84,7 +80,7 @@
           button.disabled = false;
           if (response.ok) {
             form.reset();
-            say(status, answer.message || RETURNED.subscribed[0], false);
+            say(status, answer.message || SUBSCRIBED, false);
           } else {
             say(status, answer.error || "Something went wrong; please try again.", true);
             if (answer.fields) showErrors(form, answer.fields);

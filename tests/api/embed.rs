@@ -165,7 +165,7 @@ backend_tests! {
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(
             response.headers()["location"],
-            "https://news.example/2026/rivers?ref=home&tidings=subscribed"
+            "https://news.example/2026/rivers?ref=home&tidings=subscribed#tidings-subscribed"
         );
         let mail = app.smtp.only_message().await;
         assert_eq!(mail.to, ["ada@example.com"]);
@@ -209,7 +209,7 @@ backend_tests! {
         let fixed = post_from(&app, &own, &[
             ("email", "ada@example.com"), ("consent", "yes"), ("return_to", ARTICLE),
         ]).await;
-        assert_eq!(fixed.headers()["location"], "https://news.example/2026/rivers?ref=home&tidings=subscribed");
+        assert_eq!(fixed.headers()["location"], "https://news.example/2026/rivers?ref=home&tidings=subscribed#tidings-subscribed");
         // A return_to that is not allowed is not carried either.
         let page = post_from(&app, SITE, &[("email", "x"), ("return_to", "https://evil.example/")])
             .await.text().await.unwrap();
@@ -227,7 +227,7 @@ backend_tests! {
             .await;
 
         assert_eq!(form.status(), StatusCode::SEE_OTHER);
-        assert!(form.headers()["location"].to_str().unwrap().ends_with("tidings=subscribed"), "looks like success");
+        assert!(form.headers()["location"].to_str().unwrap().ends_with("tidings=subscribed#tidings-subscribed"), "looks like success");
         assert_eq!(api.status(), StatusCode::ACCEPTED);
         assert_eq!(app.count("subscribers").await, 0);
         assert_eq!(app.count("outbox").await, 0);
@@ -255,14 +255,14 @@ async fn the_signup_limit_sends_the_reader_back_with_a_status() {
         first.headers()["location"]
             .to_str()
             .unwrap()
-            .ends_with("tidings=subscribed")
+            .ends_with("tidings=subscribed#tidings-subscribed")
     );
     assert_eq!(second.status(), StatusCode::SEE_OTHER);
     assert!(
         second.headers()["location"]
             .to_str()
             .unwrap()
-            .ends_with("tidings=rate_limited")
+            .ends_with("tidings=rate_limited#tidings-rate-limited")
     );
     assert_eq!(app.count("subscribers").await, 1);
 }

@@ -50,6 +50,15 @@ fn driver_path() -> Option<PathBuf> {
 impl Browser {
     /// A browser at desktop size, or `None` (the test is skipped) when none is installed.
     pub async fn start() -> Option<Browser> {
+        Self::launch(true).await
+    }
+
+    /// As `start`, with JavaScript turned off for every page.
+    pub async fn start_without_javascript() -> Option<Browser> {
+        Self::launch(false).await
+    }
+
+    async fn launch(javascript: bool) -> Option<Browser> {
         let Some(driver_path) = driver_path() else {
             assert!(
                 !required(),
@@ -80,7 +89,10 @@ impl Browser {
                     "--disable-sync", "--disable-quic", "--disable-dev-shm-usage",
                     "--window-size=1280,900",
                     format!("--user-data-dir={}", profile.path().display()),
-                ]
+                ],
+                "prefs": {
+                    "profile.managed_default_content_settings.javascript": if javascript { 1 } else { 2 }
+                }
             }
         });
         let Value::Object(capabilities) = capabilities else {

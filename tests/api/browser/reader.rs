@@ -58,8 +58,13 @@ fn unescape(html: &str) -> String {
 }
 
 /// Tidings, and an article page on http://localhost:<port> carrying the snippet an editor
-/// copies from /editor/embed; `allowed` says whether that origin is in allowed_origins.
-async fn tidings_and_article_page(allowed: bool) -> (TestApp, String) {
+/// copies from /editor/embed; `allowed` says whether that origin is in allowed_origins, and
+/// `template_fills_return_to` whether the page's template puts its URL in `return_to` (else
+/// the script does).
+async fn tidings_and_article_page(
+    allowed: bool,
+    template_fills_return_to: bool,
+) -> (TestApp, String) {
     let site = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://localhost:{}", site.local_addr().unwrap().port());
     let allowed_origin = origin.clone();
@@ -79,9 +84,16 @@ async fn tidings_and_article_page(allowed: bool) -> (TestApp, String) {
         .await
         .unwrap();
     let start = page.find(r#"class="code">"#).unwrap() + r#"class="code">"#.len();
-    let snippet = unescape(&page[start..start + page[start..].find("</textarea>").unwrap()]);
+    let mut snippet = unescape(&page[start..start + page[start..].find("</textarea>").unwrap()]);
+    let article = format!("{origin}/2026/rivers");
+    if template_fills_return_to {
+        snippet = snippet.replace(
+            r#"name="return_to" value="""#,
+            &format!(r#"name="return_to" value="{article}""#),
+        );
+    }
     tokio::spawn(article_site(site, snippet));
-    (app, format!("{origin}/2026/rivers"))
+    (app, article)
 }
 
 #[tokio::test]
@@ -89,7 +101,7 @@ async fn a_reader_signs_up_under_an_article_confirms_and_later_unsubscribes() {
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let (app, article) = tidings_and_article_page(true).await;
+    let (app, article) = tidings_and_article_page(true, false).await;
 
     browser.goto(&article).await;
     browser.css("form.tidings-signup").await;
@@ -155,7 +167,9 @@ async fn a_reader_signs_up_under_an_article_confirms_and_later_unsubscribes() {
         article,
         "the reader stayed on the article"
     );
-    browser.screenshot("03-embedded-form-success").await;
+    browser
+        .screenshots_at_both_widths("03-embedded-form-success")
+        .await;
 
     let mail = app.smtp.only_message().await;
     assert_eq!(mail.to, ["ada@example.com"]);
@@ -177,7 +191,7 @@ async fn a_reader_signs_up_under_an_article_confirms_and_later_unsubscribes() {
     browser.assert_accessible("the confirmation page").await;
     browser.click("form[action^='/confirm/'] button").await;
     browser.wait_for_text("h1", "You're subscribed").await;
-    browser.screenshot("05-confirmed").await;
+    browser.screenshots_at_both_widths("05-confirmed").await;
     browser.assert_accessible("the confirmed page").await;
     assert_eq!(
         app.subscriber_status("ada@example.com").await.as_deref(),
@@ -205,7 +219,7 @@ async fn a_reader_signs_up_under_an_article_confirms_and_later_unsubscribes() {
     browser.assert_accessible("the unsubscribe page").await;
     browser.click("main form button").await;
     browser.wait_for_text("h1", "You're unsubscribed").await;
-    browser.screenshot("07-unsubscribed").await;
+    browser.screenshots_at_both_widths("07-unsubscribed").await;
     browser.assert_accessible("the unsubscribed page").await;
     assert_eq!(
         app.subscriber_status("ada@example.com").await.as_deref(),
@@ -219,7 +233,7 @@ async fn on_a_site_that_is_not_allowed_the_embedded_form_still_works_as_a_plain_
     let Some(browser) = Browser::start().await else {
         return;
     };
-    let (app, article) = tidings_and_article_page(false).await;
+    let (app, article) = tidings_and_article_page(false, false).await;
 
     browser.goto(&article).await;
     browser.fill("#tidings-email", "grace@example.com").await;
@@ -234,6 +248,74 @@ async fn on_a_site_that_is_not_allowed_the_embedded_form_still_works_as_a_plain_
         format!("{}/subscribe/thanks", app.address)
     );
     assert_eq!(app.smtp.only_message().await.to, ["grace@example.com"]);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn without_javascript_the_embedded_form_posts_and_brings_the_reader_back_to_the_article() {
+    let Some(browser) = Browser::start_without_javascript().await else {
+        return;
+    };
+    let (app, article) = tidings_and_article_page(true, true).await;
+
+    browser.goto(&article).await;
+    assert!(
+        !browser
+            .css("#tidings-subscribed")
+            .await
+            .is_displayed()
+            .await
+            .unwrap(),
+        "no message before"
+    );
+    browser.fill("#tidings-email", "noscript@example.com").await;
+    browser.click("#tidings-consent").await;
+    browser.click(".tidings-signup button[type=submit]").await;
+
+    browser
+        .wait_for_text("#tidings-subscribed", "check your inbox")
+        .await;
+    assert_eq!(
+        browser.url().await,
+        format!("{article}?tidings=subscribed#tidings-subscribed")
+    );
+    assert!(
+        browser
+            .css("#tidings-subscribed")
+            .await
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    assert!(
+        !browser
+            .css("#tidings-rate-limited")
+            .await
+            .is_displayed()
+            .await
+            .unwrap()
+    );
+    browser
+        .screenshots_at_both_widths("08-embedded-form-returned-without-javascript")
+        .await;
+    // (axe-core is a script itself, so it cannot run here; the other tests check these pages.)
+    assert_eq!(app.smtp.only_message().await.to, ["noscript@example.com"]);
+
+    // Mistakes are shown on Tidings' own page, which still knows the way back.
+    browser.goto(&article).await;
+    browser.fill("#tidings-email", "not-an-address").await;
+    browser.click(".tidings-signup button[type=submit]").await;
+    browser.wait_for_text("#email-error", "address").await;
+    browser.css("#consent-error").await;
+    browser.fill("#email", "noscript2@example.com").await;
+    browser.click("#consent").await;
+    browser
+        .click("form[action='/subscribe'] button[type=submit]")
+        .await;
+    browser
+        .wait_for_text("#tidings-subscribed", "check your inbox")
+        .await;
+    assert!(browser.url().await.starts_with(&article));
     browser.close().await;
 }
 
@@ -283,7 +365,7 @@ async fn the_signup_page_reads_well_on_phones_and_desktops_and_in_focus_order() 
         .click("form[action='/subscribe'] button[type=submit]")
         .await;
     browser.wait_for_text("h1", "Check your inbox").await;
-    browser.screenshot("12-thanks").await;
+    browser.screenshots_at_both_widths("12-thanks").await;
     browser.assert_accessible("the thank-you page").await;
     assert_eq!(app.smtp.only_message().await.to, ["lin@example.com"]);
     browser.close().await;
