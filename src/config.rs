@@ -25,6 +25,19 @@ fn invalid(key: &'static str, reason: impl Into<String>) -> ConfigError {
     }
 }
 
+/// A list of URLs; blank entries are dropped, since a list from the environment is split on
+/// every space (and an empty variable means an empty list).
+fn url_list<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<Url>, D::Error> {
+    Vec::<String>::deserialize(deserializer)?
+        .iter()
+        .map(|entry| entry.trim())
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            Url::parse(entry).map_err(|e| serde::de::Error::custom(format!("{entry:?}: {e}")))
+        })
+        .collect()
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
     pub server: ServerSettings,
@@ -49,7 +62,7 @@ pub struct ServerSettings {
     #[serde(default)]
     pub trusted_proxy_header: String,
     /// Origins of the publication's own sites, where the signup form is embedded.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "url_list")]
     pub allowed_origins: Vec<Url>,
 }
 
@@ -94,6 +107,7 @@ pub struct EditorSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct FeedSettings {
+    #[serde(deserialize_with = "url_list")]
     pub urls: Vec<Url>,
     pub poll_interval_secs: u64,
 }

@@ -29,21 +29,22 @@ pub fn router() -> Router<AppState> {
         .route("/editor/embed", get(editor_page))
 }
 
-/// CORS for `/api/` from exactly the allowed origins, preflight included; `None` when there
-/// are none. Other paths never get CORS headers: pages and forms need none, and the editors'
+/// CORS for the JSON API from exactly the allowed origins, preflight included (errors too:
+/// the script reads a 422 to show it beside the field); `None` when there are none. The
+/// caller layers it on the API routes only: pages and forms need none, and the editors'
 /// session cookie must stay same-site.
 pub fn cors(server: &ServerSettings) -> Option<CorsLayer> {
     if server.allowed_origins.is_empty() {
         return None;
     }
-    let server = server.clone();
-    let allow = AllowOrigin::predicate(move |origin: &HeaderValue, request| {
-        request.uri.path().starts_with("/api/")
-            && origin.to_str().is_ok_and(|o| server.allows_origin(o))
-    });
+    let origins: Vec<HeaderValue> = server
+        .allowed_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(&o.origin().ascii_serialization()).ok())
+        .collect();
     Some(
         CorsLayer::new()
-            .allow_origin(allow)
+            .allow_origin(AllowOrigin::list(origins))
             .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
             .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION])
             .expose_headers([header::RETRY_AFTER])
@@ -52,9 +53,10 @@ pub fn cors(server: &ServerSettings) -> Option<CorsLayer> {
 }
 
 /// Where to send a reader back to after a form post, if anywhere: `return_to` must be a page
-/// on an allowed origin, and the form must have been posted from an allowed origin or from
-/// Tidings' own pages (a reader correcting a mistake on the signup page). Anything else is
-/// ignored, so the form cannot be used to redirect people to arbitrary sites.
+/// on an allowed origin, so the form cannot be used to redirect people to arbitrary sites.
+/// A form posted from a known foreign site is not sent back either; Tidings' own signup page
+/// (a reader correcting a mistake) counts as allowed. Browsers send `Origin: null` for pages
+/// with a strict referrer policy, a common setting on news sites; that is no reason to refuse.
 pub fn return_to(server: &ServerSettings, headers: &HeaderMap, return_to: &str) -> Option<Url> {
     let target = Url::parse(return_to.trim()).ok()?;
     if !matches!(target.scheme(), "http" | "https")
@@ -62,19 +64,23 @@ pub fn return_to(server: &ServerSettings, headers: &HeaderMap, return_to: &str) 
     {
         return None;
     }
-    let posted_from = posting_origin(headers)?;
-    let own = server.public_url.origin().ascii_serialization();
-    (posted_from == own || server.allows_origin(&posted_from)).then_some(target)
+    let foreign = posting_origin(headers).is_some_and(|from| {
+        from != server.public_url.origin().ascii_serialization() && !server.allows_origin(&from)
+    });
+    (!foreign).then_some(target)
 }
 
-/// The origin a form was posted from: the `Origin` header browsers send with every POST, or
-/// for the few that do not, the origin of the `Referer`.
+/// The origin a form was posted from, where the browser says: the `Origin` header, or for
+/// the few browsers that send none, the origin of the `Referer`.
 fn posting_origin(headers: &HeaderMap) -> Option<String> {
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        return origin.to_str().ok().map(str::to_string);
+    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        Some("null") => None,
+        Some(origin) => Some(origin.to_string()),
+        None => {
+            let referer = Url::parse(headers.get(header::REFERER)?.to_str().ok()?).ok()?;
+            Some(referer.origin().ascii_serialization())
+        }
     }
-    let referer = Url::parse(headers.get(header::REFERER)?.to_str().ok()?).ok()?;
-    Some(referer.origin().ascii_serialization())
 }
 
 /// What happened to a form post, as the `tidings` parameter on the page the reader returns
@@ -93,15 +99,17 @@ pub fn back_to(mut page: Url, outcome: Outcome) -> Response {
         Outcome::Subscribed => ("subscribed", "tidings-subscribed"),
         Outcome::RateLimited => ("rate_limited", "tidings-rate-limited"),
     };
-    let kept: Vec<(String, String)> = page
-        .query_pairs()
-        .filter(|(key, _)| key != "tidings")
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+    // The page's own parameters stay exactly as written.
+    let mut query: Vec<&str> = page
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .filter(|pair| !pair.is_empty() && *pair != "tidings" && !pair.starts_with("tidings="))
         .collect();
-    page.query_pairs_mut()
-        .clear()
-        .extend_pairs(kept)
-        .append_pair("tidings", value);
+    let status = format!("tidings={value}");
+    query.push(&status);
+    let query = query.join("&");
+    page.set_query(Some(&query));
     page.set_fragment(Some(message_id));
     Redirect::to(page.as_str()).into_response()
 }
@@ -212,7 +220,10 @@ mod tests {
             assert!(return_to(&s, &news, bad).is_none(), "{bad} was accepted");
         }
         assert!(return_to(&s, &posted_from("https://evil.example"), page).is_none());
-        assert!(return_to(&s, &HeaderMap::new(), page).is_none());
+        // Strict referrer policies: the browser does not say where the form was.
+        assert!(return_to(&s, &posted_from("null"), page).is_some());
+        assert!(return_to(&s, &HeaderMap::new(), page).is_some());
+        assert!(return_to(&s, &posted_from("null"), "https://evil.example/").is_none());
         let mut referred = HeaderMap::new();
         referred.insert(header::REFERER, page.parse().unwrap());
         assert!(return_to(&s, &referred, page).is_some());
@@ -221,14 +232,22 @@ mod tests {
 
     #[test]
     fn back_to_replaces_an_earlier_status_and_keeps_the_rest() {
-        let page: Url = "https://news.example/a?x=1&tidings=old#signup"
+        let page: Url = "https://news.example/a?q=b%20c&flag&tidings=old#signup"
             .parse()
             .unwrap();
         let response = back_to(page, Outcome::Subscribed);
         assert_eq!(response.status(), 303);
         assert_eq!(
             response.headers()[header::LOCATION],
-            "https://news.example/a?x=1&tidings=subscribed#tidings-subscribed"
+            "https://news.example/a?q=b%20c&flag&tidings=subscribed#tidings-subscribed"
+        );
+        let plain = back_to(
+            "https://news.example/a".parse().unwrap(),
+            Outcome::RateLimited,
+        );
+        assert_eq!(
+            plain.headers()[header::LOCATION],
+            "https://news.example/a?tidings=rate_limited#tidings-rate-limited"
         );
     }
 }

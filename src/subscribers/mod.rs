@@ -56,17 +56,23 @@ impl SubscriptionStatus {
     }
 }
 
+/// The readers' pages: signup, confirmation.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(routes::signup_page))
         .route("/subscribe", post(routes::subscribe_form))
         .route("/subscribe/thanks", get(routes::thanks_page))
-        .route("/api/v1/subscriptions", post(routes::subscribe_api))
         .route(
             "/confirm/{token}",
             get(confirm::confirm_page).post(confirm::confirm),
         )
         .route("/subscribe/confirmed", get(confirm::confirmed_page))
+}
+
+/// The JSON API: the public signup and the editors' view of readers.
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/subscriptions", post(routes::subscribe_api))
         .route("/api/v1/subscribers", get(api::list))
         .route(
             "/api/v1/subscribers/{id}",

@@ -29,23 +29,28 @@ const STYLESHEET: &str = include_str!("../../templates/static/tidings.css");
 
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
-    let cors = embed::cors(&state.settings.server);
-    Router::new()
-        .merge(subscribers::router())
-        .merge(unsubscribe::router())
+    // Only the JSON API is shared cross-origin: pages, form posts and the editors' session
+    // never answer CORS at all.
+    let api = Router::new()
+        .merge(subscribers::api_router())
         .merge(articles::router())
         .merge(digests::router())
+        .merge(api_docs::router());
+    let api = match embed::cors(&state.settings.server) {
+        Some(cors) => api.layer(cors),
+        None => api,
+    };
+    Router::new()
+        .merge(api)
+        .merge(subscribers::router())
+        .merge(unsubscribe::router())
         .merge(editors::router())
         .merge(embed::router())
-        .merge(api_docs::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::scrape))
         .route("/static/tidings.css", get(stylesheet))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
-        // Outside the handlers so that error answers carry CORS headers too (the embed
-        // script must read a 422 to show it beside the field).
-        .layer(tower::util::option_layer(cors))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

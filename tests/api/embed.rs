@@ -78,14 +78,30 @@ async fn the_json_api_allows_exactly_the_listed_origins_preflight_included() {
             .unwrap();
         assert_eq!(allowed_origin(&refused), None, "{stranger} was allowed");
     }
-    // Pages and form posts never need CORS; the editors' session stays same-site.
-    let page = preflight(&app, "/subscribe", SITE).send().await.unwrap();
-    assert_eq!(allowed_origin(&page), None);
-    let editor = preflight(&app, "/editor/articles", SITE)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(allowed_origin(&editor), None);
+    // Pages and form posts never answer CORS at all; the editors' session stays same-site.
+    for path in ["/subscribe", "/editor/articles", "/unsubscribe/x"] {
+        let page = preflight(&app, path, SITE).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        let cors: Vec<_> = page
+            .headers()
+            .keys()
+            .filter(|k| k.as_str().starts_with("access-control-"))
+            .collect();
+        assert!(cors.is_empty(), "{path} answered {cors:?}");
+        let get = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .header("origin", SITE)
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            !get.headers()
+                .keys()
+                .any(|k| k.as_str().starts_with("access-control-")),
+            "{path}"
+        );
+    }
 
     // The real requests carry the header too, errors included, so the script can read them.
     let accepted = app
@@ -173,6 +189,11 @@ backend_tests! {
             app.scalar_text("SELECT form FROM consent_events WHERE subscriber_id = $1", 1).await.as_deref(),
             Some("embed")
         );
+        // A site with a strict referrer policy makes the browser send `Origin: null`.
+        let strict = post_from(&app, "null", &[
+            ("email", "grace@example.com"), ("consent", "yes"), ("return_to", ARTICLE),
+        ]).await;
+        assert!(strict.headers()["location"].to_str().unwrap().starts_with("https://news.example/2026/rivers?"));
     }
 
     async fn return_to_elsewhere_or_from_elsewhere_is_ignored(backend) {
@@ -182,6 +203,7 @@ backend_tests! {
             (SITE, "https://news.example.evil.example/"),
             (SITE, "//evil.example/"),
             (SITE, "javascript:alert(1)"),
+            ("null", "https://evil.example/"),
             ("https://evil.example", ARTICLE),
         ];
         for (i, (origin, return_to)) in cases.iter().enumerate() {
@@ -275,16 +297,7 @@ async fn editors_get_a_snippet_that_posts_here_and_the_script_it_loads() {
         StatusCode::SEE_OTHER,
         "login first"
     );
-    let (editor, _) = app.editor_client().await;
-
-    let page = editor
-        .get(format!("{}/editor/embed", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.editor_page("/editor/embed").await;
 
     let public = &app.address;
     for part in [
@@ -349,4 +362,14 @@ async fn allowed_origins_come_from_the_environment_and_must_be_bare_origins() {
     assert!(!bad.status.success());
     let message = String::from_utf8_lossy(&bad.stderr);
     assert!(message.contains("server.allowed_origins"), "{message}");
+    for none in ["", " "] {
+        let empty = app
+            .cli_with_env(
+                &["token", "list"],
+                &[("TIDINGS_SERVER__ALLOWED_ORIGINS", none)],
+            )
+            .await;
+        let stderr = String::from_utf8_lossy(&empty.stderr);
+        assert!(empty.status.success(), "{none:?}: {stderr}");
+    }
 }

@@ -316,6 +316,18 @@ impl TestApp {
             .unwrap();
         (client, csrf_in(&page))
     }
+
+    /// A page of the editors' site, as a newly logged-in editor sees it.
+    pub async fn editor_page(&self, path: &str) -> String {
+        let (client, _) = self.editor_client().await;
+        let response = client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "{path}");
+        response.text().await.unwrap()
+    }
 }
 
 impl TestApp {

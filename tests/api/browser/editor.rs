@@ -83,7 +83,8 @@ async fn an_editor_adds_an_article_previews_sends_and_watches_the_digest_go_out(
             .find(fantoccini::Locator::Css("table.digests progress"))
             .await
         {
-            Ok(progress) => progress.attr("value").await.unwrap().as_deref() == Some("100"),
+            // The page may reload between finding the bar and reading it.
+            Ok(progress) => progress.attr("value").await.ok().flatten().as_deref() == Some("100"),
             Err(_) => false,
         };
         if done {

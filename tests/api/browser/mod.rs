@@ -67,18 +67,7 @@ impl Browser {
             eprintln!("chromium or chromedriver not installed: browser test skipped");
             return None;
         };
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let driver = tokio::process::Command::new(driver_path)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("chromedriver starts");
+        let (driver, port) = start_driver(&driver_path).await;
         let profile = tempfile::tempdir().unwrap();
         let capabilities = json!({
             "goog:chromeOptions": {
@@ -98,27 +87,12 @@ impl Browser {
         let Value::Object(capabilities) = capabilities else {
             unreachable!()
         };
-        let url = format!("http://127.0.0.1:{port}");
-        let mut attempts = 0;
-        let client = loop {
-            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-            match ClientBuilder::new(connector)
-                .capabilities(capabilities.clone())
-                .connect(&url)
-                .await
-            {
-                Ok(client) => break client,
-                // The driver takes a moment to listen.
-                Err(err) if attempts < 50 => {
-                    attempts += 1;
-                    if attempts == 50 {
-                        panic!("chromedriver did not start a session: {err}");
-                    }
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
-                Err(err) => panic!("chromedriver did not start a session: {err}"),
-            }
-        };
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let client = ClientBuilder::new(connector)
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap_or_else(|e| panic!("chromedriver did not start Chromium: {e}"));
         Some(Browser {
             client,
             driver,
@@ -284,8 +258,55 @@ impl Browser {
         order
     }
 
-    pub async fn close(mut self) {
+    /// Ends the session, so that Chromium quits in its own time.
+    pub async fn close(self) {
         let _ = self.client.clone().close().await;
-        let _ = self.driver.kill().await;
     }
+}
+
+impl Drop for Browser {
+    /// Chromium runs in the driver's process group: a test that panics must not leave it
+    /// running (two cores do not have room for stray browsers).
+    fn drop(&mut self) {
+        if let Some(pid) = self.driver.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .stderr(Stdio::null())
+                .status();
+        }
+    }
+}
+
+/// chromedriver on a free port, in a process group of its own, once it listens.
+async fn start_driver(path: &Path) -> (tokio::process::Child, u16) {
+    for _ in 0..3 {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut driver = tokio::process::Command::new(path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("chromedriver starts");
+        for _ in 0..100 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return (driver, port);
+            }
+            // It exits at once if another process took the port in the meantime.
+            if driver.try_wait().unwrap().is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = driver.kill().await;
+    }
+    panic!("chromedriver did not start listening");
 }

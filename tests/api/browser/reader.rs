@@ -74,15 +74,7 @@ async fn tidings_and_article_page(
         }
     })
     .await;
-    let (editor, _) = app.editor_client().await;
-    let page = editor
-        .get(format!("{}/editor/embed", app.address))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.editor_page("/editor/embed").await;
     let start = page.find(r#"class="code">"#).unwrap() + r#"class="code">"#.len();
     let mut snippet = unescape(&page[start..start + page[start..].find("</textarea>").unwrap()]);
     let article = format!("{origin}/2026/rivers");
