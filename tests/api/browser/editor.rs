@@ -108,11 +108,15 @@ async fn an_editor_adds_an_article_previews_sends_and_watches_the_digest_go_out(
 
 #[tokio::test]
 async fn the_api_reference_reads_well_on_phones_and_desktops() {
-    let Some(browser) = Browser::start().await else { return };
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
     let app = TestApp::spawn(Backend::Sqlite).await;
 
     browser.goto(&format!("{}/api/docs", app.address)).await;
-    browser.wait_for_text("main", "POST /api/v1/subscriptions").await;
+    browser
+        .wait_for_text("main", "POST /api/v1/subscriptions")
+        .await;
     browser.screenshots_at_both_widths("30-api-reference").await;
     browser.assert_accessible("the API reference").await;
     browser.close().await;
