@@ -201,12 +201,45 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// How the OpenAPI description words the errors that many operations share.
+/// The error answers that many API operations share, each one status with an [`ErrorBody`],
+/// for `#[utoipa::path(responses(...))]` to name beside the operation's own tuples. Each doc
+/// comment is that response's description in the OpenAPI document; the types are never built.
 pub mod doc {
-    pub const UNAUTHORIZED: &str =
-        "No `Authorization: Bearer <token>` header, or a token that is wrong or revoked";
-    pub const BUSY: &str = "The database is busy; try again after `Retry-After` seconds";
-    pub const TOO_LARGE: &str = "The body is over 16 KiB";
-    pub const NOT_JSON: &str = "The body is not sent as `application/json`";
-    pub const BAD_ID: &str = "The id is not a whole number";
+    use super::ErrorBody;
+
+    /// The id is not a whole number
+    #[derive(utoipa::IntoResponses)]
+    #[response(status = 400)]
+    pub struct BadId(pub ErrorBody);
+
+    /// The body is not JSON
+    #[derive(utoipa::IntoResponses)]
+    #[response(status = 400)]
+    pub struct MalformedJson(pub ErrorBody);
+
+    /// No `Authorization: Bearer <token>` header, or a token that is wrong or revoked
+    #[derive(utoipa::IntoResponses)]
+    #[response(
+        status = 401,
+        headers(("www-authenticate" = String, description = "Bearer"))
+    )]
+    pub struct Unauthorized(pub ErrorBody);
+
+    /// The body is over 16 KiB
+    #[derive(utoipa::IntoResponses)]
+    #[response(status = 413)]
+    pub struct TooLarge(pub ErrorBody);
+
+    /// The body is not sent as `application/json`
+    #[derive(utoipa::IntoResponses)]
+    #[response(status = 415)]
+    pub struct WrongContentType(pub ErrorBody);
+
+    /// The database is busy; try again after `Retry-After` seconds
+    #[derive(utoipa::IntoResponses)]
+    #[response(
+        status = 503,
+        headers(("retry-after" = String, description = "Seconds to wait"))
+    )]
+    pub struct Busy(pub ErrorBody);
 }

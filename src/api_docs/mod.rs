@@ -48,6 +48,9 @@ pub const SPEC_PATH: &str = "/api/openapi.json";
         openapi_json,
         reference_page,
     ),
+    // Also named by the shared error responses in `error::doc`, whose schemas utoipa does not
+    // collect from `responses(...)` on its own.
+    components(schemas(crate::error::ErrorBody)),
     modifiers(&BearerToken),
     tags(
         (name = "signup", description = "The public signup, the JSON twin of the form"),

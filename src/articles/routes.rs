@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::{Article, ArticleInput, queries};
 use crate::db;
 use crate::editors::ApiClient;
-use crate::error::doc::{BAD_ID, BUSY, NOT_JSON, TOO_LARGE, UNAUTHORIZED};
+use crate::error::doc::{BadId, Busy, MalformedJson, TooLarge, Unauthorized, WrongContentType};
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::state::AppState;
 use crate::web::extract::{ApiJson, ApiPath};
@@ -26,14 +26,12 @@ const MAX_PER_PAGE: i64 = 100;
     responses(
         (status = 201, description = "Added", body = Article),
         (status = 200, description = "An article with this URL existed and was updated", body = Article),
-        (status = 400, description = "The body is not JSON", body = ErrorBody),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
-        (status = 413, description = TOO_LARGE, body = ErrorBody),
-        (status = 415, description = NOT_JSON, body = ErrorBody),
+        MalformedJson,
+        Unauthorized,
+        TooLarge,
+        WrongContentType,
         (status = 422, description = "Invalid fields, listed in `fields`", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn create(
@@ -84,11 +82,9 @@ pub struct ArticlePage {
     params(Paging),
     responses(
         (status = 200, description = "One page of articles", body = ArticlePage),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
+        Unauthorized,
         (status = 422, description = "`page` or `per_page` out of range or not a number", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn list(
@@ -135,12 +131,10 @@ pub async fn list(
     params(("id" = i64, Path, description = "The article's id")),
     responses(
         (status = 200, description = "The article", body = Article),
-        (status = 400, description = BAD_ID, body = ErrorBody),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
+        BadId,
+        Unauthorized,
         (status = 404, description = "No article with this id", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn show(
@@ -169,15 +163,13 @@ pub async fn show(
     responses(
         (status = 200, description = "Updated", body = Article),
         (status = 400, description = "The id is not a number, or the body is not JSON", body = ErrorBody),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
+        Unauthorized,
         (status = 404, description = "No article with this id", body = ErrorBody),
         (status = 409, description = "Another article already has this URL", body = ErrorBody),
-        (status = 413, description = TOO_LARGE, body = ErrorBody),
-        (status = 415, description = NOT_JSON, body = ErrorBody),
+        TooLarge,
+        WrongContentType,
         (status = 422, description = "Invalid fields, listed in `fields`", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn update(
@@ -207,12 +199,10 @@ pub async fn update(
     params(("id" = i64, Path, description = "The article's id")),
     responses(
         (status = 204, description = "Removed"),
-        (status = 400, description = BAD_ID, body = ErrorBody),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
+        BadId,
+        Unauthorized,
         (status = 404, description = "No article with this id", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn remove(

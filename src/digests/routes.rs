@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::queries::{self, DigestStatus};
 use crate::editors::ApiClient;
-use crate::error::doc::{BAD_ID, BUSY, TOO_LARGE, UNAUTHORIZED};
+use crate::error::doc::{BadId, Busy, MalformedJson, TooLarge, Unauthorized};
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::state::AppState;
 use crate::web::extract::ApiPath;
@@ -29,11 +29,9 @@ use crate::web::extract::ApiPath;
                 ("x-digest-subject" = String, description = "The subject, non-ASCII characters as `?`"),
                 ("x-digest-recipients" = i64, description = "Confirmed readers it would go to"),
             )),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
+        Unauthorized,
         (status = 409, description = "Every article is already in a digest", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn preview(State(state): State<AppState>, _client: ApiClient) -> ApiResult<Response> {
@@ -96,14 +94,12 @@ pub struct DigestCreated {
     request_body(content = Option<CreateDigest>, description = "Optional: no body, or `null`, is `{}`"),
     responses(
         (status = 202, description = "Made and queued for sending", body = DigestCreated),
-        (status = 400, description = "The body is not JSON", body = ErrorBody),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
+        MalformedJson,
+        Unauthorized,
         (status = 409, description = "No `article_ids` given and every article is already in a digest", body = ErrorBody),
-        (status = 413, description = TOO_LARGE, body = ErrorBody),
+        TooLarge,
         (status = 422, description = "Invalid fields (say, an unknown article id), listed in `fields`", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn create(
@@ -153,12 +149,10 @@ pub async fn create(
     params(("id" = i64, Path, description = "The digest's id")),
     responses(
         (status = 200, description = "The digest and its delivery counts", body = DigestStatus),
-        (status = 400, description = BAD_ID, body = ErrorBody),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
+        BadId,
+        Unauthorized,
         (status = 404, description = "No digest with this id", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn show(
@@ -184,13 +178,11 @@ pub async fn show(
     params(("id" = i64, Path, description = "The digest's id")),
     responses(
         (status = 200, description = "Cancelled; the counts as they now stand", body = DigestStatus),
-        (status = 400, description = BAD_ID, body = ErrorBody),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
+        BadId,
+        Unauthorized,
         (status = 404, description = "No digest with this id", body = ErrorBody),
         (status = 409, description = "The digest is already sent or cancelled", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn cancel(
@@ -216,10 +208,8 @@ pub struct DigestList {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The latest digests, newest first", body = DigestList),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Unauthorized,
+        Busy,
     )
 )]
 pub async fn list(

@@ -9,7 +9,7 @@ use super::erasure;
 use super::export::{self, ReaderExport};
 use super::queries::{self, Profile, StatusFilter};
 use crate::editors::ApiClient;
-use crate::error::doc::{BAD_ID, BUSY, UNAUTHORIZED};
+use crate::error::doc::{BadId, Busy, Unauthorized};
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::state::AppState;
 use crate::web::extract::{ApiPath, ApiQuery};
@@ -53,11 +53,9 @@ pub struct SubscriberPage {
     responses(
         (status = 200, description = "One page of readers", body = SubscriberPage),
         (status = 400, description = "A parameter is given twice", body = ErrorBody),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
+        Unauthorized,
         (status = 422, description = "A parameter is out of range; `fields` names it", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn list(
@@ -118,12 +116,10 @@ pub async fn list(
     params(("id" = i64, Path, description = "The reader's id")),
     responses(
         (status = 200, description = "The reader", body = Profile),
-        (status = 400, description = BAD_ID, body = ErrorBody),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
+        BadId,
+        Unauthorized,
         (status = 404, description = "No reader with this id", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn show(
@@ -148,12 +144,10 @@ pub async fn show(
     params(("id" = i64, Path, description = "The reader's id")),
     responses(
         (status = 200, description = "Everything held about the reader", body = ReaderExport),
-        (status = 400, description = BAD_ID, body = ErrorBody),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
+        BadId,
+        Unauthorized,
         (status = 404, description = "No reader with this id", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn export(
@@ -181,12 +175,10 @@ pub async fn export(
     params(("id" = i64, Path, description = "The reader's id")),
     responses(
         (status = 204, description = "Erased"),
-        (status = 400, description = BAD_ID, body = ErrorBody),
-        (status = 401, description = UNAUTHORIZED, body = ErrorBody,
-            headers(("www-authenticate" = String, description = "Bearer"))),
+        BadId,
+        Unauthorized,
         (status = 404, description = "No reader with this id", body = ErrorBody),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 pub async fn erase(

@@ -12,7 +12,7 @@ use url::Url;
 use super::signup::{self, SignupRequest};
 use crate::consent::{ClientInfo, ConsentSource};
 use crate::embed::{self, Outcome};
-use crate::error::doc::{BUSY, NOT_JSON, TOO_LARGE};
+use crate::error::doc::{Busy, MalformedJson, TooLarge, WrongContentType};
 use crate::error::{ApiResult, AppError, AppResult, ErrorBody, FieldErrors};
 use crate::state::AppState;
 use crate::web::extract::{ApiJson, PageForm};
@@ -163,14 +163,13 @@ const ACCEPTED: Accepted = Accepted {
     request_body = SignupRequest,
     responses(
         (status = 202, description = "Accepted. A confirmation email follows, unless the address is already confirmed or has had its emails for today", body = Accepted),
-        (status = 400, description = "The body is not JSON", body = ErrorBody),
-        (status = 413, description = TOO_LARGE, body = ErrorBody),
-        (status = 415, description = NOT_JSON, body = ErrorBody),
+        MalformedJson,
+        TooLarge,
+        WrongContentType,
         (status = 422, description = "Invalid fields (or consent not given), listed in `fields`", body = ErrorBody),
         (status = 429, description = "Too many signups from this address's network in the last hour", body = ErrorBody,
             headers(("retry-after" = String, description = "Seconds to wait"))),
-        (status = 503, description = BUSY, body = ErrorBody,
-            headers(("retry-after" = String, description = "Seconds to wait"))),
+        Busy,
     )
 )]
 #[tracing::instrument(name = "subscribe_api", skip_all)]
