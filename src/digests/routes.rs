@@ -67,7 +67,8 @@ fn header_safe(value: &str) -> String {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDigest {
-    /// These articles, in this order; absent: the newest articles in no digest yet.
+    /// These articles (the digest lists them newest first); absent: the newest articles in no
+    /// digest yet.
     #[schema(min_items = 1)]
     article_ids: Option<Vec<i64>>,
     /// One line; absent: made from `digest.subject` in the config.
