@@ -27,7 +27,8 @@ pub const SPEC_PATH: &str = "/api/openapi.json";
         version = env!("CARGO_PKG_VERSION"),
         description = "Sign readers up, add articles, send digests and look after readers' data. \
             Every route but the signup needs `Authorization: Bearer <token>`, a token made with \
-            `tidings token create --name NAME`. Errors answer `{\"error\": \"...\", \"fields\": {...}}`."
+            `tidings token create --name NAME`. Errors answer `{\"error\": \"...\", \"fields\": {...}}`. \
+            Browsers on the sites in `server.allowed_origins` may call it directly (CORS)."
     ),
     paths(
         subscribers::routes::subscribe_api,

@@ -41,7 +41,8 @@ pub struct SignupRequest {
         custom(function = "check_source")
     )]
     pub source: Option<String>,
-    /// The honeypot of the embedded form, sent by its script: people leave it empty.
+    /// The honeypot of the embedded form, sent by its script: people leave it empty, and a
+    /// signup that fills it is answered 202 like any other and ignored.
     #[serde(default)]
     #[validate(skip)]
     pub website: Option<String>,

@@ -66,6 +66,16 @@ async fn an_editor_adds_an_article_previews_sends_and_watches_the_digest_go_out(
         .await;
     browser.assert_accessible("the digest preview page").await;
 
+    browser.goto(&format!("{}/editor/embed", app.address)).await;
+    browser.wait_for_text("#snippet", "/subscribe").await;
+    browser
+        .screenshots_at_both_widths("25-editor-embed-snippet")
+        .await;
+    browser.assert_accessible("the embed page").await;
+
+    browser
+        .goto(&format!("{}/editor/digest", app.address))
+        .await;
     browser
         .click("form[action='/editor/digest/confirm'] button")
         .await;
