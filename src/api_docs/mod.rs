@@ -30,25 +30,8 @@ pub const SPEC_PATH: &str = "/api/openapi.json";
             `tidings token create --name NAME`. Errors answer `{\"error\": \"...\", \"fields\": {...}}`. \
             Browsers on the sites in `server.allowed_origins` may call it directly (CORS)."
     ),
-    paths(
-        subscribers::routes::subscribe_api,
-        articles::routes::list,
-        articles::routes::create,
-        articles::routes::show,
-        articles::routes::update,
-        articles::routes::remove,
-        digests::routes::list,
-        digests::routes::create,
-        digests::routes::preview,
-        digests::routes::show,
-        digests::routes::cancel,
-        subscribers::api::list,
-        subscribers::api::show,
-        subscribers::api::export,
-        subscribers::api::erase,
-        openapi_json,
-        reference_page,
-    ),
+    // Each domain describes its own routes (its `ApiDoc`, beside its router); `SPEC` merges
+    // them in, with `Reference` last.
     // Also named by the shared error responses in `error::doc`, whose schemas utoipa does not
     // collect from `responses(...)` on its own.
     components(schemas(crate::error::ErrorBody)),
@@ -62,6 +45,11 @@ pub const SPEC_PATH: &str = "/api/openapi.json";
     )
 )]
 struct ApiDoc;
+
+/// This module's own routes.
+#[derive(OpenApi)]
+#[openapi(paths(openapi_json, reference_page))]
+struct Reference;
 
 /// The `bearer` scheme the token routes name in their `security`.
 struct BearerToken;
@@ -80,7 +68,18 @@ impl Modify for BearerToken {
 }
 
 /// The description, built once: it is fixed at compile time.
-pub static SPEC: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(ApiDoc::openapi);
+pub static SPEC: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {
+    let mut spec = ApiDoc::openapi();
+    for domain in [
+        subscribers::ApiDoc::openapi(),
+        articles::ApiDoc::openapi(),
+        digests::ApiDoc::openapi(),
+        Reference::openapi(),
+    ] {
+        spec.merge(domain);
+    }
+    spec
+});
 
 static SPEC_JSON: LazyLock<String> = LazyLock::new(|| {
     SPEC.to_pretty_json()

@@ -2,7 +2,7 @@
 //! made of. One URL is one article: adding it again updates it.
 
 pub mod queries;
-pub(crate) mod routes;
+mod routes;
 mod sanitize;
 
 use axum::Router;
@@ -143,6 +143,17 @@ fn parse_time(text: &str) -> Option<Millis> {
         .ok()
         .map(|t| t.and_utc().timestamp_millis())
 }
+
+/// The routes below, described for the API's OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    routes::list,
+    routes::create,
+    routes::show,
+    routes::update,
+    routes::remove
+))]
+pub struct ApiDoc;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -3,7 +3,7 @@
 
 pub mod queries;
 pub mod render;
-pub(crate) mod routes;
+mod routes;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -163,6 +163,17 @@ pub async fn cancel(state: &AppState, id: i64) -> AppResult<DigestStatus> {
         .await?
         .ok_or(AppError::NotFound)
 }
+
+/// The routes below, described for the API's OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(
+    routes::list,
+    routes::create,
+    routes::preview,
+    routes::show,
+    routes::cancel
+))]
+pub struct ApiDoc;
 
 pub fn router() -> Router<AppState> {
     Router::new()

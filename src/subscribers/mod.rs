@@ -1,7 +1,7 @@
 //! Readers and how they join: the signup form and API, double opt-in by a confirmation link,
 //! and the confirmation email the outbox sends.
 
-pub(crate) mod api;
+mod api;
 pub mod batch;
 mod confirm;
 mod email_address;
@@ -10,7 +10,7 @@ pub mod export;
 pub mod import;
 mod queries;
 pub mod retention;
-pub(crate) mod routes;
+mod routes;
 mod signup;
 pub mod suppression;
 
@@ -68,6 +68,11 @@ pub fn router() -> Router<AppState> {
         )
         .route("/subscribe/confirmed", get(confirm::confirmed_page))
 }
+
+/// The API routes below, described for the API's OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(routes::subscribe_api, api::list, api::show, api::export, api::erase))]
+pub struct ApiDoc;
 
 /// The JSON API: the public signup and the editors' view of readers.
 pub fn api_router() -> Router<AppState> {
