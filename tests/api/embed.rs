@@ -31,6 +31,17 @@ fn preflight(app: &TestApp, path: &str, origin: &str) -> reqwest::RequestBuilder
         .header("access-control-request-headers", "content-type")
 }
 
+/// A JSON signup as a script on `origin` sends it.
+async fn signup_from(app: &TestApp, origin: &str, body: serde_json::Value) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/subscriptions", app.address))
+        .header("origin", origin)
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
 fn allowed_origin(response: &reqwest::Response) -> Option<&str> {
     response
         .headers()
@@ -104,14 +115,12 @@ async fn the_json_api_allows_exactly_the_listed_origins_preflight_included() {
     }
 
     // The real requests carry the header too, errors included, so the script can read them.
-    let accepted = app
-        .client
-        .post(format!("{}/api/v1/subscriptions", app.address))
-        .header("origin", SITE)
-        .json(&json!({"email": "ada@example.com", "consent": true}))
-        .send()
-        .await
-        .unwrap();
+    let accepted = signup_from(
+        &app,
+        SITE,
+        json!({"email": "ada@example.com", "consent": true}),
+    )
+    .await;
     assert_eq!(accepted.status(), StatusCode::ACCEPTED);
     assert_eq!(allowed_origin(&accepted), Some(SITE));
     assert!(
@@ -121,14 +130,12 @@ async fn the_json_api_allows_exactly_the_listed_origins_preflight_included() {
             .to_lowercase()
             .contains("origin")
     );
-    let invalid = app
-        .client
-        .post(format!("{}/api/v1/subscriptions", app.address))
-        .header("origin", "http://localhost:8080")
-        .json(&json!({"email": "ada@", "consent": false}))
-        .send()
-        .await
-        .unwrap();
+    let invalid = signup_from(
+        &app,
+        "http://localhost:8080",
+        json!({"email": "ada@", "consent": false}),
+    )
+    .await;
     assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(allowed_origin(&invalid), Some("http://localhost:8080"));
     let body: serde_json::Value = invalid.json().await.unwrap();
@@ -144,14 +151,12 @@ async fn without_allowed_origins_nothing_is_shared_cross_origin() {
         .await
         .unwrap();
     assert_eq!(allowed_origin(&refused), None);
-    let response = app
-        .client
-        .post(format!("{}/api/v1/subscriptions", app.address))
-        .header("origin", SITE)
-        .json(&json!({"email": "ada@example.com", "consent": true}))
-        .send()
-        .await
-        .unwrap();
+    let response = signup_from(
+        &app,
+        SITE,
+        json!({"email": "ada@example.com", "consent": true}),
+    )
+    .await;
     assert_eq!(
         response.status(),
         StatusCode::ACCEPTED,
