@@ -17,17 +17,17 @@ use crate::web::extract::{ApiPath, ApiQuery};
 const MAX_LIMIT: i64 = 500;
 
 // Every field is text so that a bad value is a 422 naming the field, not a generic 400.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `pending`, `confirmed`, `unsubscribed`, `bounced`, or `all` (the default).
     #[param(example = "confirmed")]
-    status: Option<String>,
+    pub(super) status: Option<String>,
     /// The start of the address (case-insensitive).
     #[param(max_length = 254)]
-    q: Option<String>,
+    pub(super) q: Option<String>,
     /// `next_cursor` of the previous page.
-    cursor: Option<String>,
+    pub(super) cursor: Option<String>,
     /// Readers per page, 1 to 500; 50 when absent.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 500)]
     limit: Option<String>,
@@ -63,47 +63,88 @@ pub async fn list(
     _client: ApiClient,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> ApiResult<Json<SubscriberPage>> {
-    let filter = StatusFilter::parse(query.status.as_deref())
-        .map_err(|message| AppError::field("status", message))?;
-    let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
-        None => 0,
-        Some(cursor) => cursor
-            .parse::<i64>()
-            .ok()
-            .filter(|id| *id >= 0)
-            .ok_or_else(|| AppError::field("cursor", "not a cursor this API gave out"))?,
-    };
-    let limit = match query.limit.as_deref() {
-        None => 50,
-        Some(limit) => limit
-            .parse::<i64>()
-            .ok()
-            .filter(|l| (1..=MAX_LIMIT).contains(l))
-            .ok_or_else(|| AppError::field("limit", "a whole number from 1 to 500"))?,
-    };
-    let prefix = query
-        .q
-        .map(|q| q.trim().to_lowercase())
-        .filter(|q| !q.is_empty());
-    if prefix
-        .as_ref()
-        .is_some_and(|p| p.len() > 254 || p.chars().any(char::is_control))
-    {
-        return Err(AppError::field("q", "at most 254 characters, no control characters").into());
-    }
-    // One more than asked tells whether there is a next page.
-    let mut subscribers =
-        queries::page(&state.db.pool, filter, prefix.as_deref(), after, limit + 1).await?;
-    let next_cursor = if subscribers.len() as i64 > limit {
-        subscribers.truncate(limit as usize);
-        subscribers.last().map(|s| s.id.to_string())
-    } else {
-        None
-    };
+    let listing = Listing::parse(&query)?;
+    let (subscribers, next_cursor) = listing.fetch(&state.db.pool).await?;
     Ok(Json(SubscriberPage {
         subscribers,
         next_cursor,
     }))
+}
+
+/// A checked request for a page of readers, shared by the API and the editors' page.
+pub(super) struct Listing {
+    filter: StatusFilter,
+    /// Lower-case start of the address.
+    prefix: Option<String>,
+    after: i64,
+    limit: i64,
+}
+
+impl Listing {
+    /// Each bad value is a 422 naming its parameter.
+    pub(super) fn parse(query: &ListQuery) -> Result<Listing, AppError> {
+        let filter = StatusFilter::parse(query.status.as_deref())
+            .map_err(|message| AppError::field("status", message))?;
+        let after = match query.cursor.as_deref().filter(|c| !c.is_empty()) {
+            None => 0,
+            Some(cursor) => cursor
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id >= 0)
+                .ok_or_else(|| AppError::field("cursor", "not a cursor this API gave out"))?,
+        };
+        let limit = match query.limit.as_deref() {
+            None => 50,
+            Some(limit) => limit
+                .parse::<i64>()
+                .ok()
+                .filter(|l| (1..=MAX_LIMIT).contains(l))
+                .ok_or_else(|| AppError::field("limit", "a whole number from 1 to 500"))?,
+        };
+        let prefix = query
+            .q
+            .as_deref()
+            .map(|q| q.trim().to_lowercase())
+            .filter(|q| !q.is_empty());
+        if prefix
+            .as_ref()
+            .is_some_and(|p| p.len() > 254 || p.chars().any(char::is_control))
+        {
+            return Err(AppError::field(
+                "q",
+                "at most 254 characters, no control characters",
+            ));
+        }
+        Ok(Listing {
+            filter,
+            prefix,
+            after,
+            limit,
+        })
+    }
+
+    /// The page, and the cursor of the next one if there is one.
+    pub(super) async fn fetch(
+        &self,
+        pool: &sqlx::AnyPool,
+    ) -> sqlx::Result<(Vec<Profile>, Option<String>)> {
+        // One more than asked tells whether there is a next page.
+        let mut readers = queries::page(
+            pool,
+            self.filter,
+            self.prefix.as_deref(),
+            self.after,
+            self.limit + 1,
+        )
+        .await?;
+        let next_cursor = if readers.len() as i64 > self.limit {
+            readers.truncate(self.limit as usize);
+            readers.last().map(|s| s.id.to_string())
+        } else {
+            None
+        };
+        Ok((readers, next_cursor))
+    }
 }
 
 /// Get one reader

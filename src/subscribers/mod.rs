@@ -4,6 +4,7 @@
 mod api;
 pub mod batch;
 mod confirm;
+mod editor_pages;
 mod email_address;
 pub mod erasure;
 pub mod export;
@@ -56,7 +57,7 @@ impl SubscriptionStatus {
     }
 }
 
-/// The readers' pages: signup, confirmation.
+/// The readers' pages (signup, confirmation) and the editors' pages over readers.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(routes::signup_page))
@@ -67,6 +68,10 @@ pub fn router() -> Router<AppState> {
             get(confirm::confirm_page).post(confirm::confirm),
         )
         .route("/subscribe/confirmed", get(confirm::confirmed_page))
+        .route("/editor/readers", get(editor_pages::list))
+        .route("/editor/readers/{id}", get(editor_pages::show))
+        .route("/editor/readers/{id}/export", get(editor_pages::download))
+        .route("/editor/readers/{id}/erase", post(editor_pages::erase))
 }
 
 /// The API routes below, described for the API's OpenAPI document.

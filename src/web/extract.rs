@@ -16,6 +16,11 @@ use crate::state::AppState;
 #[from_request(via(axum::Form), rejection(AppError))]
 pub struct PageForm<T>(pub T);
 
+/// `axum::extract::Query` whose rejection renders as an error page.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct PageQuery<T>(pub T);
+
 /// `axum::Json` whose rejection answers `{"error", "fields"}`.
 #[derive(FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]

@@ -14,6 +14,7 @@ mod delivery;
 mod digests;
 mod dkim;
 mod editor_pages;
+mod editor_readers;
 mod embed;
 mod feeds;
 mod openapi;

@@ -114,6 +114,23 @@ async fn an_editor_adds_an_article_previews_sends_and_watches_the_digest_go_out(
     );
     browser.screenshot("24-editor-digest-sent").await;
     assert_eq!(app.smtp.messages().len(), READERS as usize);
+
+    browser
+        .goto(&format!("{}/editor/readers", app.address))
+        .await;
+    browser.fill("#q", "reader-1").await;
+    browser.click("form.search button[type=submit]").await;
+    browser
+        .wait_for_text("table.readers", "reader-12@example.com")
+        .await;
+    browser
+        .screenshots_at_both_widths("26-editor-readers")
+        .await;
+    browser.assert_accessible("the readers page").await;
+    browser.click("a[href='/editor/readers/1']").await;
+    browser.wait_for_text("h1", "reader-1@example.com").await;
+    browser.screenshots_at_both_widths("27-editor-reader").await;
+    browser.assert_accessible("a reader's page").await;
     browser.close().await;
 }
 
