@@ -193,20 +193,34 @@ async fn send_due(state: &AppState, sessions: &mut [Option<SmtpSession>]) -> any
         |(session, rows)| async move {
             let mut outcomes = Vec::with_capacity(rows.len());
             for row in rows {
-                outcomes.push(process(state, row, session.as_mut()).await);
+                let id = row.id;
+                outcomes.push((id, process(state, row, session.as_mut()).await));
             }
             outcomes
         },
     ))
     .await;
-    for outcome in outcomes.into_iter().flatten() {
-        match outcome? {
-            Outcome::Sent => pass.sent += 1,
-            Outcome::Unreachable => pass.unreachable = true,
-            Outcome::Skipped | Outcome::Retry | Outcome::Failed => {}
+    let mut sent = Vec::new();
+    let mut failure = None;
+    for (id, outcome) in outcomes.into_iter().flatten() {
+        match outcome {
+            Ok(Outcome::Sent) => sent.push(id),
+            Ok(Outcome::Unreachable) => pass.unreachable = true,
+            Ok(Outcome::Skipped | Outcome::Retry | Outcome::Failed) => {}
+            Err(err) => failure = Some(err),
         }
     }
-    Ok(pass)
+    // One statement for the whole pass: each write waits its turn for SQLite's one writer,
+    // and signups want that turn too. Should it fail, the leases run out and those messages
+    // are sent again, as after a crash.
+    QUEUE
+        .finish(&state.db, &sent, "sent", None, db::now())
+        .await?;
+    pass.sent = sent.len();
+    match failure {
+        Some(err) => Err(err),
+        None => Ok(pass),
+    }
 }
 
 async fn render(state: &AppState, row: &Claimed) -> anyhow::Result<Option<OutgoingEmail>> {
@@ -255,10 +269,8 @@ async fn process(
         }
     };
     match state.mailer.send_via(session, email).await {
+        // `send_due` marks the pass's sent rows together.
         Ok(message_id) => {
-            QUEUE
-                .finish(&state.db, &[row.id], "sent", None, db::now())
-                .await?;
             state.metrics.sent.inc();
             tracing::info!(%message_id, kind = row.kind.as_str(), "email sent");
             Ok(Outcome::Sent)
