@@ -56,8 +56,14 @@ pub enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum EditorCommand {
-    /// Create an editor, or set a new password for one; the password is read from stdin.
+    /// Create an editor; the password is read from stdin. An existing editor is refused:
+    /// use `editor password` to change theirs.
     Create {
+        #[arg(long)]
+        email: String,
+    },
+    /// Set a new password for an editor (read from stdin) and end all of their sessions.
+    Password {
         #[arg(long)]
         email: String,
     },

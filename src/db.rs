@@ -112,15 +112,22 @@ impl Db {
         }
         let pool = AnyPoolOptions::new()
             .max_connections(settings.max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            // As long as SQLite's busy timeout: past it, a request is answered 503 rather than
+            // waiting on (say) a database that went away.
+            .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     match backend {
-                        // WAL is stored in the file; these two are per connection. NORMAL is
+                        // WAL is stored in the file; these are per connection. NORMAL is
                         // durable under WAL except for the last commits on power loss.
+                        // secure_delete zeroes what a delete frees, so an erased reader's
+                        // address does not linger in free space (`Db::scrub`).
                         Backend::Sqlite => {
-                            conn.execute("pragma synchronous = normal; pragma foreign_keys = on;")
-                                .await?;
+                            conn.execute(
+                                "pragma synchronous = normal; pragma foreign_keys = on;
+                                 pragma secure_delete = on;",
+                            )
+                            .await?;
                         }
                         // No transaction of ours waits a minute between statements; one that
                         // does was leaked, and the server ends it rather than let its locks
@@ -151,14 +158,38 @@ impl Db {
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        let migrator = match self.backend {
-            Backend::Sqlite => &SQLITE_MIGRATIONS,
-            Backend::Postgres => &POSTGRES_MIGRATIONS,
-        };
-        migrator
-            .run(&self.pool)
+        match self.backend {
+            Backend::Sqlite => self.migrate_sqlite().await,
+            Backend::Postgres => POSTGRES_MIGRATIONS
+                .run(&self.pool)
+                .await
+                .context("applying database migrations"),
+        }
+    }
+
+    /// SQLite changes a table by rebuilding it, and rebuilding a table that others reference
+    /// needs foreign keys off (dropping the old copy would cascade to its children). They can
+    /// only be turned off outside a transaction, and sqlx runs each migration inside one: so
+    /// the migrations run on a connection of their own with foreign keys off, the keys are
+    /// checked afterwards, and the connection is closed rather than returned to the pool.
+    async fn migrate_sqlite(&self) -> anyhow::Result<()> {
+        let mut conn = self.pool.acquire().await?.detach();
+        conn.execute("pragma foreign_keys = off").await?;
+        let applied = SQLITE_MIGRATIONS
+            .run(&mut conn)
             .await
-            .context("applying database migrations")
+            .context("applying database migrations");
+        let broken = sqlx::query("pragma foreign_key_check")
+            .fetch_all(&mut conn)
+            .await?
+            .len();
+        conn.close().await?;
+        applied?;
+        anyhow::ensure!(
+            broken == 0,
+            "the migrated database has {broken} rows whose foreign keys point nowhere"
+        );
+        Ok(())
     }
 
     /// A write transaction. On SQLite it takes the writer lock up front (BEGIN IMMEDIATE):
@@ -185,6 +216,45 @@ impl Db {
         .await
         .map_err(|err| sqlx::Error::Io(std::io::Error::other(err)))??;
         Ok(Tx { inner, _turn: turn })
+    }
+
+    /// After an erasure, removes what the database itself still keeps of deleted rows.
+    ///
+    /// SQLite (with `secure_delete`, which zeroes freed space in the main file): old page
+    /// images in the write-ahead log. A TRUNCATE checkpoint copies the log into the file and
+    /// empties it; it waits for readers of older snapshots, so it is retried a few times.
+    /// PostgreSQL: dead tuples stay in the heap until vacuum, so the tables are vacuumed, in
+    /// the background (on big tables that takes a while; nothing waits for it).
+    /// Neither can reach copies outside the database (backups, replicas, the filesystem).
+    pub async fn scrub(&self, tables: &'static [&'static str]) -> sqlx::Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                let _turn = self.writer.lock().await;
+                for _ in 0..50 {
+                    let (busy, _, _): (i64, i64, i64) =
+                        sqlx::query_as("pragma wal_checkpoint(truncate)")
+                            .fetch_one(&self.pool)
+                            .await?;
+                    if busy == 0 {
+                        return Ok(());
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                tracing::warn!("the write-ahead log could not be emptied: readers kept it busy");
+                Ok(())
+            }
+            Backend::Postgres => {
+                // VACUUM cannot run inside a transaction: a plain statement on the pool.
+                let sql = format!("vacuum {}", tables.join(", "));
+                let pool = self.pool.clone();
+                tokio::spawn(async move {
+                    if let Err(err) = sqlx::query(&sql).execute(&pool).await {
+                        tracing::warn!(error = %err, "vacuum after erasure failed; autovacuum will get there");
+                    }
+                });
+                Ok(())
+            }
+        }
     }
 
     pub async fn ping(&self) -> sqlx::Result<()> {
@@ -222,17 +292,28 @@ async fn prepare_sqlite_file(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// True when the error means "the database is too busy right now" rather than a bug:
-/// a full pool, or SQLite's writer lock held past the busy timeout.
-pub fn is_busy(err: &sqlx::Error) -> bool {
+/// True when the error means "the database cannot serve us right now" rather than a bug:
+/// busy (a full pool, SQLite's writer lock held past the busy timeout, a lock or
+/// serialization conflict) or out of reach (connection refused or lost, the server shutting
+/// down, not accepting connections, out of connection slots). Requests answer 503 with
+/// `Retry-After` for these; the caller may simply try again.
+pub fn is_unavailable(err: &sqlx::Error) -> bool {
     match err {
-        sqlx::Error::PoolTimedOut => true,
-        sqlx::Error::Database(db) => {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // SQLite: 5 busy, 6 locked. PostgreSQL: class 08 (connection exception), 53300
+            // too many connections, 55000 (e.g. the database does not allow connections
+            // now), 55P03 lock not available, 57P01-57P03 shutting down or starting, 40001
+            // serialization failure.
             matches!(
-                db.code().as_deref(),
-                Some("5") | Some("6") | Some("55P03") | Some("40001")
-            )
-        }
+                code.as_ref(),
+                "5" | "6" | "53300" | "55000" | "55P03" | "57P01" | "57P02" | "57P03" | "40001"
+            ) || code.starts_with("08")
+        }),
         _ => false,
     }
 }

@@ -42,7 +42,7 @@ pub enum AppError {
     #[error(transparent)]
     Database(sqlx::Error),
     #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
+    Unexpected(anyhow::Error),
 }
 
 pub type AppResult<T> = Result<T, AppError>;
@@ -78,7 +78,10 @@ impl AppError {
     /// for ours (the details go to the log instead).
     fn public_message(&self) -> String {
         if self.status().is_server_error() && !matches!(self, AppError::Busy) {
-            tracing::error!(error = ?self, "request failed");
+            tracing::error!(
+                error = crate::telemetry::redact(format!("{self:?}")),
+                "request failed"
+            );
             "something went wrong on our side; please try again later".to_string()
         } else {
             self.to_string()
@@ -96,11 +99,33 @@ impl AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> AppError {
-        if crate::db::is_busy(&err) {
-            tracing::warn!(error = %err, "database busy");
+        if crate::db::is_unavailable(&err) {
+            tracing::warn!(
+                error = crate::telemetry::redact(&err),
+                "database unavailable"
+            );
             AppError::Busy
         } else {
             AppError::Database(err)
+        }
+    }
+}
+
+/// A database that is busy or out of reach is a 503 however deep in a step it was met.
+impl From<anyhow::Error> for AppError {
+    fn from(err: anyhow::Error) -> AppError {
+        let unavailable = err
+            .chain()
+            .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
+            .any(crate::db::is_unavailable);
+        if unavailable {
+            tracing::warn!(
+                error = crate::telemetry::redact(format!("{err:#}")),
+                "database unavailable"
+            );
+            AppError::Busy
+        } else {
+            AppError::Unexpected(err)
         }
     }
 }

@@ -72,16 +72,22 @@ async fn token(settings: Settings, command: TokenCommand) -> anyhow::Result<()> 
 
 async fn editor(settings: Settings, command: EditorCommand) -> anyhow::Result<()> {
     let db = Db::connect_and_migrate(&settings.database).await?;
+    let read_password = || -> anyhow::Result<String> {
+        let mut password = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut password)
+            .context("reading the password from stdin")?;
+        Ok(password.trim_end_matches(['\r', '\n']).to_string())
+    };
     match command {
         EditorCommand::Create { email } => {
-            let mut password = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut password)
-                .context("reading the password from stdin")?;
-            let password = password.trim_end_matches(['\r', '\n']);
-            editors::create_editor(&db, &email, password).await?;
+            editors::create_editor(&db, &email, &read_password()?).await?;
             eprintln!("editor {email} can now log in at /editor/login");
+        }
+        EditorCommand::Password { email } => {
+            let ended = editors::change_password(&db, &email, &read_password()?).await?;
+            eprintln!("new password set for {email}; {ended} sessions ended");
         }
     }
     Ok(())

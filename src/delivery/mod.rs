@@ -19,7 +19,6 @@ use lettre::message::Mailbox;
 use sqlx::Row;
 use tokio_util::sync::CancellationToken;
 
-use crate::consent;
 use crate::db::{self, Millis, Tx};
 use crate::digests::{self, DigestContent, Personal};
 use crate::mail::{ListHeaders, MailError, OutgoingEmail, SmtpSession};
@@ -27,6 +26,7 @@ use crate::queue::{LeasedQueue, backoff};
 use crate::state::AppState;
 use crate::subscribers::{self, EmailAddress, Reader};
 use crate::unsubscribe;
+use crate::{consent, telemetry};
 
 const QUEUE: LeasedQueue = LeasedQueue {
     table: "deliveries",
@@ -136,7 +136,10 @@ pub async fn deliver_next(
                 }
             }
             Err(MailError::Unreachable(reason)) => {
-                tracing::warn!(%reason, "mail server unreachable; deliveries keep their place");
+                tracing::warn!(
+                    reason = telemetry::redact(&reason),
+                    "mail server unreachable; deliveries keep their place"
+                );
                 state.metrics.retried.inc();
                 // This row and the rest of the batch go back, no attempt used.
                 let later = db::now() + state.settings.mail.retry_base_ms as Millis;
@@ -194,7 +197,12 @@ async fn record_failure(
                 subscribers::mark_bounced(&state.db.pool, subscriber_id, now).await?;
                 tracing::info!(subscriber_id, "address bounced; suppressed");
             }
-            tracing::warn!(delivery_id = row.id, subscriber_id, %reply, "delivery failed");
+            tracing::warn!(
+                delivery_id = row.id,
+                subscriber_id,
+                reply = telemetry::redact(&reply),
+                "delivery failed"
+            );
             QUEUE
                 .finish(&state.db, &[row.id], "failed", Some(&reply), now)
                 .await?;
@@ -218,7 +226,7 @@ fn personalise(
 ) -> anyhow::Result<OutgoingEmail> {
     let address = EmailAddress::parse(&reader.email, false)
         .map_err(|e| anyhow::anyhow!("stored address no longer parses: {e}"))?;
-    let unsubscribe_url = unsubscribe::url(state, subscriber_id, digest_id);
+    let unsubscribe_url = unsubscribe::url(state, subscriber_id, digest_id, &reader.link_secret);
     let (text, html) = content.personalise(&Personal {
         name: reader.name.as_deref(),
         unsubscribe_url: &unsubscribe_url,
@@ -244,6 +252,21 @@ fn personalise(
         }),
         attachment: None,
     })
+}
+
+/// Whether the reader was among the recipients of the digest.
+pub async fn was_delivered(
+    pool: &sqlx::AnyPool,
+    digest_id: i64,
+    subscriber_id: i64,
+) -> sqlx::Result<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("select id from deliveries where digest_id = $1 and subscriber_id = $2")
+            .bind(digest_id)
+            .bind(subscriber_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(found.is_some())
 }
 
 /// The reader gets nothing more from digests already queued (they unsubscribed).
@@ -300,7 +323,10 @@ async fn work(state: AppState, shutdown: CancellationToken) {
             }
             Ok(Step::Idle) => poll,
             Err(err) => {
-                tracing::error!(error = ?err, "delivery step failed");
+                tracing::error!(
+                    error = telemetry::redact(format!("{err:?}")),
+                    "delivery step failed"
+                );
                 poll
             }
         };

@@ -42,13 +42,34 @@ impl FromRequestParts<AppState> for ApiClient {
         };
         // Looked up by its SHA-256: a near-miss and a random guess hash to equally unrelated
         // values, so the lookup's timing says nothing about how close a guess was.
-        match queries::use_token(&state.db.pool, &token::hash(raw), db::now()).await? {
-            Some(token_name) => Ok(ApiClient { token_name }),
-            None => {
-                Err(AppError::Unauthorized("this API token is not valid or was revoked").into())
-            }
-        }
+        let Some((id, token_name, last_used)) =
+            queries::find_live_token(&state.db.pool, &token::hash(raw)).await?
+        else {
+            return Err(
+                AppError::Unauthorized("this API token is not valid or was revoked").into(),
+            );
+        };
+        note_use(state, id, last_used);
+        Ok(ApiClient { token_name })
     }
+}
+
+/// How fresh `last_used_at` is kept: a token's use is written at most this often.
+const LAST_USE_RESOLUTION: db::Millis = 60_000;
+
+/// Notes the token's use in the background, at most once a minute: a request that only
+/// reads never waits for the database's writer (on SQLite, one at a time).
+fn note_use(state: &AppState, id: i64, last_used: Option<db::Millis>) {
+    let now = db::now();
+    if last_used.is_some_and(|at| now - at < LAST_USE_RESOLUTION) {
+        return;
+    }
+    let pool = state.db.pool.clone();
+    tokio::spawn(async move {
+        if let Err(err) = queries::note_token_use(&pool, id, now, LAST_USE_RESOLUTION).await {
+            tracing::debug!(error = %err, token_id = id, "noting an API token's use failed");
+        }
+    });
 }
 
 /// A logged-in editor on the editors' pages.

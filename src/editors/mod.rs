@@ -28,6 +28,13 @@ pub enum EditorError {
     BadEmail(&'static str),
     #[error("the password must be at least {} characters", passwords::MIN_LENGTH)]
     WeakPassword,
+    #[error(
+        "an editor {0} already exists; to give them a new password, run \
+         `tidings editor password --email {0}`"
+    )]
+    EditorExists(String),
+    #[error("no editor has the address {0}; `tidings editor create --email {0}` adds one")]
+    NoSuchEditor(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -81,15 +88,35 @@ pub async fn list_tokens(db: &Db) -> Result<Vec<String>, EditorError> {
         .collect())
 }
 
-/// Creates the editor, or sets a new password for an existing one.
+/// Creates an editor; an existing one is refused, never silently given a new password.
 pub async fn create_editor(db: &Db, email: &str, password: &str) -> Result<(), EditorError> {
+    let (email, hash) = credentials(email, password)?;
+    if !queries::insert_editor(&db.pool, email.as_str(), email.key(), &hash, db::now()).await? {
+        return Err(EditorError::EditorExists(email.as_str().to_string()));
+    }
+    Ok(())
+}
+
+/// Gives an editor a new password and ends every session they have, so that whoever held
+/// the old one (or a cookie made with it) is logged out. Returns how many sessions ended.
+pub async fn change_password(db: &Db, email: &str, password: &str) -> Result<u64, EditorError> {
+    let (email, hash) = credentials(email, password)?;
+    let mut tx = db.begin().await?;
+    let Some(editor_id) = queries::set_password(&mut tx, email.key(), &hash).await? else {
+        return Err(EditorError::NoSuchEditor(email.as_str().to_string()));
+    };
+    let ended = queries::delete_sessions_of(&mut tx, editor_id).await?;
+    tx.commit().await?;
+    tracing::info!(editor_id, ended, "editor password changed; sessions ended");
+    Ok(ended)
+}
+
+fn credentials(email: &str, password: &str) -> Result<(EmailAddress, String), EditorError> {
     let email = EmailAddress::parse(email, false).map_err(EditorError::BadEmail)?;
     if password.chars().count() < passwords::MIN_LENGTH {
         return Err(EditorError::WeakPassword);
     }
-    let hash = passwords::hash(password)?;
-    queries::insert_editor(&db.pool, email.as_str(), email.key(), &hash, db::now()).await?;
-    Ok(())
+    Ok((email, passwords::hash(password)?))
 }
 
 pub fn router() -> Router<AppState> {

@@ -2,26 +2,48 @@
 
 use sqlx::{AnyPool, Row};
 
-use crate::db::Millis;
+use crate::db::{Millis, Tx};
 
+/// False when an editor with this address exists (left as they are).
 pub async fn insert_editor(
     pool: &AnyPool,
     email: &str,
     email_key: &str,
     hash: &str,
     now: Millis,
-) -> sqlx::Result<()> {
-    sqlx::query(
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
         "insert into editors (email, email_key, password_hash, created_at) values ($1, $2, $3, $4)
-         on conflict (email_key) do update set password_hash = excluded.password_hash",
+         on conflict (email_key) do nothing",
     )
     .bind(email)
     .bind(email_key)
     .bind(hash)
     .bind(now)
     .execute(pool)
-    .await
-    .map(|_| ())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The editor's id, or `None` when no editor has this address key.
+pub async fn set_password(
+    tx: &mut Tx<'_>,
+    email_key: &str,
+    hash: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("update editors set password_hash = $2 where email_key = $1 returning id")
+        .bind(email_key)
+        .bind(hash)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
+pub async fn delete_sessions_of(tx: &mut Tx<'_>, editor_id: i64) -> sqlx::Result<u64> {
+    sqlx::query("delete from editor_sessions where editor_id = $1")
+        .bind(editor_id)
+        .execute(&mut **tx)
+        .await
+        .map(|done| done.rows_affected())
 }
 
 /// (id, password hash) of the editor with this address key.
@@ -85,20 +107,36 @@ pub async fn list_tokens(pool: &AnyPool) -> sqlx::Result<Vec<TokenInfo>> {
         .collect()
 }
 
-/// Finds a live token by hash and notes its use; returns its name.
-pub async fn use_token(
+/// A live token: (id, name, last used).
+pub async fn find_live_token(
     pool: &AnyPool,
     token_hash: &str,
-    now: Millis,
-) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar(
-        "update api_tokens set last_used_at = $2 where token_hash = $1 and revoked_at is null
-         returning name",
+) -> sqlx::Result<Option<(i64, String, Option<Millis>)>> {
+    sqlx::query_as(
+        "select id, name, last_used_at from api_tokens where token_hash = $1 and revoked_at is null",
     )
     .bind(token_hash)
-    .bind(now)
     .fetch_optional(pool)
     .await
+}
+
+/// Notes a token's use, unless a use at most `since` ago was noted already.
+pub async fn note_token_use(
+    pool: &AnyPool,
+    id: i64,
+    now: Millis,
+    since: Millis,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update api_tokens set last_used_at = $2
+         where id = $1 and (last_used_at is null or last_used_at < $3)",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(now - since)
+    .execute(pool)
+    .await
+    .map(|_| ())
 }
 
 pub async fn insert_session(

@@ -77,6 +77,25 @@ const DKIM_SIGNED_HEADERS: [&str; 8] = [
     "List-Unsubscribe-Post",
 ];
 
+const KEY_FORMATS: &str = "expected an RSA private key in PEM, PKCS#8 (`BEGIN PRIVATE KEY`, \
+    as `openssl genrsa` writes it) or PKCS#1 (`BEGIN RSA PRIVATE KEY`)";
+
+/// The key as PKCS#1 PEM, which lettre reads; OpenSSL 3 writes PKCS#8.
+fn rsa_pkcs1_pem(pem: &str) -> anyhow::Result<String> {
+    use rsa::pkcs1::{EncodeRsaPrivateKey, LineEnding};
+    use rsa::pkcs8::DecodePrivateKey;
+
+    if !pem.contains("-----BEGIN PRIVATE KEY-----") {
+        return Ok(pem.to_string());
+    }
+    let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem.trim())
+        .map_err(|e| anyhow::anyhow!("dkim.private_key_path: {KEY_FORMATS}: {e}"))?;
+    let pkcs1 = key
+        .to_pkcs1_pem(LineEnding::LF)
+        .map_err(|e| anyhow::anyhow!("dkim.private_key_path: re-encoding the key: {e}"))?;
+    Ok(pkcs1.to_string())
+}
+
 fn dkim_config(settings: &DkimSettings) -> anyhow::Result<Option<DkimConfig>> {
     if !settings.is_enabled() {
         return Ok(None);
@@ -87,9 +106,8 @@ fn dkim_config(settings: &DkimSettings) -> anyhow::Result<Option<DkimConfig>> {
             settings.private_key_path.display()
         )
     })?;
-    let key = DkimSigningKey::new(&pem, DkimSigningAlgorithm::Rsa).map_err(|e| {
-        anyhow::anyhow!("dkim.private_key_path: not an RSA private key in PKCS#1 PEM: {e}")
-    })?;
+    let key = DkimSigningKey::new(&rsa_pkcs1_pem(&pem)?, DkimSigningAlgorithm::Rsa)
+        .map_err(|e| anyhow::anyhow!("dkim.private_key_path: {KEY_FORMATS}: {e}"))?;
     Ok(Some(DkimConfig::new(
         settings.selector.clone(),
         settings.domain.clone(),
@@ -293,5 +311,20 @@ fn classify_smtp(err: lettre::transport::smtp::Error) -> MailError {
         MailError::Temporary(text)
     } else {
         MailError::Unreachable(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_in_neither_format_is_refused_naming_the_formats_that_work() {
+        let junk = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n";
+
+        let said = rsa_pkcs1_pem(junk).unwrap_err().to_string();
+
+        assert!(said.contains("dkim.private_key_path"), "{said}");
+        assert!(said.contains("PKCS#8") && said.contains("PKCS#1"), "{said}");
     }
 }

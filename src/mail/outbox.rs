@@ -12,7 +12,7 @@ use crate::db::{self, Millis, Tx};
 use crate::mail::{MailError, OutgoingEmail, SmtpSession};
 use crate::queue::{LeasedQueue, backoff};
 use crate::state::AppState;
-use crate::subscribers;
+use crate::{subscribers, telemetry};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxKind {
@@ -255,7 +255,10 @@ async fn process(
         }
         Err(err) => {
             // Most likely the database; the row keeps its place.
-            tracing::warn!(error = %err, "preparing an outbox message failed; will retry");
+            tracing::warn!(
+                error = telemetry::redact(&err),
+                "preparing an outbox message failed; will retry"
+            );
             QUEUE
                 .retry_later(
                     &state.db,
@@ -277,7 +280,11 @@ async fn process(
         }
         Err(MailError::Temporary(reply)) if row.attempts + 1 < i64::from(mail.max_attempts) => {
             state.metrics.retried.inc();
-            tracing::warn!(%reply, attempt = row.attempts + 1, "temporary failure; will retry");
+            tracing::warn!(
+                reply = telemetry::redact(&reply),
+                attempt = row.attempts + 1,
+                "temporary failure; will retry"
+            );
             QUEUE
                 .retry_later(&state.db, row.id, later(row.attempts), &reply, true)
                 .await?;
@@ -285,7 +292,10 @@ async fn process(
         }
         Err(MailError::Unreachable(reason)) => {
             state.metrics.retried.inc();
-            tracing::warn!(%reason, "mail server unreachable; message keeps its place");
+            tracing::warn!(
+                reason = telemetry::redact(&reason),
+                "mail server unreachable; message keeps its place"
+            );
             QUEUE
                 .retry_later(&state.db, row.id, later(0), &reason, false)
                 .await?;
@@ -293,7 +303,7 @@ async fn process(
         }
         Err(err) => {
             state.metrics.failed.inc();
-            tracing::error!(error = %err, "email failed for good");
+            tracing::error!(error = telemetry::redact(&err), "email failed for good");
             QUEUE
                 .finish(
                     &state.db,
@@ -330,7 +340,10 @@ pub async fn run(state: AppState, shutdown: CancellationToken) {
             }
             Ok(_) => poll,
             Err(err) => {
-                tracing::error!(error = ?err, "outbox pass failed");
+                tracing::error!(
+                    error = telemetry::redact(format!("{err:?}")),
+                    "outbox pass failed"
+                );
                 poll
             }
         };

@@ -112,8 +112,19 @@ impl Writer {
                     let job = batch.pop().expect("one job");
                     let _ = job.reply.send(Err(err));
                 }
+                // The database is out of reach or busy: one at a time would only make each
+                // request wait longer for the same answer.
+                Err(AppError::Busy) => {
+                    for job in batch.drain(..) {
+                        let _ = job.reply.send(Err(AppError::Busy));
+                    }
+                }
                 Err(err) => {
-                    tracing::warn!(error = %err, signups = batch.len(), "a batch of signups failed; writing them one by one");
+                    tracing::warn!(
+                        error = crate::telemetry::redact(&err),
+                        signups = batch.len(),
+                        "a batch of signups failed; writing them one by one"
+                    );
                     for job in batch.drain(..) {
                         let written = self
                             .write(std::slice::from_ref(&job))

@@ -208,7 +208,10 @@ pub async fn prepare_confirmation_email(
         tracing::info!(subscriber_id, %link, "confirmation link written to the file outbox");
     }
     // Digest 0: the link comes from no digest. It leads to the reader's details and data.
-    let data_link = format!("{}#your-data", unsubscribe::url(state, subscriber_id, 0));
+    let data_link = format!(
+        "{}#your-data",
+        unsubscribe::url(state, subscriber_id, 0, &reader.link_secret)
+    );
     let newsletter = state.settings.newsletter.name.as_str();
     let name = reader.name.as_deref();
     let text = ConfirmEmailText {

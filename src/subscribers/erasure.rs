@@ -8,7 +8,18 @@ use crate::db::{self, Tx};
 use crate::delivery;
 use crate::state::AppState;
 
-/// Erases the reader with this id; false when there is none.
+/// Every table an erasure deletes from or rewrites, for `Db::scrub`.
+pub const TOUCHED_TABLES: &[&str] = &[
+    "subscribers",
+    "consent_events",
+    "confirmation_tokens",
+    "outbox",
+    "policy_notices",
+    "deliveries",
+];
+
+/// Erases the reader with this id; false when there is none. Once it returns, the address
+/// is gone from the SQLite files too (see `Db::scrub`).
 pub async fn erase(state: &AppState, subscriber_id: i64) -> sqlx::Result<bool> {
     let mut tx = state.db.begin().await?;
     let Some(email) = queries::find_email(&mut tx, subscriber_id).await? else {
@@ -23,6 +34,7 @@ pub async fn erase(state: &AppState, subscriber_id: i64) -> sqlx::Result<bool> {
     suppression::add(&mut tx, &hash, db::now()).await?;
     remove(&mut tx, subscriber_id).await?;
     tx.commit().await?;
+    state.db.scrub(TOUCHED_TABLES).await?;
     tracing::info!(subscriber_id, "reader erased");
     Ok(true)
 }
@@ -39,6 +51,7 @@ pub async fn erase_address(state: &AppState, address: &EmailAddress) -> sqlx::Re
         remove(&mut tx, id).await?;
     }
     tx.commit().await?;
+    state.db.scrub(TOUCHED_TABLES).await?;
     if let Some(subscriber_id) = found {
         tracing::info!(subscriber_id, "reader erased");
     }

@@ -67,10 +67,11 @@ pub struct Recipient {
     pub email: String,
     pub name: Option<String>,
     pub status: SubscriptionStatus,
+    pub link_secret: String,
 }
 
 pub async fn find_recipient(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<Option<Recipient>> {
-    let row = sqlx::query("select email, name, status from subscribers where id = $1")
+    let row = sqlx::query("select email, name, status, link_secret from subscribers where id = $1")
         .bind(subscriber_id)
         .fetch_optional(pool)
         .await?;
@@ -79,9 +80,18 @@ pub async fn find_recipient(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<
             email: row.try_get("email")?,
             name: row.try_get("name")?,
             status: SubscriptionStatus::from_db(row.try_get("status")?)?,
+            link_secret: row.try_get("link_secret")?,
         })
     })
     .transpose()
+}
+
+/// The secret in the signature of the reader's links, while the reader exists.
+pub async fn find_link_secret(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select link_secret from subscribers where id = $1")
+        .bind(subscriber_id)
+        .fetch_optional(pool)
+        .await
 }
 
 pub async fn insert_token(
@@ -157,6 +167,7 @@ pub async fn retire_tokens(tx: &mut Tx<'_>, subscriber_id: i64, now: Millis) -> 
 pub struct Reader {
     pub email: String,
     pub name: Option<String>,
+    pub link_secret: String,
     /// Confirmed, and mail has not bounced.
     pub deliverable: bool,
     /// Their next email tells them of the current policy versions (`consent::NOTICE_DUE`).
@@ -173,7 +184,7 @@ pub async fn find_readers(
     }
     let placeholders = db::placeholders(3, ids.len());
     let sql = format!(
-        "select s.id, s.email, s.name, s.status, s.bounced_at, {} as notice_due
+        "select s.id, s.email, s.name, s.link_secret, s.status, s.bounced_at, {} as notice_due
          from subscribers s where s.id in ({placeholders})",
         consent::NOTICE_DUE
     );
@@ -191,6 +202,7 @@ pub async fn find_readers(
             let reader = Reader {
                 email: row.try_get("email")?,
                 name: row.try_get("name")?,
+                link_secret: row.try_get("link_secret")?,
                 deliverable: status == "confirmed" && bounced.is_none(),
                 policy_notice_due: row.try_get::<i64, _>("notice_due")? == 1,
             };

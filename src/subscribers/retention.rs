@@ -6,13 +6,19 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::queries;
+use super::{erasure, queries};
 use crate::db::{self, Db, Millis};
 use crate::state::AppState;
 
-/// Deletes what is due now; returns how many readers went.
+/// Deletes what is due now, leaving no copy in the database files as erasure does; returns
+/// how many readers went.
 pub async fn purge_pending(db: &Db, ttl: Duration) -> sqlx::Result<u64> {
-    queries::delete_stale_pending(&db.pool, db::now() - ttl.as_millis() as Millis).await
+    let deleted =
+        queries::delete_stale_pending(&db.pool, db::now() - ttl.as_millis() as Millis).await?;
+    if deleted > 0 {
+        db.scrub(erasure::TOUCHED_TABLES).await?;
+    }
+    Ok(deleted)
 }
 
 /// How often to look: a tenth of the TTL (so nobody stays much past it), between a second

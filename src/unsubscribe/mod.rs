@@ -1,6 +1,7 @@
 //! Leaving with one click. Every digest carries a link whose token names the reader and the
-//! digest and is signed with a key only this service holds (HMAC-SHA256), so it can be
-//! neither guessed nor forged, and nothing needs storing per email. `GET` shows a button;
+//! digest and is signed with a key only this service holds, over the reader's own random
+//! secret too (`token::sign_reader_link`): it can be neither guessed nor forged, nothing
+//! needs storing per email, and it dies when the reader is erased. `GET` shows a button;
 //! `POST` (the button, or a mail client's RFC 8058 one-click request, with no cookie and
 //! no form token) unsubscribes at once. The same page lets the reader change their name or
 //! ask for their data (`preferences`).
@@ -13,57 +14,48 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 
 use crate::consent::{self, ClientInfo, ConsentEvent};
 use crate::db;
 use crate::error::AppResult;
 use crate::state::AppState;
+use crate::token::{self, ReaderLink};
 use crate::web::page::Page;
 use crate::{delivery, subscribers};
 
-/// Bytes of HMAC kept in the token: 128 bits is far beyond guessing.
-const MAC_LEN: usize = 16;
-
-/// The token for a reader and a digest.
-pub fn sign(key: &[u8], subscriber_id: i64, digest_id: i64) -> String {
-    let mut payload = Vec::with_capacity(16 + MAC_LEN);
-    payload.extend_from_slice(&subscriber_id.to_be_bytes());
-    payload.extend_from_slice(&digest_id.to_be_bytes());
-    let mac = mac(key, &payload);
-    payload.extend_from_slice(&mac[..MAC_LEN]);
-    URL_SAFE_NO_PAD.encode(payload)
+/// The link to a reader's page (the unsubscribe link) from a digest (0: from no digest).
+pub fn url(state: &AppState, subscriber_id: i64, digest_id: i64, link_secret: &str) -> String {
+    let token = token::sign_reader_link(
+        &state.keys.unsubscribe,
+        subscriber_id,
+        digest_id,
+        link_secret,
+    );
+    state.settings.link(&format!("/unsubscribe/{token}"))
 }
 
-/// (subscriber id, digest id) of a genuine token.
-pub fn verify(key: &[u8], token: &str) -> Option<(i64, i64)> {
-    let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
-    if bytes.len() != 16 + MAC_LEN {
-        return None;
+/// The reader a link was made for, while that reader exists: `None` for a forged or altered
+/// link, and for every link of an erased reader (their secret went with them, and ids are
+/// never reused). A link from before readers had secrets names a reader only if that reader
+/// got the digest it came from, which the next holder of a reused id never did.
+async fn resolve(state: &AppState, token: &str) -> sqlx::Result<Option<ReaderLink>> {
+    let Some(link) = token::parse_reader_link(token) else {
+        return Ok(None);
+    };
+    let pool = &state.db.pool;
+    let Some(secret) = subscribers::find_link_secret(pool, link.subscriber_id).await? else {
+        return Ok(None);
+    };
+    if !link.verify(&state.keys.unsubscribe, &secret) {
+        return Ok(None);
     }
-    let (payload, tag) = bytes.split_at(16);
-    let mut check = Hmac::<Sha256>::new_from_slice(key).ok()?;
-    check.update(payload);
-    check.verify_truncated_left(tag).ok()?;
-    let subscriber_id = i64::from_be_bytes(payload[..8].try_into().ok()?);
-    let digest_id = i64::from_be_bytes(payload[8..].try_into().ok()?);
-    Some((subscriber_id, digest_id))
-}
-
-fn mac(key: &[u8], payload: &[u8]) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(payload);
-    mac.finalize().into_bytes().to_vec()
-}
-
-pub fn url(state: &AppState, subscriber_id: i64, digest_id: i64) -> String {
-    state.settings.link(&format!(
-        "/unsubscribe/{}",
-        sign(&state.keys.unsubscribe, subscriber_id, digest_id)
-    ))
+    if link.legacy
+        && (link.digest_id == 0
+            || !delivery::was_delivered(pool, link.digest_id, link.subscriber_id).await?)
+    {
+        return Ok(None);
+    }
+    Ok(Some(link))
 }
 
 #[derive(Template)]
@@ -95,7 +87,12 @@ pub async fn unsubscribe(
     client: ClientInfo,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let Some((subscriber_id, digest_id)) = verify(&state.keys.unsubscribe, &token) else {
+    let Some(ReaderLink {
+        subscriber_id,
+        digest_id,
+        ..
+    }) = resolve(&state, &token).await?
+    else {
         return Ok(invalid(&state));
     };
     let now = db::now();
@@ -129,21 +126,4 @@ pub fn router() -> Router<AppState> {
         )
         .route("/unsubscribe/{token}/name", post(preferences::change_name))
         .route("/unsubscribe/{token}/data", post(preferences::request_data))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_signed_token_verifies_and_a_forged_one_does_not() {
-        let key = [7u8; 32];
-        let token = sign(&key, 42, 9);
-        assert_eq!(verify(&key, &token), Some((42, 9)));
-        assert_eq!(verify(&[8u8; 32], &token), None, "another key");
-        let mut bytes = URL_SAFE_NO_PAD.decode(&token).unwrap();
-        bytes[7] = 43; // someone else's id, same tag
-        assert_eq!(verify(&key, &URL_SAFE_NO_PAD.encode(bytes)), None);
-        assert_eq!(verify(&key, "preview"), None);
-    }
 }

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{invalid, verify};
+use super::{invalid, resolve};
 use crate::db;
 use crate::error::{AppResult, FieldErrors};
 use crate::mail::outbox::{self, OutboxKind};
@@ -64,10 +64,10 @@ pub struct PageQuery {
 
 /// The reader the token names, or `None` for a forged token or a reader since erased.
 async fn reader(state: &AppState, token: &str) -> AppResult<Option<Profile>> {
-    let Some((subscriber_id, _)) = verify(&state.keys.unsubscribe, token) else {
+    let Some(link) = resolve(state, token).await? else {
         return Ok(None);
     };
-    Ok(subscribers::find_profile(&state.db.pool, subscriber_id).await?)
+    Ok(subscribers::find_profile(&state.db.pool, link.subscriber_id).await?)
 }
 
 pub async fn page(

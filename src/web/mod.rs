@@ -4,6 +4,7 @@
 pub mod extract;
 pub mod page;
 pub mod rate_limit;
+mod security;
 
 use std::time::Duration;
 
@@ -50,6 +51,10 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(crate::metrics::scrape))
         .route("/static/tidings.css", get(stylesheet))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            security::SecurityHeaders::new(&state.settings),
+            security::layer,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

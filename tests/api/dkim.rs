@@ -10,11 +10,14 @@ use serde_json::json;
 use crate::backend_tests;
 use crate::helpers::TestApp;
 
-/// A fresh RSA-2048 key as PKCS#1 PEM in `dir`, and its public half (base64 DER, as DNS has it).
-fn rsa_key(dir: &Path) -> (std::path::PathBuf, String) {
+/// A fresh RSA-2048 key in `dir` as `openssl genrsa` writes it (PKCS#8 in OpenSSL 3, or
+/// PKCS#1 with `-traditional`), and its public half (base64 DER, as DNS has it).
+fn rsa_key(dir: &Path, extra: &[&str]) -> (std::path::PathBuf, String) {
     let key = dir.join("dkim.pem");
     let made = Command::new("openssl")
-        .args(["genrsa", "-traditional", "-out"])
+        .arg("genrsa")
+        .args(extra)
+        .arg("-out")
         .arg(&key)
         .arg("2048")
         .output()
@@ -85,7 +88,9 @@ fn signature_tags(raw: &str) -> String {
 backend_tests! {
     async fn every_message_is_signed_over_the_list_headers_and_verifies(backend) {
         let dir = tempfile::tempdir().unwrap();
-        let (key, public) = rsa_key(dir.path());
+        let (key, public) = rsa_key(dir.path(), &[]);
+        let pem = std::fs::read_to_string(&key).unwrap();
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"), "OpenSSL 3 writes PKCS#8: {pem:.40}");
         let app = TestApp::spawn_with(backend, |s| {
             s.dkim.domain = "localhost".into();
             s.dkim.selector = "news2026".into();
@@ -125,5 +130,25 @@ backend_tests! {
             dkimpy_verifies(dir.path(), "tampered", &tampered, &public).is_err(),
             "a changed List-Unsubscribe must break the signature"
         );
+    }
+
+    async fn a_pkcs1_key_signs_too(backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let (key, public) = rsa_key(dir.path(), &["-traditional"]);
+        assert!(std::fs::read_to_string(&key).unwrap().starts_with("-----BEGIN RSA PRIVATE KEY-----"));
+        let app = TestApp::spawn_with(backend, |s| {
+            s.dkim.domain = "localhost".into();
+            s.dkim.selector = "news2026".into();
+            s.dkim.private_key_path = key.clone();
+        })
+        .await;
+
+        app.sign_up("ada@example.com").await;
+
+        let confirmation = app.smtp.only_message().await;
+        assert!(signature_tags(&confirmation.data).contains("a=rsa-sha256"));
+        if dkimpy_available() {
+            dkimpy_verifies(dir.path(), "pkcs1", &confirmation.data, &public).unwrap();
+        }
     }
 }

@@ -5,13 +5,17 @@ use crate::helpers::TestApp;
 
 /// The unsubscribe path a digest for this reader would carry.
 async fn unsubscribe_path(app: &TestApp, email: &str) -> String {
-    let id: i64 = sqlx::query_scalar("select id from subscribers where email = $1")
-        .bind(email)
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let (id, secret): (i64, String) =
+        sqlx::query_as("select id, link_secret from subscribers where email = $1")
+            .bind(email)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
     let key = tidings::secrets::key(&app.db, "unsubscribe").await.unwrap();
-    format!("/unsubscribe/{}", tidings::unsubscribe::sign(&key, id, 1))
+    format!(
+        "/unsubscribe/{}",
+        tidings::token::sign_reader_link(&key, id, 1, &secret)
+    )
 }
 
 backend_tests! {
@@ -73,7 +77,9 @@ backend_tests! {
         let app = TestApp::spawn(backend).await;
         app.confirmed_reader("ada@example.com", None).await;
         let path = unsubscribe_path(&app, "ada@example.com").await;
-        let other_key = tidings::unsubscribe::sign(&[0u8; 32], 1, 1);
+        let (id, secret): (i64, String) = sqlx::query_as("select id, link_secret from subscribers")
+            .fetch_one(&app.db.pool).await.unwrap();
+        let other_key = tidings::token::sign_reader_link(&[0u8; 32], id, 1, &secret);
 
         let forged = app.post_raw(&format!("/unsubscribe/{other_key}"), "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click").await;
         let mangled = app.post_raw(&format!("{path}x"), "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click").await;
