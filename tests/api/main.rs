@@ -6,6 +6,7 @@ mod helpers;
 mod smtp_sink;
 
 mod addresses;
+mod api_tokens;
 mod articles;
 mod browser;
 mod cli;
@@ -19,7 +20,10 @@ mod embed;
 mod erasure_files;
 mod feeds;
 mod links;
+mod logs;
+mod migrations;
 mod openapi;
+mod outages;
 mod outbox;
 mod preferences;
 mod processes;

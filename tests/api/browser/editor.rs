@@ -149,3 +149,51 @@ async fn the_api_reference_reads_well_on_phones_and_desktops() {
     browser.assert_accessible("the API reference").await;
     browser.close().await;
 }
+
+/// Clickjacking: another site frames the editors' pages (and a reader's link page) to trick a
+/// click on Send or Erase. The browser must refuse to render them inside its frame.
+#[tokio::test]
+async fn another_site_cannot_show_tidings_pages_in_a_frame() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let site = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://localhost:{}", site.local_addr().unwrap().port());
+    let page = format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Win a prize</title></head>
+<body><h1>Click the button to win</h1>
+<iframe id="login" src="{0}/editor/login" width="600" height="400"></iframe>
+<iframe id="signup" src="{0}/" width="600" height="400"></iframe></body></html>"#,
+        app.address
+    );
+    let router = axum::Router::new().route(
+        "/prize",
+        axum::routing::get(move || async move { axum::response::Html(page) }),
+    );
+    tokio::spawn(async move { axum::serve(site, router).await.unwrap() });
+
+    browser.goto(&format!("{origin}/prize")).await;
+    browser.wait_for_text("h1", "Click the button").await;
+    tokio::time::sleep(Duration::from_millis(500)).await; // let the frames settle
+
+    for (index, name) in [(0, "editors' login"), (1, "signup page")] {
+        browser.client.enter_frame(index).await.unwrap();
+        let shown = browser
+            .client
+            .execute(
+                "return document.querySelector('form') ? document.body.innerText : '';",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            shown,
+            serde_json::json!(""),
+            "the {name} rendered inside another site's frame"
+        );
+        browser.client.enter_parent_frame().await.unwrap();
+    }
+    browser.screenshot("28-framed-by-another-site").await;
+    browser.close().await;
+}
