@@ -88,8 +88,8 @@ fn main() -> anyhow::Result<()> {
     row("personalise (text + HTML)", "-", personalise, 0);
     let whole = rounds(|| {
         for i in 0..MESSAGES {
-            let (message, _) = mailer.build(email(i)?)?;
-            size = std::hint::black_box(message.formatted()).len();
+            let built = mailer.build(email(i)?)?;
+            size = std::hint::black_box(built.bytes).len();
         }
         Ok(())
     })?;

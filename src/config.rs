@@ -154,8 +154,14 @@ pub struct DkimSettings {
     pub domain: String,
     #[serde(default)]
     pub selector: String,
+    /// RSA, PKCS#8 or PKCS#1 PEM.
     #[serde(default)]
     pub private_key_path: PathBuf,
+    /// A second signature, Ed25519-SHA256 (RFC 8463), beside the RSA one; PKCS#8 PEM.
+    #[serde(default)]
+    pub ed25519_private_key_path: PathBuf,
+    #[serde(default)]
+    pub ed25519_selector: String,
 }
 
 impl DkimSettings {
@@ -314,6 +320,17 @@ impl Settings {
             return Err(invalid(
                 "dkim.domain",
                 "set dkim.domain, dkim.selector and dkim.private_key_path together",
+            ));
+        }
+        let ed25519 = [
+            !dkim.ed25519_private_key_path.as_os_str().is_empty(),
+            !dkim.ed25519_selector.is_empty(),
+        ];
+        if ed25519[0] != ed25519[1] || (ed25519[0] && !set[0]) {
+            return Err(invalid(
+                "dkim.ed25519_selector",
+                "set dkim.ed25519_private_key_path and dkim.ed25519_selector together, \
+                 beside the RSA key (dkim.domain, dkim.selector, dkim.private_key_path)",
             ));
         }
         if self.signup.confirm_ttl_hours == 0 {

@@ -2,6 +2,7 @@
 //! multipart/alternative with a Message-ID and a Date, under one global rate limit. The
 //! outbox (`outbox.rs`) decides what to send and when; this module only sends.
 
+mod dkim;
 pub mod outbox;
 mod smtp;
 
@@ -15,10 +16,6 @@ use std::time::Duration;
 use anyhow::Context;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use lettre::address::Envelope;
-use lettre::message::dkim::{
-    DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
-    DkimSigningKey,
-};
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
@@ -64,65 +61,6 @@ fn raw_header(name: &'static str, value: String) -> HeaderValue {
     HeaderValue::new(HeaderName::new_from_ascii_str(name), value)
 }
 
-/// What a DKIM signature covers (issue: From, To, Subject, Date, Message-ID and the List-*
-/// headers, so that nobody can swap the unsubscribe target).
-const DKIM_SIGNED_HEADERS: [&str; 8] = [
-    "From",
-    "To",
-    "Subject",
-    "Date",
-    "Message-ID",
-    "List-Id",
-    "List-Unsubscribe",
-    "List-Unsubscribe-Post",
-];
-
-const KEY_FORMATS: &str = "expected an RSA private key in PEM, PKCS#8 (`BEGIN PRIVATE KEY`, \
-    as `openssl genrsa` writes it) or PKCS#1 (`BEGIN RSA PRIVATE KEY`)";
-
-/// The key as PKCS#1 PEM, which lettre reads; OpenSSL 3 writes PKCS#8.
-fn rsa_pkcs1_pem(pem: &str) -> anyhow::Result<String> {
-    use rsa::pkcs1::{EncodeRsaPrivateKey, LineEnding};
-    use rsa::pkcs8::DecodePrivateKey;
-
-    if !pem.contains("-----BEGIN PRIVATE KEY-----") {
-        return Ok(pem.to_string());
-    }
-    let key = rsa::RsaPrivateKey::from_pkcs8_pem(pem.trim())
-        .map_err(|e| anyhow::anyhow!("dkim.private_key_path: {KEY_FORMATS}: {e}"))?;
-    let pkcs1 = key
-        .to_pkcs1_pem(LineEnding::LF)
-        .map_err(|e| anyhow::anyhow!("dkim.private_key_path: re-encoding the key: {e}"))?;
-    Ok(pkcs1.to_string())
-}
-
-fn dkim_config(settings: &DkimSettings) -> anyhow::Result<Option<DkimConfig>> {
-    if !settings.is_enabled() {
-        return Ok(None);
-    }
-    let pem = std::fs::read_to_string(&settings.private_key_path).with_context(|| {
-        format!(
-            "dkim.private_key_path: reading {}",
-            settings.private_key_path.display()
-        )
-    })?;
-    let key = DkimSigningKey::new(&rsa_pkcs1_pem(&pem)?, DkimSigningAlgorithm::Rsa)
-        .map_err(|e| anyhow::anyhow!("dkim.private_key_path: {KEY_FORMATS}: {e}"))?;
-    Ok(Some(DkimConfig::new(
-        settings.selector.clone(),
-        settings.domain.clone(),
-        key,
-        DKIM_SIGNED_HEADERS
-            .iter()
-            .map(|h| HeaderName::new_from_ascii_str(h))
-            .collect(),
-        DkimCanonicalization {
-            header: DkimCanonicalizationType::Relaxed,
-            body: DkimCanonicalizationType::Relaxed,
-        },
-    )))
-}
-
 /// How a send failed, as the outbox needs to know it.
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
@@ -151,7 +89,7 @@ pub struct Mailer {
     transport: MailTransport,
     from: Mailbox,
     limiter: Arc<DefaultDirectRateLimiter>,
-    dkim: Option<Arc<DkimConfig>>,
+    dkim: Option<Arc<dkim::Signer>>,
     latency: Histogram,
     smtp_target: Option<SmtpTarget>,
 }
@@ -190,7 +128,7 @@ impl Mailer {
             transport,
             from: settings.from_mailbox(),
             limiter: Arc::new(RateLimiter::direct(Quota::per_second(rate))),
-            dkim: dkim_config(dkim)?.map(Arc::new),
+            dkim: dkim::Signer::from_settings(dkim)?.map(Arc::new),
             latency,
             smtp_target: match settings.transport {
                 Transport::Smtp => Some(
@@ -229,30 +167,30 @@ impl Mailer {
         session: Option<&mut SmtpSession>,
         email: OutgoingEmail,
     ) -> Result<String, MailError> {
-        let (message, message_id) = self.build(email)?;
+        let built = self.build(email)?;
         self.limiter.until_ready().await;
         let started = std::time::Instant::now();
         match (&self.transport, session) {
             (MailTransport::Smtp(_), Some(session)) => {
-                session
-                    .send(message.envelope(), &message.formatted())
-                    .await?;
+                session.send(&built.envelope, &built.bytes).await?;
             }
             (MailTransport::Smtp(smtp), None) => {
-                smtp.send(message).await.map_err(classify_smtp)?;
+                smtp.send_raw(&built.envelope, &built.bytes)
+                    .await
+                    .map_err(classify_smtp)?;
             }
             (MailTransport::File(file), _) => {
-                file.send(message)
+                file.send_raw(&built.envelope, &built.bytes)
                     .await
                     .map_err(|e| MailError::Temporary(e.to_string()))?;
             }
         }
         self.latency.observe(started.elapsed().as_secs_f64());
-        Ok(message_id)
+        Ok(built.message_id)
     }
 
-    /// The MIME message, DKIM-signed when signing is on, and its Message-ID.
-    pub fn build(&self, email: OutgoingEmail) -> Result<(Message, String), MailError> {
+    /// The message as it goes on the wire, DKIM-signed when signing is on.
+    pub fn build(&self, email: OutgoingEmail) -> Result<Built, MailError> {
         let local = email
             .message_id
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
@@ -262,7 +200,7 @@ impl Mailer {
         let envelope = Envelope::new(Some(self.from.email.clone()), vec![email.to.email.clone()])
             .map_err(|e| MailError::Build(e.to_string()))?;
         let mut builder = Message::builder()
-            .envelope(envelope)
+            .envelope(envelope.clone())
             .from(self.from.clone())
             .to(email.to)
             .subject(email.subject)
@@ -293,14 +231,35 @@ impl Mailer {
                 )
             }
         };
-        let mut message = builder
+        let message = builder
             .multipart(body)
-            .map_err(|e| MailError::Build(e.to_string()))?;
-        if let Some(dkim) = &self.dkim {
-            message.sign(dkim);
-        }
-        Ok((message, message_id))
+            .map_err(|e| MailError::Build(e.to_string()))?
+            .formatted();
+        let bytes = match &self.dkim {
+            Some(signer) => {
+                let mut signed = signer
+                    .sign(&message)
+                    .map_err(|e| MailError::Build(format!("{e:#}")))?;
+                signed.extend_from_slice(&message);
+                signed
+            }
+            None => message,
+        };
+        Ok(Built {
+            envelope,
+            bytes,
+            message_id,
+        })
     }
+}
+
+/// A message ready for the wire.
+pub struct Built {
+    pub envelope: Envelope,
+    /// The whole message, DKIM-Signature headers first.
+    pub bytes: Vec<u8>,
+    /// `<local@domain>`.
+    pub message_id: String,
 }
 
 fn classify_smtp(err: lettre::transport::smtp::Error) -> MailError {
@@ -311,20 +270,5 @@ fn classify_smtp(err: lettre::transport::smtp::Error) -> MailError {
         MailError::Temporary(text)
     } else {
         MailError::Unreachable(text)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_key_in_neither_format_is_refused_naming_the_formats_that_work() {
-        let junk = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n";
-
-        let said = rsa_pkcs1_pem(junk).unwrap_err().to_string();
-
-        assert!(said.contains("dkim.private_key_path"), "{said}");
-        assert!(said.contains("PKCS#8") && said.contains("PKCS#1"), "{said}");
     }
 }

@@ -40,21 +40,60 @@ fn rsa_key(dir: &Path, extra: &[&str]) -> (std::path::PathBuf, String) {
     )
 }
 
+/// A fresh Ed25519 key in `dir` and its public half as DNS has it (base64 of the 32 bytes).
+fn ed25519_key(dir: &Path) -> (std::path::PathBuf, String) {
+    let key = dir.join("ed25519.pem");
+    let made = Command::new("openssl")
+        .args(["genpkey", "-algorithm", "ed25519", "-out"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let public = Command::new("openssl")
+        .args(["pkey", "-pubout", "-outform", "DER", "-in"])
+        .arg(&key)
+        .output()
+        .unwrap();
+    assert!(public.status.success());
+    let raw = &public.stdout[public.stdout.len() - 32..];
+    use base64::Engine;
+    (key, base64::engine::general_purpose::STANDARD.encode(raw))
+}
+
 fn dkimpy_available() -> bool {
     Command::new("python3")
-        .args(["-c", "import dkim"])
+        .args(["-c", "import dkim, nacl"])
         .output()
         .is_ok_and(|o| o.status.success())
 }
 
-/// dkimpy's verdict on one raw message.
+/// dkimpy's verdict on one raw message, with the RSA key published for `news2026` and any
+/// further `selector=record` pairs: every signature in the message must verify.
 fn dkimpy_verifies(dir: &Path, name: &str, raw: &str, public_key: &str) -> Result<(), String> {
+    dkimpy_verifies_with(
+        dir,
+        name,
+        raw,
+        &[format!("news2026=v=DKIM1; k=rsa; p={public_key}")],
+    )
+}
+
+fn dkimpy_verifies_with(
+    dir: &Path,
+    name: &str,
+    raw: &str,
+    records: &[String],
+) -> Result<(), String> {
     let path = dir.join(format!("{name}.eml"));
     std::fs::write(&path, raw).unwrap();
     let verdict = Command::new("python3")
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/dkim_verify.py"))
         .arg(&path)
-        .arg(public_key)
+        .args(records)
         .output()
         .unwrap();
     let said = format!(
@@ -116,7 +155,7 @@ backend_tests! {
             }
         }
         if !dkimpy_available() {
-            eprintln!("dkimpy is not installed: independent verification skipped (pip install dkimpy)");
+            eprintln!("dkimpy is not installed: independent verification skipped (pip install dkimpy pynacl)");
             return;
         }
         for (name, message) in [("confirmation", confirmation), ("digest", digest)] {
@@ -150,5 +189,42 @@ backend_tests! {
         if dkimpy_available() {
             dkimpy_verifies(dir.path(), "pkcs1", &confirmation.data, &public).unwrap();
         }
+    }
+
+    async fn an_ed25519_signature_goes_beside_the_rsa_one_and_both_verify(backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let (rsa, rsa_public) = rsa_key(dir.path(), &[]);
+        let (ed25519, ed25519_public) = ed25519_key(dir.path());
+        let app = TestApp::spawn_with(backend, |s| {
+            s.dkim.domain = "localhost".into();
+            s.dkim.selector = "news2026".into();
+            s.dkim.private_key_path = rsa.clone();
+            s.dkim.ed25519_private_key_path = ed25519.clone();
+            s.dkim.ed25519_selector = "ed2026".into();
+        })
+        .await;
+        let token = app.api_token().await;
+        app.confirmed_reader("ada@example.com", None).await;
+        app.add_article(&token, &json!({"title": "Signed twice", "url": "https://news.example/t"})).await;
+        let id = app.send_digest(&token).await;
+        app.wait_for_digest(&token, id, "sent").await;
+
+        let messages = app.smtp.messages();
+        let digest = messages.iter().find(|m| m.data.contains("List-Unsubscribe:")).unwrap();
+        assert_eq!(digest.data.matches("DKIM-Signature:").count(), 2);
+        let first = signature_tags(&digest.data);
+        assert!(first.contains("a=ed25519-sha256") && first.contains("s=ed2026"), "{first}");
+        assert!(digest.data.contains("a=rsa-sha256"));
+        if !dkimpy_available() {
+            eprintln!("dkimpy or PyNaCl is not installed: independent verification skipped");
+            return;
+        }
+        let records = [
+            format!("news2026=v=DKIM1; k=rsa; p={rsa_public}"),
+            format!("ed2026=v=DKIM1; k=ed25519; p={ed25519_public}"),
+        ];
+        dkimpy_verifies_with(dir.path(), "both", &digest.data, &records).unwrap();
+        let tampered = digest.data.replacen("/unsubscribe/", "/unsubscribe/x", 1);
+        assert!(dkimpy_verifies_with(dir.path(), "tampered-both", &tampered, &records).is_err());
     }
 }
