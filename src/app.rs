@@ -14,13 +14,13 @@ use tokio_util::sync::CancellationToken;
 use crate::config::Settings;
 use crate::consent::ConsentStatement;
 use crate::db::{self, Db};
-use crate::mail::{Mailer, outbox};
+use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::state::AppState;
 use crate::state::Keys;
 use crate::web;
 use crate::web::rate_limit::IpRateLimiter;
-use crate::{delivery, feeds, scheduler, secrets, subscribers};
+use crate::{feeds, scheduler, secrets, subscribers, workers};
 
 pub struct App {
     listener: TcpListener,
@@ -63,9 +63,8 @@ impl App {
         stop: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let shutdown = CancellationToken::new();
-        let worker = tokio::spawn(outbox::run(self.state.clone(), shutdown.clone()));
+        let sender = tokio::spawn(workers::run(self.state.clone(), shutdown.clone()));
         let feeds = tokio::spawn(feeds::run(self.state.clone(), shutdown.clone()));
-        let delivery = tokio::spawn(delivery::run(self.state.clone(), shutdown.clone()));
         let schedule = tokio::spawn(scheduler::run(self.state.clone(), shutdown.clone()));
         let retention = tokio::spawn(subscribers::retention::run(
             self.state.clone(),
@@ -85,9 +84,8 @@ impl App {
         })
         .await?;
         shutdown.cancel();
-        worker.await.context("outbox worker panicked")?;
+        sender.await.context("send engine panicked")?;
         feeds.await.context("feed poller panicked")?;
-        delivery.await.context("delivery workers panicked")?;
         schedule.await.context("scheduler panicked")?;
         retention.await.context("retention task panicked")?;
         tracing::info!("stopped");
@@ -136,7 +134,7 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         keys: Arc::new(keys),
         consent,
         settings: Arc::new(settings),
-        outbox_wake: Arc::new(Notify::new()),
+        outbox_wake: Arc::default(),
         delivery_wake: Arc::new(Notify::new()),
         metrics,
     })

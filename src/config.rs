@@ -292,9 +292,6 @@ impl Settings {
         if self.mail.rate_per_second == 0 {
             return Err(invalid("mail.rate_per_second", "must be at least 1"));
         }
-        if self.mail.concurrency == 0 {
-            return Err(invalid("mail.concurrency", "must be at least 1"));
-        }
         if self.mail.max_attempts == 0 {
             return Err(invalid("mail.max_attempts", "must be at least 1"));
         }

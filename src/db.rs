@@ -224,7 +224,8 @@ impl Db {
     /// images in the write-ahead log. A TRUNCATE checkpoint copies the log into the file and
     /// empties it; it waits for readers of older snapshots, so it is retried a few times.
     /// PostgreSQL: dead tuples stay in the heap until vacuum, so the tables are vacuumed, in
-    /// the background (on big tables that takes a while; nothing waits for it).
+    /// the background, a second and again ten seconds later (on big tables that takes a
+    /// while; nothing waits for it).
     /// Neither can reach copies outside the database (backups, replicas, the filesystem).
     pub async fn scrub(&self, tables: &'static [&'static str]) -> sqlx::Result<()> {
         match self.backend {
@@ -244,12 +245,17 @@ impl Db {
                 Ok(())
             }
             Backend::Postgres => {
-                // VACUUM cannot run inside a transaction: a plain statement on the pool.
+                // VACUUM cannot run inside a transaction: a plain statement on the pool. It
+                // cannot remove rows that a transaction begun before the erasure may still
+                // see, so it runs a moment later, and once more after any longer ones.
                 let sql = format!("vacuum {}", tables.join(", "));
                 let pool = self.pool.clone();
                 tokio::spawn(async move {
-                    if let Err(err) = sqlx::query(&sql).execute(&pool).await {
-                        tracing::warn!(error = %err, "vacuum after erasure failed; autovacuum will get there");
+                    for wait in [Duration::from_secs(1), Duration::from_secs(10)] {
+                        tokio::time::sleep(wait).await;
+                        if let Err(err) = sqlx::query(&sql).execute(&pool).await {
+                            tracing::warn!(error = %err, "vacuum after erasure failed; autovacuum will get there");
+                        }
                     }
                 });
                 Ok(())

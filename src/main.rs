@@ -12,7 +12,7 @@ use tidings::cli::{
 use tidings::config::Settings;
 use tidings::db::Db;
 use tidings::subscribers::{self, EmailAddress, StatusFilter};
-use tidings::{delivery, digests, editors, telemetry};
+use tidings::{digests, editors, telemetry, workers};
 use tokio_util::sync::CancellationToken;
 
 #[tokio::main]
@@ -217,7 +217,7 @@ async fn send_digest(state: tidings::state::AppState) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let shutdown = CancellationToken::new();
-    let workers = tokio::spawn(delivery::run(state.clone(), shutdown.clone()));
+    let workers = tokio::spawn(workers::run(state.clone(), shutdown.clone()));
     let status = digests::queries::find_status(&state.db.pool, id)
         .await?
         .context("the new digest")?;

@@ -1,15 +1,51 @@
 //! Leased work queues in a table: rows are claimed by setting `status = 'sending'` with a
-//! lease (`locked_until`), and a row whose lease ran out (its sender died) is claimable again.
-//! So a crash can send a row twice, never zero times, and concurrent senders (tasks or
-//! instances) never hold the same row. The outbox and the digest deliveries both use it.
+//! lease (`locked_until`) that their sender renews while it lives; a row whose lease ran out
+//! (its sender died) is claimable again. So a crash can send a row twice, never zero times,
+//! and concurrent senders (tasks or instances) never hold the same row. The outbox and the
+//! digest deliveries are the two such tables; `workers` sends from both.
+//!
+//! Also the vocabulary between that engine and the domains: a claimed row is a [`Job`], and
+//! each kind of mail registers a [`Renderer`] that turns its jobs into emails.
 
+use futures_util::future::BoxFuture;
+use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::db::{self, Backend, Db, Millis};
+use crate::mail::OutgoingEmail;
+use crate::state::AppState;
 
-#[derive(Debug, Clone, Copy)]
+/// Where a row's final state goes, as the table spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RowStatus {
+    Pending,
+    Sending,
+    Sent,
+    Failed,
+    /// Outbox: nothing to send any more (the reader confirmed, or is gone).
+    Skipped,
+    /// Deliveries: the reader left or the digest was cancelled.
+    Cancelled,
+}
+
+impl RowStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowStatus::Pending => "pending",
+            RowStatus::Sending => "sending",
+            RowStatus::Sent => "sent",
+            RowStatus::Failed => "failed",
+            RowStatus::Skipped => "skipped",
+            RowStatus::Cancelled => "cancelled",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LeasedQueue {
     pub table: &'static str,
+    /// The final state of a row that turned out to have nothing to send.
+    pub nothing_to_send: RowStatus,
 }
 
 impl LeasedQueue {
@@ -55,12 +91,29 @@ impl LeasedQueue {
         .await
     }
 
-    /// Final outcome for several rows at once: `status` is `sent` or another final state.
+    /// Extends the leases of rows this process is still working on.
+    pub async fn renew(&self, db: &Db, ids: &[i64], until: Millis) -> sqlx::Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "update {} set locked_until = $1 where status = 'sending' and id in ({})",
+            self.table,
+            db::placeholders(2, ids.len())
+        );
+        let mut query = sqlx::query(&sql).bind(until);
+        for id in ids {
+            query = query.bind(id);
+        }
+        query.execute(&db.pool).await.map(|_| ())
+    }
+
+    /// Final outcome for several rows at once.
     pub async fn finish(
         &self,
-        db: &Db,
+        conn: &mut AnyConnection,
         ids: &[i64],
-        status: &str,
+        status: RowStatus,
         error: Option<&str>,
         now: Millis,
     ) -> sqlx::Result<()> {
@@ -74,37 +127,135 @@ impl LeasedQueue {
              where id in ({}) and status = 'sending'",
             self.table, placeholders
         );
-        let mut query = sqlx::query(&sql).bind(status).bind(error).bind(now);
+        let mut query = sqlx::query(&sql)
+            .bind(status.as_str())
+            .bind(error)
+            .bind(now);
         for id in ids {
             query = query.bind(id);
         }
-        query.execute(&db.pool).await.map(|_| ())
+        query.execute(conn).await.map(|_| ())
     }
 
     /// Back to `pending` for a try at `at`; `count_attempt` is false while the server is
-    /// unreachable, so an outage never uses up a row's attempts.
+    /// unreachable (or the row was never tried), so that never uses up a row's attempts.
     pub async fn retry_later(
         &self,
-        db: &Db,
-        id: i64,
+        conn: &mut AnyConnection,
+        ids: &[i64],
         at: Millis,
         error: &str,
         count_attempt: bool,
     ) -> sqlx::Result<()> {
-        sqlx::query(&format!(
-            "update {} set status = 'pending', next_attempt_at = $2, last_error = $3,
-                 locked_until = null, attempts = attempts + $4
-             where id = $1 and status = 'sending'",
-            self.table
-        ))
-        .bind(id)
-        .bind(at)
-        .bind(error)
-        .bind(i64::from(count_attempt))
-        .execute(&db.pool)
-        .await
-        .map(|_| ())
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "update {} set status = 'pending', next_attempt_at = $1, last_error = $2,
+                 locked_until = null, attempts = attempts + $3
+             where id in ({}) and status = 'sending'",
+            self.table,
+            db::placeholders(4, ids.len())
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(at)
+            .bind(error)
+            .bind(i64::from(count_attempt));
+        for id in ids {
+            query = query.bind(id);
+        }
+        query.execute(conn).await.map(|_| ())
     }
+}
+
+/// What kind of mail a claimed row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Confirmation,
+    /// Everything held about the reader, which they asked for from a link in an email.
+    DataExport,
+    Digest,
+}
+
+/// One claimed row.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub queue: LeasedQueue,
+    pub id: i64,
+    pub kind: Kind,
+    /// `None` once the reader was erased (a delivery row that was in flight then).
+    pub subscriber_id: Option<i64>,
+    /// The digest of a delivery row.
+    pub digest_id: Option<i64>,
+    pub attempts: i64,
+}
+
+/// What a renderer made of one job.
+#[derive(Debug)]
+pub enum Rendered {
+    Email {
+        email: Box<OutgoingEmail>,
+        /// A reader told of the current policy versions by this email (digests).
+        notices: Option<i64>,
+    },
+    /// Nothing to send any more: the reader confirmed, left or was erased, or the digest was
+    /// cancelled.
+    NothingToSend,
+    /// This row can never become an email (say, a stored address that no longer parses).
+    Impossible(String),
+    /// Not now (the database did not answer): the row keeps its place, no attempt used.
+    NotNow(String),
+}
+
+/// Why one email could not be made: never (`Impossible`), or not now (`NotNow`).
+#[derive(Debug, thiserror::Error)]
+pub enum NotMade {
+    #[error("{0}")]
+    Impossible(String),
+    #[error(transparent)]
+    NotNow(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for NotMade {
+    fn from(err: sqlx::Error) -> NotMade {
+        NotMade::NotNow(err.into())
+    }
+}
+
+/// Data that cannot be rendered or encoded will not get better by waiting.
+macro_rules! impossible_from {
+    ($($error:ty),*) => {$(
+        impl From<$error> for NotMade {
+            fn from(err: $error) -> NotMade {
+                NotMade::Impossible(err.to_string())
+            }
+        }
+    )*};
+}
+impossible_from!(
+    askama::Error,
+    serde_json::Error,
+    lettre::address::AddressError
+);
+
+impl From<Result<Option<OutgoingEmail>, NotMade>> for Rendered {
+    fn from(made: Result<Option<OutgoingEmail>, NotMade>) -> Rendered {
+        match made {
+            Ok(Some(email)) => Rendered::Email {
+                email: Box::new(email),
+                notices: None,
+            },
+            Ok(None) => Rendered::NothingToSend,
+            Err(NotMade::Impossible(why)) => Rendered::Impossible(why),
+            Err(NotMade::NotNow(err)) => Rendered::NotNow(format!("{err:#}")),
+        }
+    }
+}
+
+/// Turns claimed jobs of one kind into emails, one `Rendered` per job in the jobs' order. A
+/// problem with one job is that job's outcome and never holds up the others.
+pub trait Renderer: Send + Sync {
+    fn render<'a>(&'a self, state: &'a AppState, jobs: &'a [Job]) -> BoxFuture<'a, Vec<Rendered>>;
 }
 
 /// Exponential backoff with up to 25 % jitter, so that retries of many rows spread out.

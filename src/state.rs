@@ -23,10 +23,10 @@ pub struct AppState {
     /// Editors' login attempts per client IP.
     #[from_ref(skip)]
     pub login_limiter: Arc<IpRateLimiter>,
-    /// Wakes the outbox worker when a request queues mail.
+    /// Tells the send engine that a request queued mail in the outbox.
     #[from_ref(skip)]
-    pub outbox_wake: Arc<Notify>,
-    /// Wakes the delivery workers when a digest is created.
+    pub outbox_wake: Arc<crate::workers::Wake>,
+    /// Wakes the send engine's idle lanes when a digest is created.
     #[from_ref(skip)]
     pub delivery_wake: Arc<Notify>,
     pub metrics: Arc<Metrics>,

@@ -225,7 +225,7 @@ pub const NOTICE_DUE: &str = "cast(case when exists (
      then 1 else 0 end as bigint)";
 
 pub async fn record_notices(
-    pool: &AnyPool,
+    conn: &mut sqlx::AnyConnection,
     ids: &[i64],
     privacy_version: &str,
     terms_version: &str,
@@ -246,5 +246,5 @@ pub async fn record_notices(
     for id in ids {
         query = query.bind(id);
     }
-    query.execute(pool).await.map(|_| ())
+    query.execute(conn).await.map(|_| ())
 }

@@ -1,9 +1,9 @@
 //! Outgoing mail through lettre: SMTP (pooled) or `.eml` files in a folder, every message
-//! multipart/alternative with a Message-ID and a Date, under one global rate limit. The
-//! outbox (`outbox.rs`) decides what to send and when; this module only sends.
+//! multipart/alternative with a Message-ID and a Date, DKIM-signed when a key is set, under one
+//! global rate limit. The send engine (`workers`) decides what to send and when; this module
+//! knows mail, not readers or digests.
 
 mod dkim;
-pub mod outbox;
 mod smtp;
 
 pub use smtp::SmtpSession;
@@ -105,7 +105,7 @@ impl Mailer {
     ) -> anyhow::Result<Mailer> {
         let transport = match settings.transport {
             Transport::Smtp => {
-                let pool = PoolConfig::new().max_size(settings.concurrency);
+                let pool = PoolConfig::new().max_size(settings.concurrency.max(1));
                 let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(
                     settings.smtp_url.expose_secret(),
                 )

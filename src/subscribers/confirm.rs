@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use futures_util::future::BoxFuture;
 use lettre::message::Mailbox;
 
 use super::{EmailAddress, SubscriptionStatus, queries, suppression};
@@ -12,6 +13,7 @@ use crate::consent::{self, ClientInfo, ConsentEvent};
 use crate::db::{self, Millis};
 use crate::error::AppResult;
 use crate::mail::OutgoingEmail;
+use crate::queue::{Job, NotMade, Rendered, Renderer};
 use crate::state::AppState;
 use crate::token;
 use crate::unsubscribe;
@@ -180,7 +182,7 @@ struct ConfirmEmailHtml<'a> {
 pub async fn prepare_confirmation_email(
     state: &AppState,
     subscriber_id: i64,
-) -> anyhow::Result<Option<OutgoingEmail>> {
+) -> Result<Option<OutgoingEmail>, NotMade> {
     let Some(reader) = queries::find_recipient(&state.db.pool, subscriber_id).await? else {
         return Ok(None);
     };
@@ -188,7 +190,7 @@ pub async fn prepare_confirmation_email(
         return Ok(None);
     }
     let address = EmailAddress::parse(&reader.email, false)
-        .map_err(|e| anyhow::anyhow!("stored address no longer parses: {e}"))?;
+        .map_err(|e| NotMade::Impossible(format!("stored address no longer parses: {e}")))?;
     let now = db::now();
     let ttl_hours = state.settings.signup.confirm_ttl_hours;
     let raw = token::generate();
@@ -240,4 +242,23 @@ pub async fn prepare_confirmation_email(
         list: None,
         attachment: None,
     }))
+}
+
+/// Confirmation emails, for the send engine.
+pub struct ConfirmationEmails;
+
+impl Renderer for ConfirmationEmails {
+    fn render<'a>(&'a self, state: &'a AppState, jobs: &'a [Job]) -> BoxFuture<'a, Vec<Rendered>> {
+        Box::pin(async move {
+            let mut rendered = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                let made = match job.subscriber_id {
+                    Some(id) => prepare_confirmation_email(state, id).await,
+                    None => Ok(None),
+                };
+                rendered.push(made.into());
+            }
+            rendered
+        })
+    }
 }

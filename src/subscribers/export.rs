@@ -5,6 +5,7 @@
 use std::io::Write;
 
 use askama::Template;
+use futures_util::future::BoxFuture;
 use lettre::message::Mailbox;
 use serde::Serialize;
 
@@ -13,8 +14,9 @@ use super::queries::{self, Profile, StatusFilter};
 use crate::consent::{self, ConsentRecord};
 use crate::db::{self, Db};
 use crate::digests::queries::{ReaderDelivery, deliveries_for};
-use crate::mail::outbox::{self, OutboxRecord};
 use crate::mail::{Attachment, OutgoingEmail};
+use crate::outbox::{self, OutboxRecord};
+use crate::queue::{Job, NotMade, Rendered, Renderer};
 use crate::state::AppState;
 
 /// Everything held about one reader.
@@ -157,13 +159,13 @@ struct DataExportHtml<'a> {
 pub async fn prepare_data_export_email(
     state: &AppState,
     subscriber_id: i64,
-) -> anyhow::Result<Option<OutgoingEmail>> {
+) -> Result<Option<OutgoingEmail>, NotMade> {
     let Some(export) = reader_export(&state.db, subscriber_id).await? else {
         return Ok(None);
     };
     let profile = &export.subscriber;
     let address = EmailAddress::parse(&profile.email, false)
-        .map_err(|e| anyhow::anyhow!("stored address no longer parses: {e}"))?;
+        .map_err(|e| NotMade::Impossible(format!("stored address no longer parses: {e}")))?;
     let newsletter = state.settings.newsletter.name.as_str();
     let name = profile.name.as_deref();
     let text = DataExportText { newsletter, name }.render()?;
@@ -183,4 +185,23 @@ pub async fn prepare_data_export_email(
             body,
         }),
     }))
+}
+
+/// Data-export emails, for the send engine.
+pub struct DataExportEmails;
+
+impl Renderer for DataExportEmails {
+    fn render<'a>(&'a self, state: &'a AppState, jobs: &'a [Job]) -> BoxFuture<'a, Vec<Rendered>> {
+        Box::pin(async move {
+            let mut rendered = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                let made = match job.subscriber_id {
+                    Some(id) => prepare_data_export_email(state, id).await,
+                    None => Ok(None),
+                };
+                rendered.push(made.into());
+            }
+            rendered
+        })
+    }
 }

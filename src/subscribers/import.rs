@@ -20,7 +20,7 @@ use super::signup::SignupRequest;
 use super::{EmailAddress, SubscriptionStatus, suppression};
 use crate::consent::{self, ClientInfo, ConsentEvent, ConsentSource, ConsentStatement, Evidence};
 use crate::db::{self, Millis};
-use crate::mail::outbox::{self, OutboxKind};
+use crate::outbox::{self, OutboxKind};
 use crate::state::AppState;
 
 /// Rows per transaction: large enough that commits are cheap per row, small enough that the

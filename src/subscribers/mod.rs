@@ -20,9 +20,9 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 
-pub use confirm::prepare_confirmation_email;
+pub use confirm::{ConfirmationEmails, prepare_confirmation_email};
 pub use email_address::EmailAddress;
-pub use export::prepare_data_export_email;
+pub use export::{DataExportEmails, prepare_data_export_email};
 pub use queries::{
     Profile, Reader, StatusFilter, find_link_secret, find_profile, find_readers, mark_bounced,
     mark_unsubscribed, set_name,

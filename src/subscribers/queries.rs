@@ -213,11 +213,15 @@ pub async fn find_readers(
 
 /// The reader's server said the address does not exist: no more digests until they
 /// confirm again.
-pub async fn mark_bounced(pool: &AnyPool, subscriber_id: i64, now: Millis) -> sqlx::Result<()> {
+pub async fn mark_bounced(
+    conn: &mut sqlx::AnyConnection,
+    subscriber_id: i64,
+    now: Millis,
+) -> sqlx::Result<()> {
     sqlx::query("update subscribers set bounced_at = $2 where id = $1")
         .bind(subscriber_id)
         .bind(now)
-        .execute(pool)
+        .execute(conn)
         .await
         .map(|_| ())
 }

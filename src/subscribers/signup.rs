@@ -8,7 +8,7 @@ use super::{EmailAddress, SubscriptionStatus, queries};
 use crate::consent::{self, ClientInfo, ConsentEvent, ConsentSource, ConsentStatement, Evidence};
 use crate::db::{Millis, Tx};
 use crate::error::{AppResult, FieldErrors};
-use crate::mail::outbox::{self, OutboxKind};
+use crate::outbox::{self, OutboxKind};
 use crate::state::AppState;
 use crate::web::extract::field_errors;
 
@@ -160,7 +160,7 @@ pub async fn sign_up(
         outcome,
     } = batch::submit(&state.signups, new, source, client).await?;
     if outcome == SignupOutcome::ConfirmationQueued {
-        state.outbox_wake.notify_one();
+        state.outbox_wake.wake();
     }
     state.metrics.signups.inc();
     tracing::info!(subscriber_id, outcome = ?outcome, "signup recorded");

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::{invalid, resolve};
 use crate::db;
 use crate::error::{AppResult, FieldErrors};
-use crate::mail::outbox::{self, OutboxKind};
+use crate::outbox::{self, OutboxKind};
 use crate::state::AppState;
 use crate::subscribers::{self, NameChange, Profile};
 use crate::web::extract::PageForm;
@@ -146,7 +146,7 @@ pub async fn request_data(
         );
         return Ok((StatusCode::TOO_MANY_REQUESTS, Page(page)).into_response());
     }
-    state.outbox_wake.notify_one();
+    state.outbox_wake.wake();
     tracing::info!(subscriber_id = profile.id, "reader asked for their data");
     Ok(Redirect::to(&format!("/unsubscribe/{token}?done=data#your-data")).into_response())
 }

@@ -70,7 +70,7 @@ backend_tests! {
                     .execute(&app.db.pool)
                     .await
                     .unwrap();
-                let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
                 loop {
                     let mut found = Vec::new();
                     for table in tidings::subscribers::erasure::TOUCHED_TABLES {

@@ -64,6 +64,8 @@ pub struct TestApp {
     pub smtp: SmtpSink,
     pub db: Db,
     pub settings: Settings,
+    /// What the app's handlers and workers share, for driving the send engine directly.
+    pub state: tidings::state::AppState,
     _dir: tempfile::TempDir,
     _pg: Option<PgTestDatabase>,
 }
@@ -107,6 +109,7 @@ impl TestApp {
             .await
             .expect("the app builds");
         let db = app.state().db.clone();
+        let state = app.state().clone();
         tokio::spawn(app.run_until(std::future::pending()));
         let client = reqwest::Client::builder()
             .redirect(Policy::none())
@@ -119,9 +122,24 @@ impl TestApp {
             smtp,
             db,
             settings,
+            state,
             _dir: dir,
             _pg: pg,
         }
+    }
+
+    /// The app without its background sender (`mail.concurrency = 0`): the test sends what
+    /// is due with `drain`, as zero2prod's tests dispatch their pending emails.
+    pub async fn spawn_driven(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |s| s.mail.concurrency = 0).await
+    }
+
+    /// Sends everything due now through the send engine and returns when nothing is left.
+    pub async fn drain(&self) {
+        tidings::workers::Engine::start(self.state.clone())
+            .drain()
+            .await
+            .expect("the send engine drained the queues");
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

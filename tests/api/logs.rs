@@ -146,7 +146,7 @@ async fn no_log_line_at_info_carries_a_readers_address_or_name() {
 
     let log = std::fs::read_to_string(&log_path).unwrap();
     assert!(
-        log.contains("reader erased") && log.contains("delivery failed"),
+        log.contains("reader erased") && log.contains("message failed"),
         "the paths ran:\n{log}"
     );
     let lower = log.to_lowercase();

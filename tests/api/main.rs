@@ -17,6 +17,7 @@ mod dkim;
 mod editor_pages;
 mod editor_readers;
 mod embed;
+mod engine;
 mod erasure_files;
 mod feeds;
 mod links;

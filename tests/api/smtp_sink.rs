@@ -47,6 +47,8 @@ struct Shared {
     rcpt_failures: Mutex<VecDeque<&'static str>>,
     rcpt_attempts: Mutex<usize>,
     arrived: Notify,
+    /// How long the answer to each message's data takes: a slow server.
+    data_delay: Mutex<std::time::Duration>,
 }
 
 pub struct SmtpSink {
@@ -86,6 +88,11 @@ impl SmtpSink {
     /// `"451 4.3.0 try again later"`.
     pub fn fail_next_rcpts(&self, replies: &[&'static str]) {
         self.shared.rcpt_failures.lock().unwrap().extend(replies);
+    }
+
+    /// Every message from now on is accepted only after `delay`, as by a slow server.
+    pub fn answer_data_after(&self, delay: Duration) {
+        *self.shared.data_delay.lock().unwrap() = delay;
     }
 
     /// RCPT commands seen so far, accepted or not.
@@ -186,6 +193,8 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
                 let Some(data) = read_data(&mut lines).await else {
                     return;
                 };
+                let delay = *shared.data_delay.lock().unwrap();
+                tokio::time::sleep(delay).await;
                 let mail = ReceivedMail {
                     from: from.clone(),
                     to: std::mem::take(&mut to),

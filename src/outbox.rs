@@ -1,0 +1,162 @@
+//! The transactional outbox: one-off emails to one reader (confirmations, data exports),
+//! each a row written in the same transaction as the change that needs it, so no answer waits
+//! on SMTP and a crash loses nothing. The send engine (`workers`) claims and sends them.
+
+use sqlx::Row;
+
+use crate::db::{self, Db, Millis, Tx};
+use crate::queue::{Job, Kind, LeasedQueue, RowStatus};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxKind {
+    Confirmation,
+    /// Everything held about the reader, which they asked for from a link in an email.
+    DataExport,
+}
+
+impl OutboxKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutboxKind::Confirmation => "confirmation",
+            OutboxKind::DataExport => "data_export",
+        }
+    }
+
+    fn from_db(value: &str) -> anyhow::Result<OutboxKind> {
+        match value {
+            "confirmation" => Ok(OutboxKind::Confirmation),
+            "data_export" => Ok(OutboxKind::DataExport),
+            other => anyhow::bail!("unknown outbox kind {other:?}"),
+        }
+    }
+}
+
+impl From<OutboxKind> for Kind {
+    fn from(kind: OutboxKind) -> Kind {
+        match kind {
+            OutboxKind::Confirmation => Kind::Confirmation,
+            OutboxKind::DataExport => Kind::DataExport,
+        }
+    }
+}
+
+pub const QUEUE: LeasedQueue = LeasedQueue {
+    table: "outbox",
+    nothing_to_send: RowStatus::Skipped,
+};
+
+/// Claims up to `limit` due messages for `lease_ms`.
+pub async fn claim(db: &Db, now: Millis, lease_ms: Millis, limit: i64) -> anyhow::Result<Vec<Job>> {
+    let rows = QUEUE
+        .claim(
+            db,
+            now,
+            lease_ms,
+            limit,
+            "id, kind, subscriber_id, attempts",
+        )
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Job {
+                queue: QUEUE,
+                id: row.try_get("id")?,
+                kind: OutboxKind::from_db(row.try_get::<String, _>("kind")?.as_str())?.into(),
+                subscriber_id: Some(row.try_get("subscriber_id")?),
+                digest_id: None,
+                attempts: row.try_get("attempts")?,
+            })
+        })
+        .collect()
+}
+
+/// The same message for many readers in one statement (imports).
+pub async fn enqueue_many(
+    tx: &mut Tx<'_>,
+    kind: OutboxKind,
+    subscriber_ids: &[i64],
+    now: Millis,
+) -> sqlx::Result<()> {
+    if subscriber_ids.is_empty() {
+        return Ok(());
+    }
+    let values = db::rows_per_id(3, subscriber_ids.len(), |id| {
+        format!("($1, {id}, 'pending', $2, $2)")
+    });
+    let sql = format!(
+        "insert into outbox (kind, subscriber_id, status, next_attempt_at, created_at)
+         values {values}"
+    );
+    let mut query = sqlx::query(&sql).bind(kind.as_str()).bind(now);
+    for id in subscriber_ids {
+        query = query.bind(id);
+    }
+    query.execute(&mut **tx).await.map(|_| ())
+}
+
+/// An email the service sent (or means to send) a reader, for their data export.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct OutboxRecord {
+    /// `confirmation` or `data_export`.
+    pub kind: &'static str,
+    pub status: String,
+    pub attempts: i64,
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
+    pub created_at: String,
+    #[schema(format = DateTime)]
+    pub sent_at: Option<String>,
+}
+
+pub async fn history_for(
+    pool: &sqlx::AnyPool,
+    subscriber_id: i64,
+) -> anyhow::Result<Vec<OutboxRecord>> {
+    let rows = sqlx::query(
+        "select kind, status, attempts, created_at, sent_at from outbox
+         where subscriber_id = $1 order by id",
+    )
+    .bind(subscriber_id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(OutboxRecord {
+                kind: OutboxKind::from_db(row.try_get::<String, _>("kind")?.as_str())?.as_str(),
+                status: row.try_get("status")?,
+                attempts: row.try_get("attempts")?,
+                created_at: db::format_time(row.try_get("created_at")?),
+                sent_at: row
+                    .try_get::<Option<Millis>, _>("sent_at")?
+                    .map(db::format_time),
+            })
+        })
+        .collect()
+}
+
+/// Queues a message of `kind` for the subscriber unless `limit` of them were queued in the
+/// last 24 hours; returns whether it was. The count and the insert are one statement: one
+/// round trip less on every signup.
+pub async fn enqueue_within_daily_limit(
+    tx: &mut Tx<'_>,
+    kind: OutboxKind,
+    subscriber_id: i64,
+    limit: i64,
+    now: Millis,
+) -> sqlx::Result<bool> {
+    const DAY_MS: Millis = 24 * 60 * 60 * 1000;
+    let done = sqlx::query(
+        "insert into outbox (kind, subscriber_id, status, next_attempt_at, created_at)
+         select $1, $2, 'pending', $3, $3
+         where (select count(*) from outbox
+                where subscriber_id = $2 and kind = $1 and created_at > $4) < $5",
+    )
+    .bind(kind.as_str())
+    .bind(subscriber_id)
+    .bind(now)
+    .bind(now - DAY_MS)
+    .bind(limit)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

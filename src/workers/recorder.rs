@@ -1,0 +1,168 @@
+//! Outcomes written as they happen, in group commits: every sender hands its outcome to one
+//! task and waits until it is committed before it sends again, and the task writes all the
+//! outcomes that arrived meanwhile in one transaction (as signups are written). So after a
+//! kill at most one message per sender, `mail.concurrency` in all, went out without its
+//! outcome on record, and under load a commit carries many outcomes at once.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::consent;
+use crate::db::{self, Db, Millis};
+use crate::queue::{LeasedQueue, RowStatus};
+use crate::subscribers;
+
+#[derive(Debug)]
+pub enum Outcome {
+    Sent {
+        queue: LeasedQueue,
+        id: i64,
+        /// The reader this email told of the current policy versions.
+        noticed: Option<i64>,
+    },
+    Final {
+        queue: LeasedQueue,
+        id: i64,
+        status: RowStatus,
+        reason: Option<String>,
+        /// A reader whose address turned out not to exist.
+        bounced: Option<i64>,
+    },
+    Later {
+        queue: LeasedQueue,
+        id: i64,
+        at: Millis,
+        reason: String,
+        count_attempt: bool,
+    },
+}
+
+type Ack = oneshot::Sender<Result<(), String>>;
+
+#[derive(Clone)]
+pub struct Recorder {
+    outcomes: mpsc::Sender<(Outcome, Ack)>,
+}
+
+/// The most outcomes in one transaction.
+const MAX_GROUP: usize = 512;
+/// Tries of one group before its senders are told it failed (their rows' leases then run
+/// out and the messages are sent again, as after a crash).
+const TRIES: u32 = 5;
+
+impl Recorder {
+    /// Starts the writing task; it ends when every `Recorder` is dropped.
+    pub fn start(db: Db, privacy_version: String, terms_version: String) -> Recorder {
+        let (outcomes, mut incoming) = mpsc::channel::<(Outcome, Ack)>(MAX_GROUP);
+        tokio::spawn(async move {
+            let mut group = Vec::with_capacity(MAX_GROUP);
+            while incoming.recv_many(&mut group, MAX_GROUP).await > 0 {
+                let mut result = Err(String::new());
+                for attempt in 0..TRIES {
+                    result = write(&db, &group, &privacy_version, &terms_version)
+                        .await
+                        .map_err(|e| format!("{e:#}"));
+                    if result.is_ok() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+                }
+                if let Err(err) = &result {
+                    tracing::error!(
+                        error = crate::telemetry::redact(err),
+                        outcomes = group.len(),
+                        "recording outcomes failed; those messages will be sent again"
+                    );
+                }
+                for (_, ack) in group.drain(..) {
+                    let _ = ack.send(result.clone());
+                }
+            }
+        });
+        Recorder { outcomes }
+    }
+
+    /// Records the outcome and returns once it is committed.
+    pub async fn record(&self, outcome: Outcome) -> Result<(), String> {
+        let (ack, committed) = oneshot::channel();
+        self.outcomes
+            .send((outcome, ack))
+            .await
+            .map_err(|_| "the outcome recorder has stopped".to_string())?;
+        committed
+            .await
+            .map_err(|_| "the outcome recorder has stopped".to_string())?
+    }
+}
+
+async fn write(
+    db: &Db,
+    group: &[(Outcome, Ack)],
+    privacy_version: &str,
+    terms_version: &str,
+) -> anyhow::Result<()> {
+    let now = db::now();
+    let mut sent: HashMap<LeasedQueue, Vec<i64>> = HashMap::new();
+    let mut nothing: HashMap<LeasedQueue, Vec<i64>> = HashMap::new();
+    let mut noticed = Vec::new();
+    let mut tx = db.begin().await?;
+    for (outcome, _) in group {
+        match outcome {
+            Outcome::Sent {
+                queue,
+                id,
+                noticed: reader,
+            } => {
+                sent.entry(*queue).or_default().push(*id);
+                noticed.extend(*reader);
+            }
+            Outcome::Final {
+                queue,
+                id,
+                status,
+                reason: None,
+                bounced: None,
+            } if *status == queue.nothing_to_send => nothing.entry(*queue).or_default().push(*id),
+            Outcome::Final {
+                queue,
+                id,
+                status,
+                reason,
+                bounced,
+            } => {
+                queue
+                    .finish(&mut tx, &[*id], *status, reason.as_deref(), now)
+                    .await?;
+                if let Some(reader) = bounced {
+                    subscribers::mark_bounced(&mut tx, *reader, now).await?;
+                }
+            }
+            Outcome::Later {
+                queue,
+                id,
+                at,
+                reason,
+                count_attempt,
+            } => {
+                queue
+                    .retry_later(&mut tx, &[*id], *at, reason, *count_attempt)
+                    .await?;
+            }
+        }
+    }
+    for (queue, ids) in &sent {
+        queue
+            .finish(&mut tx, ids, RowStatus::Sent, None, now)
+            .await?;
+    }
+    for (queue, ids) in &nothing {
+        queue
+            .finish(&mut tx, ids, queue.nothing_to_send, None, now)
+            .await?;
+    }
+    consent::record_notices(&mut tx, &noticed, privacy_version, terms_version, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
