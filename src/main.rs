@@ -233,7 +233,7 @@ async fn send_digest(state: tidings::state::AppState) -> anyhow::Result<()> {
             .context("the digest")?;
         bar.set_position((status.total - status.pending) as u64);
         bar.set_message(format!("({} failed)", status.failed));
-        if matches!(status.status, "sent" | "cancelled") {
+        if status.status.is_finished() {
             break status;
         }
         tokio::select! {

@@ -13,7 +13,7 @@ use crate::db::{self, Tx};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-pub use queries::DigestStatus;
+pub use queries::{DigestState, DigestStatus};
 pub use render::{DigestContent, Personal};
 
 /// What the next digest would be, rendered for an example reader.
@@ -26,6 +26,59 @@ pub struct Preview {
 }
 
 pub const NOTHING_NEW: &str = "there is nothing new to send: every article is already in a digest";
+
+/// Why no digest was made.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateDigestError {
+    #[error("{NOTHING_NEW}")]
+    NothingNew,
+    #[error("give at least one article id, or leave it out")]
+    NoArticlesGiven,
+    #[error("no article with id {0}")]
+    UnknownArticles(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<CreateDigestError> for AppError {
+    fn from(err: CreateDigestError) -> AppError {
+        match err {
+            CreateDigestError::NothingNew => AppError::Conflict(NOTHING_NEW.to_string()),
+            CreateDigestError::NoArticlesGiven | CreateDigestError::UnknownArticles(_) => {
+                AppError::field("article_ids", err.to_string())
+            }
+            CreateDigestError::Database(err) => err.into(),
+            CreateDigestError::Unexpected(err) => err.into(),
+        }
+    }
+}
+
+/// Why a digest could not be cancelled.
+#[derive(Debug, thiserror::Error)]
+pub enum CancelDigestError {
+    #[error("not found")]
+    NotFound,
+    #[error("this digest is already cancelled")]
+    AlreadyCancelled,
+    #[error("this digest has already been sent")]
+    AlreadySent,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<CancelDigestError> for AppError {
+    fn from(err: CancelDigestError) -> AppError {
+        match err {
+            CancelDigestError::NotFound => AppError::NotFound,
+            CancelDigestError::AlreadyCancelled | CancelDigestError::AlreadySent => {
+                AppError::Conflict(err.to_string())
+            }
+            CancelDigestError::Database(err) => err.into(),
+        }
+    }
+}
 
 /// The unsubscribe link shown in previews; it leads to a page saying the link is not valid.
 const PREVIEW_UNSUBSCRIBE: &str = "/unsubscribe/preview";
@@ -62,7 +115,7 @@ pub async fn create(
     article_ids: Option<&[i64]>,
     subject: Option<&str>,
     created_by: &str,
-) -> AppResult<i64> {
+) -> Result<i64, CreateDigestError> {
     let mut tx = state.db.begin().await?;
     let id = create_in(&mut tx, state, article_ids, subject, created_by).await?;
     tx.commit().await?;
@@ -78,16 +131,11 @@ pub async fn create_in(
     article_ids: Option<&[i64]>,
     subject: Option<&str>,
     created_by: &str,
-) -> AppResult<i64> {
+) -> Result<i64, CreateDigestError> {
     let now = db::now();
     queries::lock_creation(tx, state.db.backend).await?;
     let articles = match article_ids {
-        Some([]) => {
-            return Err(AppError::field(
-                "article_ids",
-                "give at least one article id, or leave it out",
-            ));
-        }
+        Some([]) => return Err(CreateDigestError::NoArticlesGiven),
         Some(ids) => {
             // An id listed twice is one article (a digest holds each article once).
             let mut ids = ids.to_vec();
@@ -100,10 +148,7 @@ pub async fn create_in(
                 .map(i64::to_string)
                 .collect();
             if !missing.is_empty() {
-                return Err(AppError::field(
-                    "article_ids",
-                    format!("no article with id {}", missing.join(", ")),
-                ));
+                return Err(CreateDigestError::UnknownArticles(missing.join(", ")));
             }
             found
         }
@@ -113,7 +158,7 @@ pub async fn create_in(
         }
     };
     if articles.is_empty() {
-        return Err(AppError::Conflict(NOTHING_NEW.to_string()));
+        return Err(CreateDigestError::NothingNew);
     }
     let subject = match subject.map(str::trim).filter(|s| !s.is_empty()) {
         Some(subject) => subject.to_string(),
@@ -138,22 +183,14 @@ pub async fn create_in(
 }
 
 /// Stops a digest: its pending deliveries are cancelled (those already in flight finish).
-pub async fn cancel(state: &AppState, id: i64) -> AppResult<DigestStatus> {
+pub async fn cancel(state: &AppState, id: i64) -> Result<DigestStatus, CancelDigestError> {
     let current = queries::find_status(&state.db.pool, id)
         .await?
-        .ok_or(AppError::NotFound)?;
+        .ok_or(CancelDigestError::NotFound)?;
     match current.status {
-        "cancelled" => {
-            return Err(AppError::Conflict(
-                "this digest is already cancelled".into(),
-            ));
-        }
-        "sent" => {
-            return Err(AppError::Conflict(
-                "this digest has already been sent".into(),
-            ));
-        }
-        _ => {}
+        DigestState::Cancelled => return Err(CancelDigestError::AlreadyCancelled),
+        DigestState::Sent => return Err(CancelDigestError::AlreadySent),
+        DigestState::Queued | DigestState::Sending => {}
     }
     let mut tx = state.db.begin().await?;
     queries::mark_cancelled(&mut tx, id).await?;
@@ -161,7 +198,7 @@ pub async fn cancel(state: &AppState, id: i64) -> AppResult<DigestStatus> {
     tracing::info!(digest_id = id, "digest cancelled");
     queries::find_status(&state.db.pool, id)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(CancelDigestError::NotFound)
 }
 
 /// The routes below, described for the API's OpenAPI document.

@@ -92,14 +92,47 @@ pub async fn count_recipients(pool: &AnyPool) -> sqlx::Result<i64> {
     .await
 }
 
+/// Where a digest's delivery stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DigestState {
+    /// Made; nothing sent yet.
+    Queued,
+    Sending,
+    /// Every recipient has a final outcome.
+    Sent,
+    Cancelled,
+}
+
+impl DigestState {
+    /// Still going out: it can be cancelled, and a new send would go beside it.
+    pub fn in_progress(self) -> bool {
+        matches!(self, DigestState::Queued | DigestState::Sending)
+    }
+
+    pub fn is_finished(self) -> bool {
+        !self.in_progress()
+    }
+}
+
+impl std::fmt::Display for DigestState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DigestState::Queued => "queued",
+            DigestState::Sending => "sending",
+            DigestState::Sent => "sent",
+            DigestState::Cancelled => "cancelled",
+        })
+    }
+}
+
 /// A digest and where its delivery stands, counted from its recipients' rows.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct DigestStatus {
     pub id: i64,
     pub subject: String,
     /// `queued`, `sending`, `sent` (every recipient has a final outcome) or `cancelled`.
-    #[schema(example = "sending")]
-    pub status: &'static str,
+    pub status: DigestState,
     /// Recipients: confirmed readers when the digest was made.
     pub total: i64,
     pub sent: i64,
@@ -145,14 +178,15 @@ fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
         row.try_get("pending")?,
         row.try_get("in_flight")?,
     );
+    // The stored status only says whether the digest was cancelled; the rest is counted.
     let status = if stored == "cancelled" {
-        "cancelled"
+        DigestState::Cancelled
     } else if pending == 0 {
-        "sent"
+        DigestState::Sent
     } else if sent + failed + in_flight > 0 || pending < total {
-        "sending"
+        DigestState::Sending
     } else {
-        "queued"
+        DigestState::Queued
     };
     Ok(DigestStatus {
         id: row.try_get("id")?,

@@ -365,9 +365,7 @@ pub async fn digest(State(state): State<AppState>, session: EditorSession) -> Ap
             .map(|p| ids_field(&p.articles))
             .unwrap_or_default(),
         preview: preview.as_ref(),
-        in_progress: recent
-            .iter()
-            .any(|d| matches!(d.status, "queued" | "sending")),
+        in_progress: recent.iter().any(|d| d.status.in_progress()),
         digests: &recent,
     };
     Ok(Page(page).into_response())

@@ -14,8 +14,7 @@ use croner::Cron;
 use tokio_util::sync::CancellationToken;
 
 use crate::db::{self, Millis};
-use crate::digests;
-use crate::error::AppError;
+use crate::digests::{self, CreateDigestError};
 use crate::state::AppState;
 
 /// A parsed schedule.
@@ -114,7 +113,7 @@ pub async fn take_slot(state: &AppState, due: Due) -> anyhow::Result<SlotOutcome
     } else {
         match digests::create_in(&mut tx, state, None, None, "schedule").await {
             Ok(id) => SlotOutcome::Sent(id),
-            Err(AppError::Conflict(_)) => SlotOutcome::NothingNew,
+            Err(CreateDigestError::NothingNew) => SlotOutcome::NothingNew,
             Err(err) => return Err(anyhow::anyhow!("creating the scheduled digest: {err}")),
         }
     };
