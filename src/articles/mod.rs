@@ -1,12 +1,13 @@
 //! Articles: what editors add (API, pages) or the feed poller imports, and what digests are
 //! made of. One URL is one article: adding it again updates it.
 
+mod editor_pages;
 pub mod queries;
 mod routes;
 mod sanitize;
 
 use axum::Router;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationError};
 
@@ -154,6 +155,23 @@ fn parse_time(text: &str) -> Option<Millis> {
     routes::remove
 ))]
 pub struct ApiDoc;
+
+/// The editors' pages over articles.
+pub fn pages_router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/editor/articles",
+            get(editor_pages::articles).post(editor_pages::add_article),
+        )
+        .route(
+            "/editor/articles/{id}",
+            get(editor_pages::edit_article).post(editor_pages::save_article),
+        )
+        .route(
+            "/editor/articles/{id}/delete",
+            post(editor_pages::delete_article),
+        )
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -1,6 +1,7 @@
 //! Digests: the next one previewed from the articles in no digest yet, created with a
 //! snapshot of its recipients, and its delivery progress. (Sending is the delivery engine's.)
 
+mod editor_pages;
 pub mod queries;
 pub mod render;
 mod routes;
@@ -211,6 +212,18 @@ pub async fn cancel(state: &AppState, id: i64) -> Result<DigestStatus, CancelDig
     routes::cancel
 ))]
 pub struct ApiDoc;
+
+/// The editors' page over digests.
+pub fn pages_router() -> Router<AppState> {
+    Router::new()
+        .route("/editor/digest", get(editor_pages::digest))
+        .route("/editor/digest/confirm", post(editor_pages::confirm_send))
+        .route("/editor/digest/send", post(editor_pages::send))
+        .route(
+            "/editor/digests/{id}/cancel",
+            post(editor_pages::cancel_digest),
+        )
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()

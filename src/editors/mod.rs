@@ -1,5 +1,5 @@
-//! Editors: API tokens for scripts, logins for people, and the editors' pages (articles,
-//! the next digest's preview, sending and delivery progress).
+//! Editors: API tokens for scripts, and logins (and their sessions) for people using the
+//! editors' pages, which live with the domain each shows.
 
 mod auth;
 mod pages;
@@ -15,6 +15,7 @@ use crate::subscribers::EmailAddress;
 use crate::token;
 
 pub use auth::{ApiClient, EditorSession};
+pub use pages::CsrfForm;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EditorError {
@@ -124,17 +125,4 @@ pub fn router() -> Router<AppState> {
         .route("/editor", get(pages::home))
         .route("/editor/login", get(pages::login_page).post(pages::login))
         .route("/editor/logout", post(pages::logout))
-        .route(
-            "/editor/articles",
-            get(pages::articles).post(pages::add_article),
-        )
-        .route(
-            "/editor/articles/{id}",
-            get(pages::edit_article).post(pages::save_article),
-        )
-        .route("/editor/articles/{id}/delete", post(pages::delete_article))
-        .route("/editor/digest", get(pages::digest))
-        .route("/editor/digest/confirm", post(pages::confirm_send))
-        .route("/editor/digest/send", post(pages::send))
-        .route("/editor/digests/{id}/cancel", post(pages::cancel_digest))
 }

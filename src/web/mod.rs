@@ -46,6 +46,8 @@ pub fn router(state: AppState) -> Router {
         .merge(subscribers::router())
         .merge(unsubscribe::router())
         .merge(editors::router())
+        .merge(articles::pages_router())
+        .merge(digests::pages_router())
         .merge(embed::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::scrape))

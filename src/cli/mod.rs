@@ -1,6 +1,10 @@
+mod commands;
+
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+
+pub use commands::run;
 
 /// Tidings: newsletter signup with recorded consent, double opt-in and digests.
 ///

@@ -1,0 +1,151 @@
+//! The editors' page for digests: the next one previewed, sending it with a confirmation
+//! step, and the progress of the latest ones.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::{DigestStatus, Preview, queries};
+use crate::articles::Article;
+use crate::digests;
+use crate::editors::{CsrfForm, EditorSession};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::web::extract::PageForm;
+use crate::web::page::Page;
+
+#[derive(Template)]
+#[template(path = "editor/digest.html")]
+struct DigestPage<'a> {
+    newsletter: &'a str,
+    editor: &'a str,
+    csrf: &'a str,
+    preview: Option<&'a Preview>,
+    article_ids: String,
+    digests: &'a [DigestStatus],
+    in_progress: bool,
+}
+
+const DIGESTS_SHOWN: i64 = 20;
+
+pub async fn digest(State(state): State<AppState>, session: EditorSession) -> AppResult<Response> {
+    let preview = digests::preview(&state).await?;
+    let recent = queries::list_recent(&state.db.pool, DIGESTS_SHOWN).await?;
+    let page = DigestPage {
+        newsletter: &state.settings.newsletter.name,
+        editor: &session.email,
+        csrf: &session.csrf,
+        article_ids: preview
+            .as_ref()
+            .map(|p| ids_field(&p.articles))
+            .unwrap_or_default(),
+        preview: preview.as_ref(),
+        in_progress: recent.iter().any(|d| d.status.in_progress()),
+        digests: &recent,
+    };
+    Ok(Page(page).into_response())
+}
+
+fn ids_field(articles: &[Article]) -> String {
+    articles
+        .iter()
+        .map(|a| a.id.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SendForm {
+    #[serde(default)]
+    csrf: String,
+    /// The previewed articles, comma-separated, so that what is sent is what was seen.
+    #[serde(default)]
+    article_ids: String,
+}
+
+impl SendForm {
+    fn ids(&self) -> AppResult<Vec<i64>> {
+        self.article_ids
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                s.trim()
+                    .parse()
+                    .map_err(|_| AppError::field("article_ids", "not a list of article ids"))
+            })
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "editor/digest_confirm.html")]
+struct ConfirmSendPage<'a> {
+    newsletter: &'a str,
+    editor: &'a str,
+    csrf: &'a str,
+    subject: &'a str,
+    recipients: i64,
+    articles: &'a [Article],
+    article_ids: &'a str,
+}
+
+/// The confirmation step: what will go to how many readers.
+pub async fn confirm_send(
+    State(state): State<AppState>,
+    session: EditorSession,
+    PageForm(form): PageForm<SendForm>,
+) -> AppResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    let Some(preview) = digests::preview(&state).await? else {
+        return Ok(Redirect::to("/editor/digest").into_response());
+    };
+    let page = ConfirmSendPage {
+        newsletter: &state.settings.newsletter.name,
+        editor: &session.email,
+        csrf: &session.csrf,
+        subject: &preview.subject,
+        recipients: preview.recipients,
+        articles: &preview.articles,
+        article_ids: &form.article_ids,
+    };
+    Ok(Page(page).into_response())
+}
+
+pub async fn send(
+    State(state): State<AppState>,
+    session: EditorSession,
+    PageForm(form): PageForm<SendForm>,
+) -> AppResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    // Send exactly what was confirmed, and only once: a second press, or articles added
+    // since the preview, find the next digest changed.
+    let current = digests::preview(&state)
+        .await?
+        .map(|p| ids_field(&p.articles));
+    if current.as_deref() != Some(form.article_ids.as_str()) {
+        return Err(AppError::Conflict(
+            "the next digest changed since you previewed it (or was just sent); please review it again".to_string(),
+        ));
+    }
+    let ids = form.ids()?;
+    digests::create(
+        &state,
+        Some(&ids),
+        None,
+        &format!("editor:{}", session.email),
+    )
+    .await?;
+    Ok(Redirect::to("/editor/digest").into_response())
+}
+
+pub async fn cancel_digest(
+    State(state): State<AppState>,
+    session: EditorSession,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> AppResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    digests::cancel(&state, id).await?;
+    Ok(Redirect::to("/editor/digest").into_response())
+}
