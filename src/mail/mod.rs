@@ -168,6 +168,16 @@ impl Mailer {
         email: OutgoingEmail,
     ) -> Result<String, MailError> {
         let built = self.build(email)?;
+        self.send_built(session, built).await
+    }
+
+    /// Sends a message built (and signed) beforehand, so that a sender can build the next
+    /// message while it waits for something else; returns its Message-ID.
+    pub async fn send_built(
+        &self,
+        session: Option<&mut SmtpSession>,
+        built: Built,
+    ) -> Result<String, MailError> {
         self.limiter.until_ready().await;
         let started = std::time::Instant::now();
         match (&self.transport, session) {

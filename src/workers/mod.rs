@@ -32,7 +32,7 @@ use crate::state::AppState;
 use crate::subscribers::{ConfirmationEmails, DataExportEmails};
 use crate::{outbox, telemetry};
 use leases::Leases;
-use recorder::{Outcome, Recorder};
+use recorder::{Committed, Outcome, Recorder};
 
 /// Rows one lane claims at a time: small enough that lanes share a short digest and a
 /// shutdown hands few rows back, large enough to keep claims cheap.
@@ -273,7 +273,12 @@ impl Engine {
         // Once the server is unreachable, or the process is stopping, the rest of the batch
         // goes back to the queue untried.
         let mut hand_back: Option<String> = None;
+        // The outcome of the last message sent, on its way to the database: the next message
+        // is built meanwhile, but not sent before it is committed. That is what bounds the
+        // duplicates a crash can cause to one message per lane.
         let mut failure = None;
+        let mut last_sent: Option<(Job, Committed)> = None;
+        let mut submitted: Vec<(Job, Committed)> = Vec::new();
         for (job, rendered) in jobs.into_iter().zip(rendered) {
             let now = db::now();
             let later = |reason: String, count_attempt: bool, attempt: i64| Outcome::Later {
@@ -306,13 +311,7 @@ impl Engine {
                         reason = telemetry::redact(&why),
                         "message cannot be made; marked failed"
                     );
-                    Outcome::Final {
-                        queue: job.queue,
-                        id: job.id,
-                        status: RowStatus::Failed,
-                        reason: Some(why),
-                        bounced: None,
-                    }
+                    failed(&job, why, None)
                 }
                 (Rendered::NotNow(why), None) => {
                     tracing::warn!(
@@ -324,17 +323,42 @@ impl Engine {
                     later(why, false, job.attempts)
                 }
                 (Rendered::Email { email, notices }, None) => {
-                    match state.mailer.send_via(lane.session.as_mut(), *email).await {
+                    let built = state.mailer.build(*email);
+                    if let Some((previous, committed)) = last_sent.take() {
+                        let recorded = committed.wait().await;
+                        self.leases.release(previous.queue, previous.id);
+                        if let Err(err) = recorded {
+                            hand_back = Some("recording outcomes failed".into());
+                            failure = Some(anyhow::anyhow!(err));
+                        }
+                    }
+                    let sent = match (built, &hand_back) {
+                        (_, Some(reason)) => Err(MailError::Unreachable(reason.clone())),
+                        (Ok(built), None) => {
+                            state.mailer.send_built(lane.session.as_mut(), built).await
+                        }
+                        (Err(err), None) => Err(err),
+                    };
+                    match sent {
+                        // Handed back untried: the recorder failed just now.
+                        Err(_) if failure.is_some() => {
+                            later("recording outcomes failed".into(), false, 0)
+                        }
                         Ok(message_id) => {
                             state.metrics.sent.inc();
                             if job.kind != Kind::Digest {
                                 tracing::info!(%message_id, kind = ?job.kind, subscriber_id = job.subscriber_id, "email sent");
                             }
-                            Outcome::Sent {
-                                queue: job.queue,
-                                id: job.id,
-                                noticed: notices,
-                            }
+                            let committed = self
+                                .recorder
+                                .submit(Outcome::Sent {
+                                    queue: job.queue,
+                                    id: job.id,
+                                    noticed: notices,
+                                })
+                                .await;
+                            last_sent = Some((job, committed));
+                            continue;
                         }
                         Err(MailError::Temporary(reply))
                             if job.attempts + 1 < i64::from(mail.max_attempts) =>
@@ -371,32 +395,36 @@ impl Engine {
                                 bounced = bounced.is_some(),
                                 "message failed"
                             );
-                            Outcome::Final {
-                                queue: job.queue,
-                                id: job.id,
-                                status: RowStatus::Failed,
-                                reason: Some(reply),
-                                bounced,
-                            }
+                            failed(&job, reply, bounced)
                         }
                     }
                 }
             };
-            // Waiting for the commit before the next send is what bounds the duplicates a
-            // crash can cause to one message per lane.
-            if failure.is_none()
-                && let Err(err) = self.recorder.record(outcome).await
-            {
-                // The rows not recorded keep their lease until it runs out, then go again.
-                failure = Some(anyhow::anyhow!(err));
-                hand_back = Some("recording outcomes failed".into());
+            let committed = self.recorder.submit(outcome).await;
+            submitted.push((job, committed));
+        }
+        submitted.extend(last_sent);
+        for (job, committed) in submitted {
+            if let Err(err) = committed.wait().await {
+                failure.get_or_insert(anyhow::anyhow!(err));
             }
+            // A row whose outcome was not recorded keeps its lease until it runs out.
             self.leases.release(job.queue, job.id);
         }
         match failure {
             Some(err) => Err(err),
             None => Ok(step),
         }
+    }
+}
+
+fn failed(job: &Job, reason: String, bounced: Option<i64>) -> Outcome {
+    Outcome::Final {
+        queue: job.queue,
+        id: job.id,
+        status: RowStatus::Failed,
+        reason: Some(reason),
+        bounced,
     }
 }
 

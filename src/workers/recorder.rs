@@ -84,14 +84,21 @@ impl Recorder {
         Recorder { outcomes }
     }
 
-    /// Records the outcome and returns once it is committed.
-    pub async fn record(&self, outcome: Outcome) -> Result<(), String> {
+    /// Hands the outcome over; the returned `Committed` resolves once it is committed.
+    pub async fn submit(&self, outcome: Outcome) -> Committed {
         let (ack, committed) = oneshot::channel();
-        self.outcomes
-            .send((outcome, ack))
-            .await
-            .map_err(|_| "the outcome recorder has stopped".to_string())?;
-        committed
+        // A closed channel shows as a dropped ack when awaited.
+        let _ = self.outcomes.send((outcome, ack)).await;
+        Committed(committed)
+    }
+}
+
+/// An outcome on its way to the database.
+pub struct Committed(oneshot::Receiver<Result<(), String>>);
+
+impl Committed {
+    pub async fn wait(self) -> Result<(), String> {
+        self.0
             .await
             .map_err(|_| "the outcome recorder has stopped".to_string())?
     }
