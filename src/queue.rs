@@ -67,6 +67,10 @@ impl LeasedQueue {
             Backend::Postgres => "for update skip locked",
         };
         let table = self.table;
+        // On SQLite the claim takes its turn at the writer like every other write
+        // (`Db::begin`), instead of meeting the outcome commits in SQLite's busy handler,
+        // which sleeps and retries.
+        let mut tx = db.begin().await?;
         // Rows whose sender died go back to the queue first. Kept apart from the claim
         // because an OR of the two cases cannot use the (status, next_attempt_at) index:
         // every claim would scan and sort the whole queue.
@@ -75,9 +79,9 @@ impl LeasedQueue {
              where status = 'sending' and locked_until < $1"
         ))
         .bind(now)
-        .execute(&db.pool)
+        .execute(&mut *tx)
         .await?;
-        sqlx::query(&format!(
+        let rows = sqlx::query(&format!(
             "update {table} set status = 'sending', locked_until = $2
              where id in (select id from {table}
                           where status = 'pending' and next_attempt_at <= $1
@@ -87,8 +91,10 @@ impl LeasedQueue {
         .bind(now)
         .bind(now + lease_ms)
         .bind(limit)
-        .fetch_all(&db.pool)
-        .await
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(rows)
     }
 
     /// Extends the leases of rows this process is still working on.
@@ -105,7 +111,9 @@ impl LeasedQueue {
         for id in ids {
             query = query.bind(id);
         }
-        query.execute(&db.pool).await.map(|_| ())
+        let mut tx = db.begin().await?;
+        query.execute(&mut *tx).await?;
+        tx.commit().await
     }
 
     /// Final outcome for several rows at once.
