@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::consent;
-use crate::db::{self, Backend, Db, Millis};
+use crate::db::{self, Db, Millis};
 use crate::queue::{LeasedQueue, RowStatus};
 use crate::subscribers;
 
@@ -55,26 +55,32 @@ const TRIES: u32 = 5;
 impl Recorder {
     /// Starts the writing task; it ends when every `Recorder` is dropped.
     pub fn start(db: Db, privacy_version: String, terms_version: String) -> Recorder {
-        let (outcomes, incoming) = mpsc::channel::<(Outcome, Ack)>(MAX_GROUP);
-        let writer = run(db.clone(), incoming, privacy_version, terms_version);
-        match db.backend {
-            // Every sender waits for this task, so it must not wait its turn behind them on
-            // the runtime's two threads: on SQLite (whose connections belong to no runtime)
-            // it gets a thread of its own.
-            Backend::Sqlite => {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("a runtime for the outcome recorder");
-                std::thread::Builder::new()
-                    .name("tidings-recorder".into())
-                    .spawn(move || runtime.block_on(writer))
-                    .expect("a thread for the outcome recorder");
+        let (outcomes, mut incoming) = mpsc::channel::<(Outcome, Ack)>(MAX_GROUP);
+        tokio::spawn(async move {
+            let mut group = Vec::with_capacity(MAX_GROUP);
+            while incoming.recv_many(&mut group, MAX_GROUP).await > 0 {
+                let mut result = Err(String::new());
+                for attempt in 0..TRIES {
+                    result = write(&db, &group, &privacy_version, &terms_version)
+                        .await
+                        .map_err(|e| format!("{e:#}"));
+                    if result.is_ok() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+                }
+                if let Err(err) = &result {
+                    tracing::error!(
+                        error = crate::telemetry::redact(err),
+                        outcomes = group.len(),
+                        "recording outcomes failed; those messages will be sent again"
+                    );
+                }
+                for (_, ack) in group.drain(..) {
+                    let _ = ack.send(result.clone());
+                }
             }
-            Backend::Postgres => {
-                tokio::spawn(writer);
-            }
-        }
+        });
         Recorder { outcomes }
     }
 
@@ -95,37 +101,6 @@ impl Committed {
         self.0
             .await
             .map_err(|_| "the outcome recorder has stopped".to_string())?
-    }
-}
-
-async fn run(
-    db: Db,
-    mut incoming: mpsc::Receiver<(Outcome, Ack)>,
-    privacy_version: String,
-    terms_version: String,
-) {
-    let mut group = Vec::with_capacity(MAX_GROUP);
-    while incoming.recv_many(&mut group, MAX_GROUP).await > 0 {
-        let mut result = Err(String::new());
-        for attempt in 0..TRIES {
-            result = write(&db, &group, &privacy_version, &terms_version)
-                .await
-                .map_err(|e| format!("{e:#}"));
-            if result.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
-        }
-        if let Err(err) = &result {
-            tracing::error!(
-                error = crate::telemetry::redact(err),
-                outcomes = group.len(),
-                "recording outcomes failed; those messages will be sent again"
-            );
-        }
-        for (_, ack) in group.drain(..) {
-            let _ = ack.send(result.clone());
-        }
     }
 }
 
