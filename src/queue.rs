@@ -7,6 +7,8 @@
 //! Also the vocabulary between that engine and the domains: a claimed row is a [`Job`], and
 //! each kind of mail registers a [`Renderer`] that turns its jobs into emails.
 
+use std::future::Future;
+
 use futures_util::future::BoxFuture;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
@@ -264,6 +266,27 @@ impl From<Result<Option<OutgoingEmail>, NotMade>> for Rendered {
 /// problem with one job is that job's outcome and never holds up the others.
 pub trait Renderer: Send + Sync {
     fn render<'a>(&'a self, state: &'a AppState, jobs: &'a [Job]) -> BoxFuture<'a, Vec<Rendered>>;
+}
+
+/// Renders mail to one reader at a time: `prepare` makes the email for a reader's id, or says
+/// there is none to send. For kinds whose emails share nothing (confirmations, exports).
+pub async fn render_each<'a, Made>(
+    state: &'a AppState,
+    jobs: &'a [Job],
+    prepare: impl Fn(&'a AppState, i64) -> Made,
+) -> Vec<Rendered>
+where
+    Made: Future<Output = Result<Option<OutgoingEmail>, NotMade>>,
+{
+    let mut rendered = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let made = match job.subscriber_id {
+            Some(id) => prepare(state, id).await,
+            None => Ok(None),
+        };
+        rendered.push(made.into());
+    }
+    rendered
 }
 
 /// Exponential backoff with up to 25 % jitter, so that retries of many rows spread out.

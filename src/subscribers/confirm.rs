@@ -13,7 +13,7 @@ use crate::consent::{self, ClientInfo, ConsentEvent};
 use crate::db::{self, Millis};
 use crate::error::AppResult;
 use crate::mail::OutgoingEmail;
-use crate::queue::{Job, NotMade, Rendered, Renderer};
+use crate::queue::{Job, NotMade, Rendered, Renderer, render_each};
 use crate::state::AppState;
 use crate::token;
 use crate::unsubscribe;
@@ -249,16 +249,6 @@ pub struct ConfirmationEmails;
 
 impl Renderer for ConfirmationEmails {
     fn render<'a>(&'a self, state: &'a AppState, jobs: &'a [Job]) -> BoxFuture<'a, Vec<Rendered>> {
-        Box::pin(async move {
-            let mut rendered = Vec::with_capacity(jobs.len());
-            for job in jobs {
-                let made = match job.subscriber_id {
-                    Some(id) => prepare_confirmation_email(state, id).await,
-                    None => Ok(None),
-                };
-                rendered.push(made.into());
-            }
-            rendered
-        })
+        Box::pin(render_each(state, jobs, prepare_confirmation_email))
     }
 }

@@ -16,7 +16,7 @@ use crate::db::{self, Db};
 use crate::digests::queries::{ReaderDelivery, deliveries_for};
 use crate::mail::{Attachment, OutgoingEmail};
 use crate::outbox::{self, OutboxRecord};
-use crate::queue::{Job, NotMade, Rendered, Renderer};
+use crate::queue::{Job, NotMade, Rendered, Renderer, render_each};
 use crate::state::AppState;
 
 /// Everything held about one reader.
@@ -192,16 +192,6 @@ pub struct DataExportEmails;
 
 impl Renderer for DataExportEmails {
     fn render<'a>(&'a self, state: &'a AppState, jobs: &'a [Job]) -> BoxFuture<'a, Vec<Rendered>> {
-        Box::pin(async move {
-            let mut rendered = Vec::with_capacity(jobs.len());
-            for job in jobs {
-                let made = match job.subscriber_id {
-                    Some(id) => prepare_data_export_email(state, id).await,
-                    None => Ok(None),
-                };
-                rendered.push(made.into());
-            }
-            rendered
-        })
+        Box::pin(render_each(state, jobs, prepare_data_export_email))
     }
 }

@@ -2,66 +2,49 @@
 //! checked by dkimpy, an independent verifier, when it is installed (`pip install dkimpy`;
 //! `.ci/run` installs it).
 
+use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
 
 use crate::backend_tests;
 use crate::helpers::TestApp;
 
+/// What `openssl ARGS...` wrote to stdout; panics with its stderr when it fails.
+fn openssl(args: &[&std::ffi::OsStr]) -> Vec<u8> {
+    let out = Command::new("openssl").args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// A fresh RSA-2048 key in `dir` as `openssl genrsa` writes it (PKCS#8 in OpenSSL 3, or
 /// PKCS#1 with `-traditional`), and its public half (base64 DER, as DNS has it).
 fn rsa_key(dir: &Path, extra: &[&str]) -> (std::path::PathBuf, String) {
     let key = dir.join("dkim.pem");
-    let made = Command::new("openssl")
-        .arg("genrsa")
-        .args(extra)
-        .arg("-out")
-        .arg(&key)
-        .arg("2048")
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    let public = Command::new("openssl")
-        .args(["rsa", "-pubout", "-outform", "DER", "-in"])
-        .arg(&key)
-        .output()
-        .unwrap();
-    assert!(public.status.success());
-    use base64::Engine;
-    (
-        key,
-        base64::engine::general_purpose::STANDARD.encode(public.stdout),
-    )
+    let mut args: Vec<&OsStr> = vec!["genrsa".as_ref()];
+    args.extend(extra.iter().map(OsStr::new));
+    args.extend(["-out".as_ref(), key.as_os_str(), "2048".as_ref()]);
+    openssl(&args);
+    let export = ["rsa", "-pubout", "-outform", "DER", "-in"].map(OsStr::new);
+    let public = openssl(&[&export[..], &[key.as_os_str()]].concat());
+    (key, STANDARD.encode(public))
 }
 
 /// A fresh Ed25519 key in `dir` and its public half as DNS has it (base64 of the 32 bytes).
 fn ed25519_key(dir: &Path) -> (std::path::PathBuf, String) {
     let key = dir.join("ed25519.pem");
-    let made = Command::new("openssl")
-        .args(["genpkey", "-algorithm", "ed25519", "-out"])
-        .arg(&key)
-        .output()
-        .unwrap();
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    let public = Command::new("openssl")
-        .args(["pkey", "-pubout", "-outform", "DER", "-in"])
-        .arg(&key)
-        .output()
-        .unwrap();
-    assert!(public.status.success());
-    let raw = &public.stdout[public.stdout.len() - 32..];
-    use base64::Engine;
-    (key, base64::engine::general_purpose::STANDARD.encode(raw))
+    let generate = ["genpkey", "-algorithm", "ed25519", "-out"].map(OsStr::new);
+    openssl(&[&generate[..], &[key.as_os_str()]].concat());
+    let export = ["pkey", "-pubout", "-outform", "DER", "-in"].map(OsStr::new);
+    let public = openssl(&[&export[..], &[key.as_os_str()]].concat());
+    (key, STANDARD.encode(&public[public.len() - 32..]))
 }
 
 fn dkimpy_available() -> bool {
