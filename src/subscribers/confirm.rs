@@ -30,6 +30,8 @@ struct ConfirmPage<'a> {
 #[template(path = "pages/confirmed.html")]
 struct ConfirmedPage<'a> {
     newsletter: &'a str,
+    /// Confirmed before, from this link or another: the reader opened an old link.
+    already: bool,
 }
 
 #[derive(Template)]
@@ -41,6 +43,8 @@ struct LinkInvalidPage<'a> {
 
 enum LinkState {
     Live,
+    /// Used or expired, but the reader is subscribed all the same.
+    AlreadyConfirmed,
     Expired,
     Used,
     Unknown,
@@ -50,6 +54,7 @@ async fn link_state(state: &AppState, token_hash: &str, now: Millis) -> sqlx::Re
     Ok(
         match queries::find_token(&state.db.pool, token_hash).await? {
             None => LinkState::Unknown,
+            Some(row) if row.reader_confirmed => LinkState::AlreadyConfirmed,
             Some(row) if row.used_at.is_some() => LinkState::Used,
             Some(row) if row.expires_at <= now => LinkState::Expired,
             Some(_) => LinkState::Live,
@@ -59,6 +64,13 @@ async fn link_state(state: &AppState, token_hash: &str, now: Millis) -> sqlx::Re
 
 fn invalid_link(state: &AppState, link: LinkState) -> Response {
     let (status, reason) = match link {
+        LinkState::AlreadyConfirmed => {
+            let page = ConfirmedPage {
+                newsletter: &state.settings.newsletter.name,
+                already: true,
+            };
+            return Page(page).into_response();
+        }
         LinkState::Expired => (StatusCode::GONE, "This confirmation link has expired."),
         LinkState::Used => (
             StatusCode::GONE,
@@ -151,6 +163,7 @@ async fn lift_suppression(
 pub async fn confirmed_page(State(state): State<AppState>) -> Response {
     Page(ConfirmedPage {
         newsletter: &state.settings.newsletter.name,
+        already: false,
     })
     .into_response()
 }

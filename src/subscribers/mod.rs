@@ -61,7 +61,12 @@ impl SubscriptionStatus {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(routes::signup_page))
-        .route("/subscribe", post(routes::subscribe_form))
+        // GET too: after a form error the browser's address bar says /subscribe, and a
+        // reload there should show the form, not an error.
+        .route(
+            "/subscribe",
+            get(routes::signup_page).post(routes::subscribe_form),
+        )
         .route("/subscribe/thanks", get(routes::thanks_page))
         .route(
             "/confirm/{token}",

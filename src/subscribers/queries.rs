@@ -117,18 +117,23 @@ pub async fn insert_token(
 pub struct TokenRow {
     pub expires_at: Millis,
     pub used_at: Option<Millis>,
+    /// Whether the reader it was made for is subscribed now (through this link or another).
+    pub reader_confirmed: bool,
 }
 
 pub async fn find_token(pool: &AnyPool, token_hash: &str) -> sqlx::Result<Option<TokenRow>> {
-    let row =
-        sqlx::query("select expires_at, used_at from confirmation_tokens where token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(pool)
-            .await?;
+    let row = sqlx::query(
+        "select t.expires_at, t.used_at, s.status from confirmation_tokens t
+         join subscribers s on s.id = t.subscriber_id where t.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(pool)
+    .await?;
     row.map(|row| {
         Ok(TokenRow {
             expires_at: row.try_get("expires_at")?,
             used_at: row.try_get("used_at")?,
+            reader_confirmed: row.try_get::<String, _>("status")? == "confirmed",
         })
     })
     .transpose()

@@ -54,10 +54,28 @@ backend_tests! {
         assert_eq!(events[1].3.as_deref(), Some("127.0.0.1"));
     }
 
-    async fn a_used_link_shows_a_page_offering_to_sign_up_again(backend) {
+    async fn a_subscribed_reader_opening_their_used_link_is_told_they_are_subscribed(backend) {
         let app = TestApp::spawn(backend).await;
         let link = signed_up(&app, "ada@example.com").await;
         app.post_form(&link, &[]).await;
+
+        let get = app.get(&link).await;
+        let post = app.post_form(&link, &[]).await;
+
+        for response in [get, post] {
+            assert_eq!(response.status(), StatusCode::OK);
+            let page = response.text().await.unwrap();
+            assert!(page.contains("You're subscribed") && page.contains("already confirmed"), "{page}");
+            assert!(!page.contains("sign up again"), "{page}");
+        }
+        assert_eq!(app.count("consent_events").await, 2, "no second confirmation event");
+    }
+
+    async fn a_used_link_of_a_reader_who_left_offers_to_sign_up_again(backend) {
+        let app = TestApp::spawn(backend).await;
+        let link = signed_up(&app, "ada@example.com").await;
+        app.post_form(&link, &[]).await;
+        sqlx::query("update subscribers set status = 'unsubscribed'").execute(&app.db.pool).await.unwrap();
 
         let get = app.get(&link).await;
         let post = app.post_form(&link, &[]).await;
@@ -68,7 +86,19 @@ backend_tests! {
             assert!(page.contains("already been used"));
             assert!(page.contains(r#"<a href="/">sign up again</a>"#));
         }
-        assert_eq!(app.count("consent_events").await, 2, "no second confirmation event");
+        assert_eq!(app.subscriber_status("ada@example.com").await.as_deref(), Some("unsubscribed"));
+    }
+
+    async fn reloading_the_signup_address_after_a_mistake_shows_the_form(backend) {
+        let app = TestApp::spawn(backend).await;
+        let mistake = app.post_form("/subscribe", &[("email", "ada@example.com")]).await;
+        assert_eq!(mistake.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        let reload = app.get("/subscribe").await;
+
+        assert_eq!(reload.status(), StatusCode::OK);
+        let page = reload.text().await.unwrap();
+        assert!(page.contains(r#"<form method="post" action="/subscribe""#), "{page}");
     }
 
     async fn an_expired_link_confirms_nobody(backend) {
@@ -131,9 +161,12 @@ backend_tests! {
         assert_ne!(first, second);
 
         let confirm = app.post_form(&second, &[]).await;
-        let stale = app.get(&first).await;
+        let events = app.count("consent_events").await;
+        let stale = app.post_form(&first, &[]).await;
 
         assert_eq!(confirm.status(), StatusCode::SEE_OTHER);
-        assert_eq!(stale.status(), StatusCode::GONE, "other links retire once confirmed");
+        assert_eq!(stale.status(), StatusCode::OK);
+        assert!(stale.text().await.unwrap().contains("already confirmed"), "the other link is retired");
+        assert_eq!(app.count("consent_events").await, events, "and confirms nothing again");
     }
 }

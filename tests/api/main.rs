@@ -16,6 +16,7 @@ mod digests;
 mod dkim;
 mod editor_pages;
 mod editor_readers;
+mod email_contrast;
 mod embed;
 mod engine;
 mod erasure_files;
