@@ -158,6 +158,62 @@ struct ErrorPage<'a> {
     newsletter: &'a str,
     title: &'a str,
     message: &'a str,
+    back_href: &'a str,
+    back_label: &'a str,
+}
+
+/// What an error page says, kept on the response so that `web::error_pages`, which knows the
+/// newsletter and who is reading, can dress the page.
+#[derive(Debug, Clone)]
+pub struct ErrorPageInfo {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl ErrorPageInfo {
+    /// The page for a reader (`editor` false) or an editor, under the newsletter's name.
+    pub fn render(&self, newsletter: &str, editor: bool) -> String {
+        let (back_href, back_label) = if editor {
+            ("/editor/articles", "Back to the editors’ pages")
+        } else {
+            ("/", "Back to the signup page")
+        };
+        let page = ErrorPage {
+            newsletter,
+            title: title(self.status),
+            message: &self.message,
+            back_href,
+            back_label,
+        };
+        page.render().unwrap_or_else(|_| self.message.clone())
+    }
+}
+
+/// A heading a person understands, rather than the status's reason phrase.
+fn title(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "We could not find that page",
+        StatusCode::TOO_MANY_REQUESTS => "Too many tries",
+        StatusCode::UNAUTHORIZED => "Please sign in",
+        StatusCode::FORBIDDEN => "This form has expired",
+        StatusCode::CONFLICT => "That could not be done",
+        StatusCode::SERVICE_UNAVAILABLE => "We are busy right now",
+        status if status.is_client_error() => "Please check what you sent",
+        _ => "Something went wrong",
+    }
+}
+
+/// "please try again" -> "Please try again.": pages speak in sentences.
+fn sentence(message: &str) -> String {
+    let mut chars = message.chars();
+    let mut sentence: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !sentence.ends_with(['.', '!', '?']) {
+        sentence.push('.');
+    }
+    sentence
 }
 
 fn with_retry_after(mut response: Response, retry_after: Option<&'static str>) -> Response {
@@ -172,15 +228,17 @@ fn with_retry_after(mut response: Response, retry_after: Option<&'static str>) -
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let message = self.public_message();
-        let title = status.canonical_reason().unwrap_or("Error");
-        let page = ErrorPage {
-            newsletter: "",
-            title,
-            message: &message,
+        let message = match &self {
+            AppError::NotFound => {
+                "The page you asked for is not here. Check the address, or go back.".to_string()
+            }
+            _ => sentence(&self.public_message()),
         };
-        let body = page.render().unwrap_or_else(|_| message.clone());
-        with_retry_after((status, Html(body)).into_response(), self.retry_after())
+        let info = ErrorPageInfo { status, message };
+        let body = info.render("", false);
+        let mut response = (status, Html(body)).into_response();
+        response.extensions_mut().insert(info);
+        with_retry_after(response, self.retry_after())
     }
 }
 

@@ -19,7 +19,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorPageInfo};
 use crate::state::AppState;
 use crate::{api_docs, articles, digests, editors, embed, subscribers, unsubscribe};
 
@@ -53,6 +53,10 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(crate::metrics::scrape))
         .route("/static/tidings.css", get(stylesheet))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.settings.newsletter.name.clone(),
+            error_pages,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             security::SecurityHeaders::new(&state.settings),
             security::layer,
@@ -111,6 +115,24 @@ async fn stylesheet() -> impl IntoResponse {
         ],
         STYLESHEET,
     )
+}
+
+/// Error pages carry the newsletter's name and a way back that fits who is reading: editors
+/// back to their pages, readers to the signup page. (`AppError` renders them without either,
+/// knowing neither.)
+async fn error_pages(
+    State(newsletter): State<String>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let editor = request.uri().path().starts_with("/editor");
+    let mut response = next.run(request).await;
+    if let Some(info) = response.extensions_mut().remove::<ErrorPageInfo>() {
+        let body = info.render(&newsletter, editor);
+        response.headers_mut().remove(header::CONTENT_LENGTH);
+        *response.body_mut() = axum::body::Body::from(body);
+    }
+    response
 }
 
 async fn not_found() -> AppError {

@@ -20,6 +20,7 @@ mod email_contrast;
 mod embed;
 mod engine;
 mod erasure_files;
+mod error_pages;
 mod feeds;
 mod links;
 mod logs;

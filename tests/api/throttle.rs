@@ -48,7 +48,7 @@ backend_tests! {
         let body: Value = api.json().await.unwrap();
         assert!(body["error"].as_str().unwrap().contains("too many signups"));
         assert_eq!(form.status(), StatusCode::TOO_MANY_REQUESTS);
-        assert!(form.text().await.unwrap().contains("too many signups"));
+        assert!(form.text().await.unwrap().contains("Too many signups from your network"), "pages speak in sentences");
         assert_eq!(app.count("subscribers").await, 2);
     }
 
