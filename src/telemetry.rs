@@ -23,8 +23,8 @@ pub fn init(json: bool) {
     };
 }
 
-/// `ada@example.com` -> `a***@example.com`: enough to follow a case in the logs, not enough
-/// to harvest addresses from them.
+/// `ada@example.com` -> `a***@example.com`: enough to follow a case in the logs, or for a
+/// reader to recognise their own address on a page, not enough to harvest addresses.
 pub fn mask_email(email: &str) -> String {
     match email.rsplit_once('@') {
         Some((local, domain)) => {

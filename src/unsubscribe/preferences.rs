@@ -29,6 +29,9 @@ struct PreferencesPage<'a> {
     token: &'a str,
     /// Still receiving emails (confirmed or pending), so the page offers the button.
     subscribed: bool,
+    /// The address the page is about, masked (`a***@example.com`): enough for the reader to
+    /// know which of theirs is leaving, not enough to learn it from a forwarded link.
+    email: String,
     name: &'a str,
     notice: Option<&'a str>,
     errors: &'a FieldErrors,
@@ -40,6 +43,7 @@ impl<'a> PreferencesPage<'a> {
             newsletter: &state.settings.newsletter.name,
             token,
             subscribed: profile.status != "unsubscribed",
+            email: crate::telemetry::mask_email(&profile.email),
             name: profile.name.as_deref().unwrap_or(""),
             notice: None,
             errors: &NO_ERRORS,

@@ -27,7 +27,10 @@ backend_tests! {
         let response = app.get(&path).await;
 
         assert_eq!(response.status(), StatusCode::OK);
-        assert!(response.text().await.unwrap().contains(&format!(r#"<form method="post" action="{path}">"#)));
+        let page = response.text().await.unwrap();
+        assert!(page.contains(&format!(r#"<form method="post" action="{path}">"#)));
+        assert!(page.contains("<strong>a***@example.com</strong> will get no more emails"), "the page says which address leaves");
+        assert!(page.contains("Save name"));
         assert_eq!(app.subscriber_status("ada@example.com").await.as_deref(), Some("confirmed"));
     }
 
@@ -87,6 +90,20 @@ backend_tests! {
         assert_eq!(forged.status(), StatusCode::NOT_FOUND);
         assert_eq!(mangled.status(), StatusCode::NOT_FOUND);
         assert_eq!(app.subscriber_status("ada@example.com").await.as_deref(), Some("confirmed"));
+    }
+
+    async fn after_leaving_the_page_says_who_left_and_offers_no_name_to_save(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.confirmed_reader("ada@example.com", None).await;
+        let path = unsubscribe_path(&app, "ada@example.com").await;
+        app.post_raw(&path, "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click").await;
+
+        let page = app.get(&path).await.text().await.unwrap();
+
+        assert!(page.contains("<strong>a***@example.com</strong> gets no emails from us"), "{page}");
+        assert!(page.contains(r#"<a href="/">subscribe again</a>"#));
+        assert!(!page.contains("Save name"), "no name to keep for a reader who left");
+        assert!(page.contains("Email me my data"), "their data can still be asked for");
     }
 
     async fn an_unsubscribed_reader_can_sign_up_again(backend) {
