@@ -47,27 +47,12 @@ pub const QUEUE: LeasedQueue = LeasedQueue {
 
 /// Claims up to `limit` due messages for `lease_ms`.
 pub async fn claim(db: &Db, now: Millis, lease_ms: Millis, limit: i64) -> anyhow::Result<Vec<Job>> {
-    let rows = QUEUE
-        .claim(
-            db,
-            now,
-            lease_ms,
-            limit,
-            "id, kind, subscriber_id, attempts",
-        )
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Job {
-                queue: QUEUE,
-                id: row.try_get("id")?,
-                kind: OutboxKind::from_db(row.try_get::<String, _>("kind")?.as_str())?.into(),
-                subscriber_id: Some(row.try_get("subscriber_id")?),
-                digest_id: None,
-                attempts: row.try_get("attempts")?,
-            })
+    QUEUE
+        .claim(db, now, lease_ms, limit, "kind", |row| {
+            let kind = OutboxKind::from_db(row.try_get::<String, _>("kind")?.as_str())?;
+            Ok((kind.into(), None))
         })
-        .collect()
+        .await
 }
 
 /// The same message for many readers in one statement (imports).

@@ -10,8 +10,8 @@
 use std::future::Future;
 
 use futures_util::future::BoxFuture;
-use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use crate::db::{self, Backend, Db, Millis};
 use crate::mail::OutgoingEmail;
@@ -51,16 +51,18 @@ pub struct LeasedQueue {
 }
 
 impl LeasedQueue {
-    /// Claims up to `limit` due rows for `lease_ms` and returns the `returning` columns.
-    /// Rows whose lease ran out are due again.
+    /// Claims up to `limit` due rows for `lease_ms` as jobs. Every queue has `id`,
+    /// `subscriber_id` and `attempts`; `columns` names what else `kind_of` needs to tell the
+    /// row's kind and digest. Rows whose lease ran out are due again.
     pub async fn claim(
         &self,
         db: &Db,
         now: Millis,
         lease_ms: Millis,
         limit: i64,
-        returning: &str,
-    ) -> sqlx::Result<Vec<AnyRow>> {
+        columns: &str,
+        kind_of: impl Fn(&AnyRow) -> anyhow::Result<(Kind, Option<i64>)>,
+    ) -> anyhow::Result<Vec<Job>> {
         // The one place the dialects differ: SQLite has a single writer, so the update is
         // atomic as it stands; PostgreSQL needs SKIP LOCKED so that concurrent claimers take
         // different rows instead of queueing behind each other's locks.
@@ -88,7 +90,7 @@ impl LeasedQueue {
              where id in (select id from {table}
                           where status = 'pending' and next_attempt_at <= $1
                           order by next_attempt_at limit $3 {lock})
-             returning {returning}"
+             returning id, subscriber_id, attempts, {columns}"
         ))
         .bind(now)
         .bind(now + lease_ms)
@@ -96,7 +98,19 @@ impl LeasedQueue {
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        Ok(rows)
+        rows.iter()
+            .map(|row| {
+                let (kind, digest_id) = kind_of(row)?;
+                Ok(Job {
+                    queue: *self,
+                    id: row.try_get("id")?,
+                    kind,
+                    subscriber_id: row.try_get("subscriber_id")?,
+                    digest_id,
+                    attempts: row.try_get("attempts")?,
+                })
+            })
+            .collect()
     }
 
     /// Extends the leases of rows this process is still working on.

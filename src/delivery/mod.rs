@@ -31,27 +31,11 @@ pub const QUEUE: LeasedQueue = LeasedQueue {
 
 /// Claims up to `limit` due deliveries for `lease_ms`.
 pub async fn claim(db: &Db, now: Millis, lease_ms: Millis, limit: i64) -> anyhow::Result<Vec<Job>> {
-    let rows = QUEUE
-        .claim(
-            db,
-            now,
-            lease_ms,
-            limit,
-            "id, digest_id, subscriber_id, attempts",
-        )
-        .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Job {
-                queue: QUEUE,
-                id: row.try_get("id")?,
-                kind: Kind::Digest,
-                subscriber_id: row.try_get("subscriber_id")?,
-                digest_id: Some(row.try_get("digest_id")?),
-                attempts: row.try_get("attempts")?,
-            })
+    QUEUE
+        .claim(db, now, lease_ms, limit, "digest_id", |row| {
+            Ok((Kind::Digest, Some(row.try_get("digest_id")?)))
         })
-        .collect()
+        .await
 }
 
 /// Digest emails, for the send engine: each digest's shared part is rendered once per
