@@ -17,11 +17,10 @@ use crate::db::{self, Backend, Db, Millis};
 use crate::mail::OutgoingEmail;
 use crate::state::AppState;
 
-/// Where a row's final state goes, as the table spells it.
+/// A row's final state, as the table spells it. (`pending` and `sending`, the states on the
+/// way, are only ever written by the claim and retry statements.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RowStatus {
-    Pending,
-    Sending,
     Sent,
     Failed,
     /// Outbox: nothing to send any more (the reader confirmed, or is gone).
@@ -33,8 +32,6 @@ pub enum RowStatus {
 impl RowStatus {
     pub fn as_str(self) -> &'static str {
         match self {
-            RowStatus::Pending => "pending",
-            RowStatus::Sending => "sending",
             RowStatus::Sent => "sent",
             RowStatus::Failed => "failed",
             RowStatus::Skipped => "skipped",

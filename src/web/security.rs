@@ -60,19 +60,30 @@ impl SecurityHeaders {
         }
     }
 
-    fn apply(&self, path: &str, headers: &mut HeaderMap) {
+    /// What the answer to `path` gets: its content security policy (if it is a page) and
+    /// its resource policy. Chosen before the request is handled, which consumes the path.
+    fn for_path(&self, path: &str) -> (&HeaderValue, &'static str) {
+        let policy = if EMAIL_PAGES.contains(&path) {
+            &self.email
+        } else if INLINE_STYLE_PAGES.contains(&path) {
+            &self.inline_styles
+        } else {
+            &self.page
+        };
+        let resource_policy = if EMBED_ASSETS.contains(&path) {
+            "cross-origin"
+        } else {
+            "same-origin"
+        };
+        (policy, resource_policy)
+    }
+
+    fn apply(&self, policy: &HeaderValue, resource_policy: &'static str, headers: &mut HeaderMap) {
         let is_html = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/html"));
         if is_html {
-            let policy = if EMAIL_PAGES.contains(&path) {
-                &self.email
-            } else if INLINE_STYLE_PAGES.contains(&path) {
-                &self.inline_styles
-            } else {
-                &self.page
-            };
             headers
                 .entry(header::CONTENT_SECURITY_POLICY)
                 .or_insert_with(|| policy.clone());
@@ -80,11 +91,6 @@ impl SecurityHeaders {
                 .entry(header::X_FRAME_OPTIONS)
                 .or_insert(HeaderValue::from_static("DENY"));
         }
-        let resource_policy = if EMBED_ASSETS.contains(&path) {
-            "cross-origin"
-        } else {
-            "same-origin"
-        };
         headers.insert(
             "cross-origin-resource-policy",
             HeaderValue::from_static(resource_policy),
@@ -100,8 +106,9 @@ pub async fn layer(
     request: Request,
     next: Next,
 ) -> Response {
-    let path = request.uri().path().to_string();
+    let (policy, resource_policy) = headers.for_path(request.uri().path());
+    let policy = policy.clone();
     let mut response = next.run(request).await;
-    headers.apply(&path, response.headers_mut());
+    headers.apply(&policy, resource_policy, response.headers_mut());
     response
 }
