@@ -62,6 +62,7 @@ fn main() -> anyhow::Result<()> {
             text,
             html,
             message_id: Some(format!("digest-1.reader-{i}")),
+            return_path: None,
             list: Some(ListHeaders {
                 list_id: "<digest.example.com>".into(),
                 unsubscribe_url,

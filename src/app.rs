@@ -108,6 +108,9 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         unsubscribe: secrets::key(&db, "unsubscribe")
             .await
             .context("loading keys")?,
+        return_path: secrets::key(&db, "return_path")
+            .await
+            .context("loading keys")?,
         suppression: if configured.is_empty() {
             secrets::key(&db, "suppression")
                 .await

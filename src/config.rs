@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use lettre::message::Mailbox;
 use secrecy::{ExposeSecret, SecretString};
@@ -38,6 +39,30 @@ fn url_list<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<Url
         .collect()
 }
 
+/// A mailbox such as `Name <a@b.example>`, parsed where it is read.
+fn mailbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Mailbox, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    text.parse().map_err(|e| {
+        serde::de::Error::custom(format!(
+            "{text:?} is not a mailbox like `Name <a@b.example>`: {e}"
+        ))
+    })
+}
+
+/// Keys that took a number in a unit and now take a duration such as "5s" or "2h": a
+/// configuration that still sets one stops the start with the key to use instead, rather
+/// than having its value silently ignored.
+const RENAMED: &[(&str, &str, &str)] = &[
+    ("mail.retry_base_ms", "mail.retry_base", "5s"),
+    ("mail.retry_max_ms", "mail.retry_max", "15m"),
+    ("mail.poll_interval_ms", "mail.poll_interval", "2s"),
+    ("mail.lease_secs", "mail.lease", "20s"),
+    ("signup.confirm_ttl_hours", "signup.confirm_ttl", "48h"),
+    ("digest.catch_up_minutes", "digest.catch_up", "1h"),
+    ("editor.session_hours", "editor.session_ttl", "12h"),
+    ("feeds.poll_interval_secs", "feeds.poll_interval", "15m"),
+];
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
     pub server: ServerSettings,
@@ -49,6 +74,8 @@ pub struct Settings {
     #[serde(default)]
     pub dkim: DkimSettings,
     pub digest: DigestSettings,
+    #[serde(default)]
+    pub bounces: BounceSettings,
     pub editor: EditorSettings,
     pub feeds: FeedSettings,
     pub policy: PolicySettings,
@@ -96,12 +123,15 @@ pub struct DigestSettings {
     /// 5-field cron expression; empty turns the schedule off.
     pub schedule: String,
     pub timezone: String,
-    pub catch_up_minutes: u32,
+    /// A slot missed while the service was down still fires on start if at most this old.
+    #[serde(with = "humantime_serde")]
+    pub catch_up: Duration,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct EditorSettings {
-    pub session_hours: u32,
+    #[serde(with = "humantime_serde")]
+    pub session_ttl: Duration,
     pub login_attempts_per_minute: u32,
 }
 
@@ -109,7 +139,8 @@ pub struct EditorSettings {
 pub struct FeedSettings {
     #[serde(deserialize_with = "url_list")]
     pub urls: Vec<Url>,
-    pub poll_interval_secs: u64,
+    #[serde(with = "humantime_serde")]
+    pub poll_interval: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -125,26 +156,24 @@ pub struct MailSettings {
     #[serde(default)]
     pub smtp_url: SecretString,
     pub outbox_dir: PathBuf,
-    pub from: String,
+    #[serde(deserialize_with = "mailbox")]
+    pub from: Mailbox,
     pub rate_per_second: u32,
     pub concurrency: u32,
-    pub retry_base_ms: u64,
-    pub retry_max_ms: u64,
+    #[serde(with = "humantime_serde")]
+    pub retry_base: Duration,
+    #[serde(with = "humantime_serde")]
+    pub retry_max: Duration,
     pub max_attempts: u32,
-    pub poll_interval_ms: u64,
-    /// How long a claimed message stays reserved for its sender; after a crash, what was in
-    /// flight is sent again once this has passed. Must exceed the time one batch takes.
-    pub lease_secs: u64,
+    #[serde(with = "humantime_serde")]
+    pub poll_interval: Duration,
+    /// How long a claimed message stays reserved for its sender, renewed while it lives;
+    /// after a crash, what was in flight is sent again once this has passed.
+    #[serde(with = "humantime_serde")]
+    pub lease: Duration,
     /// An optional `mailto:` address offered beside the one-click URL in List-Unsubscribe.
     #[serde(default)]
     pub unsubscribe_mailto: Option<String>,
-}
-
-impl MailSettings {
-    /// The From mailbox; `Settings::validate` has already checked that it parses.
-    pub fn from_mailbox(&self) -> Mailbox {
-        self.from.parse().expect("mail.from is validated at start")
-    }
 }
 
 /// DKIM signing: off while all three are empty.
@@ -170,9 +199,62 @@ impl DkimSettings {
     }
 }
 
+/// Where bounces and complaints come back from (see `bounces`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct BounceSettings {
+    /// Base of the per-message envelope sender (VERP), e.g. `bounces@news.example`; empty:
+    /// the From address is the envelope sender.
+    #[serde(deserialize_with = "optional_address")]
+    pub return_path: Option<lettre::Address>,
+    /// Password of the Postmark webhook (HTTP basic auth, any user name).
+    pub webhook_secret: SecretString,
+    /// SendGrid's Event Webhook verification key, base64 DER as SendGrid shows it.
+    pub sendgrid_public_key: String,
+    /// Mailgun's HTTP webhook signing key.
+    pub mailgun_signing_key: SecretString,
+    /// Soft bounces on consecutive digests before a reader counts as bounced; 0: never.
+    pub soft_limit: u32,
+}
+
+impl Default for BounceSettings {
+    fn default() -> Self {
+        BounceSettings {
+            return_path: None,
+            webhook_secret: SecretString::default(),
+            sendgrid_public_key: String::new(),
+            mailgun_signing_key: SecretString::default(),
+            soft_limit: 3,
+        }
+    }
+}
+
+fn optional_address<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<lettre::Address>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let address: lettre::Address = text.parse().map_err(|e| {
+        serde::de::Error::custom(format!(
+            "{text:?} is not an address like bounces@news.example: {e}"
+        ))
+    })?;
+    if address.user().contains('+') {
+        return Err(serde::de::Error::custom(format!(
+            "{text:?}: leave out the +tag; Tidings adds one per message"
+        )));
+    }
+    Ok(Some(address))
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct SignupSettings {
-    pub confirm_ttl_hours: u32,
+    /// Lifetime of a confirmation link.
+    #[serde(with = "humantime_serde")]
+    pub confirm_ttl: Duration,
     pub max_confirmations_per_day: u32,
     pub ip_limit_per_hour: u32,
     pub case_sensitive_local_part: bool,
@@ -183,7 +265,7 @@ pub struct SubscriberSettings {
     /// Readers who never confirmed are deleted, with their consent rows, this long after
     /// their last signup.
     #[serde(with = "humantime_serde")]
-    pub pending_ttl: std::time::Duration,
+    pub pending_ttl: Duration,
     /// Key of the HMAC kept for erased addresses; empty: a key the service makes and keeps in
     /// the database.
     #[serde(default)]
@@ -227,7 +309,18 @@ impl Settings {
                         .with_list_parse_key("feeds.urls"),
                 );
         }
-        let settings: Settings = builder.build()?.try_deserialize()?;
+        let config = builder.build()?;
+        for (old, new, example) in RENAMED {
+            if config.get::<config::Value>(old).is_ok() {
+                return Err(invalid(
+                    new,
+                    format!(
+                        "`{old}` is no longer read: set `{new}` to a duration such as \"{example}\""
+                    ),
+                ));
+            }
+        }
+        let settings: Settings = config.try_deserialize()?;
         settings.validate()?;
         Ok(settings)
     }
@@ -267,12 +360,6 @@ impl Settings {
         if self.newsletter.name.trim().is_empty() {
             return Err(invalid("newsletter.name", "must not be empty"));
         }
-        self.mail.from.parse::<Mailbox>().map_err(|e| {
-            invalid(
-                "mail.from",
-                format!("not a mailbox like `Name <a@b.example>`: {e}"),
-            )
-        })?;
         if self.mail.transport == Transport::Smtp {
             let url = self.mail.smtp_url.expose_secret();
             if url.is_empty() {
@@ -295,18 +382,18 @@ impl Settings {
         if self.mail.max_attempts == 0 {
             return Err(invalid("mail.max_attempts", "must be at least 1"));
         }
-        if self.mail.retry_base_ms == 0 || self.mail.retry_max_ms < self.mail.retry_base_ms {
+        if self.mail.retry_base.is_zero() || self.mail.retry_max < self.mail.retry_base {
             return Err(invalid(
-                "mail.retry_max_ms",
-                "retry_base_ms must be > 0 and <= retry_max_ms",
+                "mail.retry_max",
+                "mail.retry_base must be above zero and at most mail.retry_max",
             ));
         }
-        if self.mail.lease_secs < 5 {
-            return Err(invalid("mail.lease_secs", "must be at least 5"));
-        }
-        if self.mail.poll_interval_ms == 0 {
-            return Err(invalid("mail.poll_interval_ms", "must be at least 1"));
-        }
+        at_least("mail.lease", self.mail.lease, Duration::from_secs(5))?;
+        at_least(
+            "mail.poll_interval",
+            self.mail.poll_interval,
+            Duration::from_millis(1),
+        )?;
         let dkim = &self.dkim;
         let set = [
             !dkim.domain.is_empty(),
@@ -330,15 +417,16 @@ impl Settings {
                  beside the RSA key (dkim.domain, dkim.selector, dkim.private_key_path)",
             ));
         }
-        if self.signup.confirm_ttl_hours == 0 {
-            return Err(invalid("signup.confirm_ttl_hours", "must be at least 1"));
-        }
-        if self.subscribers.pending_ttl < std::time::Duration::from_secs(1) {
-            return Err(invalid(
-                "subscribers.pending_ttl",
-                "must be at least 1s (e.g. \"7d\")",
-            ));
-        }
+        at_least(
+            "signup.confirm_ttl",
+            self.signup.confirm_ttl,
+            Duration::from_secs(60),
+        )?;
+        at_least(
+            "subscribers.pending_ttl",
+            self.subscribers.pending_ttl,
+            Duration::from_secs(1),
+        )?;
         let key = self.subscribers.suppression_key.expose_secret();
         if !key.is_empty() && key.len() < 32 {
             return Err(invalid(
@@ -360,18 +448,22 @@ impl Settings {
         if self.digest.subject.trim().is_empty() {
             return Err(invalid("digest.subject", "must not be empty"));
         }
-        if self.editor.session_hours == 0 {
-            return Err(invalid("editor.session_hours", "must be at least 1"));
-        }
+        at_least(
+            "editor.session_ttl",
+            self.editor.session_ttl,
+            Duration::from_secs(60),
+        )?;
         if self.editor.login_attempts_per_minute == 0 {
             return Err(invalid(
                 "editor.login_attempts_per_minute",
                 "must be at least 1",
             ));
         }
-        if self.feeds.poll_interval_secs == 0 {
-            return Err(invalid("feeds.poll_interval_secs", "must be at least 1"));
-        }
+        at_least(
+            "feeds.poll_interval",
+            self.feeds.poll_interval,
+            Duration::from_secs(1),
+        )?;
         if self
             .feeds
             .urls
@@ -388,6 +480,13 @@ impl Settings {
         }
         if self.policy.terms_version.trim().is_empty() {
             return Err(invalid("policy.terms_version", "must not be empty"));
+        }
+        let sendgrid = self.bounces.sendgrid_public_key.trim();
+        if !sendgrid.is_empty() && crate::bounces::webhooks::sendgrid_key(sendgrid).is_none() {
+            return Err(invalid(
+                "bounces.sendgrid_public_key",
+                "not a base64 P-256 public key as SendGrid's Event Webhook settings show it",
+            ));
         }
         let header = &self.server.trusted_proxy_header;
         if !header.is_empty() && axum::http::HeaderName::from_bytes(header.as_bytes()).is_err() {
@@ -407,6 +506,16 @@ impl Settings {
             path
         )
     }
+}
+
+fn at_least(key: &'static str, value: Duration, least: Duration) -> Result<(), ConfigError> {
+    if value < least {
+        return Err(invalid(
+            key,
+            format!("must be at least {}", humantime::format_duration(least)),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -432,13 +541,51 @@ mod tests {
         assert!(err.contains("mail.smtp_url"), "{err}");
 
         let mut settings = defaults();
-        settings.mail.from = "not an address".into();
+        settings.mail.lease = Duration::from_secs(1);
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("mail.lease") && err.contains("5s"), "{err}");
+    }
+
+    #[test]
+    fn durations_and_mailboxes_are_parsed_where_they_are_read() {
+        let settings = defaults();
+        assert_eq!(settings.mail.lease, Duration::from_secs(20));
+        assert_eq!(settings.mail.retry_max, Duration::from_secs(900));
+        assert_eq!(settings.signup.confirm_ttl, Duration::from_secs(48 * 3600));
+        assert_eq!(settings.mail.from.email.to_string(), "newsletter@localhost");
+    }
+
+    /// `config/default.toml` with one line replaced, loaded from a directory of its own.
+    fn load_with(old: &str, new: &str) -> Result<Settings, ConfigError> {
+        let shipped = std::fs::read_to_string("config/default.toml").unwrap();
+        assert!(shipped.contains(old), "{old}");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("default.toml"), shipped.replace(old, new)).unwrap();
+        Settings::load_from(dir.path(), false)
+    }
+
+    #[test]
+    fn a_key_that_took_a_number_names_the_duration_key_to_use() {
+        let err = load_with("lease = \"20s\"", "lease_secs = 20")
+            .unwrap_err()
+            .to_string();
         assert!(
-            settings
-                .validate()
-                .unwrap_err()
-                .to_string()
-                .contains("mail.from")
+            err.contains("mail.lease_secs") && err.contains("`mail.lease`"),
+            "{err}"
+        );
+        let err = load_with("session_ttl = \"12h\"", "session_ttl = \"12 parsecs\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("session_ttl"), "{err}");
+        let err = load_with(
+            "from = \"The Tidings Newsletter <newsletter@localhost>\"",
+            "from = \"not an address\"",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("mail.from") && err.contains("mailbox"),
+            "{err}"
         );
     }
 

@@ -1,6 +1,7 @@
 pub mod api_docs;
 pub mod app;
 pub mod articles;
+pub mod bounces;
 pub mod cli;
 pub mod config;
 pub mod consent;

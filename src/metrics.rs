@@ -23,6 +23,7 @@ pub struct Metrics {
     pub failed: Counter,
     pub retried: Counter,
     pub smtp_seconds: Histogram,
+    pub bounce: crate::bounces::BounceMetrics,
     queue_depth: Gauge,
     outbox_depth: Gauge,
 }
@@ -47,6 +48,17 @@ impl Default for Metrics {
             "Time to hand one message to the mail server",
             smtp_seconds.clone(),
         );
+        let bounce = crate::bounces::BounceMetrics::default();
+        registry.register(
+            "bounces",
+            "Bounces reported after or during the hand-off, by kind (hard, soft)",
+            bounce.bounces.clone(),
+        );
+        registry.register(
+            "complaints",
+            "Spam complaints reported by mailbox providers",
+            bounce.complaints.clone(),
+        );
         let queue_depth = Gauge::default();
         registry.register(
             "delivery_queue_depth",
@@ -68,6 +80,7 @@ impl Default for Metrics {
             failed,
             retried,
             smtp_seconds,
+            bounce,
             queue_depth,
             outbox_depth,
         }

@@ -8,6 +8,7 @@
 //! each kind of mail registers a [`Renderer`] that turns its jobs into emails.
 
 use std::future::Future;
+use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use sqlx::any::AnyRow;
@@ -301,11 +302,12 @@ where
 }
 
 /// Exponential backoff with up to 25 % jitter, so that retries of many rows spread out.
-pub fn backoff(base_ms: u64, max_ms: u64, attempt: u32) -> std::time::Duration {
+pub fn backoff(base: Duration, max: Duration, attempt: u32) -> Duration {
     use rand::Rng;
+    let (base_ms, max_ms) = (base.as_millis() as u64, max.as_millis() as u64);
     let exp = base_ms.saturating_mul(1u64 << attempt.min(30)).min(max_ms);
     let jitter = rand::rng().random_range(0..=exp / 4);
-    std::time::Duration::from_millis(exp + jitter)
+    Duration::from_millis(exp + jitter)
 }
 
 #[cfg(test)]
@@ -314,11 +316,11 @@ mod tests {
 
     #[test]
     fn backoff_doubles_and_is_capped() {
-        let first = backoff(1000, 60_000, 0).as_millis();
+        let first = backoff(Duration::from_secs(1), Duration::from_secs(60), 0).as_millis();
         assert!((1000..=1250).contains(&first), "{first}");
-        let third = backoff(1000, 60_000, 2).as_millis();
+        let third = backoff(Duration::from_secs(1), Duration::from_secs(60), 2).as_millis();
         assert!((4000..=5000).contains(&third), "{third}");
-        let late = backoff(1000, 60_000, 40).as_millis();
+        let late = backoff(Duration::from_secs(1), Duration::from_secs(60), 40).as_millis();
         assert!((60_000..=75_000).contains(&late), "{late}");
     }
 }

@@ -39,6 +39,8 @@ pub struct AppState {
 /// Keys the service made for itself (see `secrets`).
 pub struct Keys {
     pub unsubscribe: Vec<u8>,
+    /// Signs the envelope sender of each digest email (VERP), so a bounce names its reader.
+    pub return_path: Vec<u8>,
     /// Keys the hashes erasure leaves in the suppression list.
     pub suppression: Vec<u8>,
 }

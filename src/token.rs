@@ -80,6 +80,40 @@ impl ReaderLink {
     }
 }
 
+/// Hex digits of HMAC in a return-path token: 64 bits, short enough for a local part, and
+/// forging one only lets a stranger report a bounce that the reader's mail server could.
+const RETURN_PATH_MAC_HEX: usize = 16;
+
+/// The VERP token for a digest sent to a reader, e.g. `12.345.0f3a9c2e7d1b4a60`: lower case
+/// digits and hex only, since mail servers may change the case of a local part.
+pub fn sign_return_path(key: &[u8], digest_id: i64, subscriber_id: i64) -> String {
+    let ids = format!("{digest_id}.{subscriber_id}");
+    let tag = hex::encode(return_path_mac(key, &ids).finalize().into_bytes());
+    format!("{ids}.{}", &tag[..RETURN_PATH_MAC_HEX])
+}
+
+/// The digest and reader a return-path token names, when this service signed it.
+pub fn verify_return_path(key: &[u8], token: &str) -> Option<(i64, i64)> {
+    let token = token.to_ascii_lowercase();
+    let (ids, tag) = token.rsplit_once('.')?;
+    let (digest, reader) = ids.split_once('.')?;
+    let ids_parsed = (digest.parse().ok()?, reader.parse().ok()?);
+    if tag.len() != RETURN_PATH_MAC_HEX {
+        return None;
+    }
+    return_path_mac(key, ids)
+        .verify_truncated_left(&hex::decode(tag).ok()?)
+        .ok()?;
+    Some(ids_parsed)
+}
+
+fn return_path_mac(key: &[u8], ids: &str) -> Hmac<Sha256> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(b"return-path:");
+    mac.update(ids.as_bytes());
+    mac
+}
+
 fn reader_mac(key: &[u8], payload: &[u8], secret: Option<&str>) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(payload);
@@ -100,6 +134,23 @@ mod tests {
         assert_ne!(a, b);
         assert_ne!(hash(&a), hash(&b));
         assert_eq!(hash(&a).len(), 64);
+    }
+
+    #[test]
+    fn a_return_path_token_names_its_digest_and_reader_only_unaltered() {
+        let key = [3u8; 32];
+        let token = sign_return_path(&key, 12, 345);
+        assert!(token.starts_with("12.345."), "{token}");
+        assert_eq!(verify_return_path(&key, &token), Some((12, 345)));
+        assert_eq!(
+            verify_return_path(&key, &token.to_uppercase()),
+            Some((12, 345))
+        );
+        assert_eq!(verify_return_path(&[4u8; 32], &token), None);
+        let forged = token.replacen("12.345", "12.346", 1);
+        assert_eq!(verify_return_path(&key, &forged), None);
+        assert_eq!(verify_return_path(&key, "12.345"), None);
+        assert_eq!(verify_return_path(&key, "12.345.zz"), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::db::{Db, Millis, Tx};
 
 pub use queries::{
     ConsentRecord, NOTICE_DUE, StaleConsent, copy_latest_grant, events_for, insert_events_bulk,
-    record_notices, stale,
+    record_notices, stale, withdraw_for_complaint,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +38,8 @@ pub enum ConsentSource {
     Form,
     Api,
     Import,
+    /// A spam complaint reported by the reader's mailbox provider.
+    Complaint,
 }
 
 impl ConsentSource {
@@ -46,6 +48,7 @@ impl ConsentSource {
             ConsentSource::Form => "form",
             ConsentSource::Api => "api",
             ConsentSource::Import => "import",
+            ConsentSource::Complaint => "complaint",
         }
     }
 }

@@ -73,6 +73,31 @@ pub async fn copy_latest_grant(
     .map(|_| ())
 }
 
+/// The reader complained of spam: their latest grant is withdrawn, with `complaint` as the
+/// source and no client (the report came from their mailbox provider, not from them).
+pub async fn withdraw_for_complaint(
+    tx: &mut Tx<'_>,
+    subscriber_id: i64,
+    now: Millis,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
+             text_hash, source, form, ip, user_agent, created_at)
+         select subscriber_id, 'withdrawn', privacy_version, terms_version, text_hash,
+                $3, form, null, null, $2
+         from consent_events
+         where subscriber_id = $1 and event = 'granted'
+         order by id desc
+         limit 1",
+    )
+    .bind(subscriber_id)
+    .bind(now)
+    .bind(super::ConsentSource::Complaint.as_str())
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
 /// The same event for many readers in one statement (imports).
 pub async fn insert_events_bulk(
     tx: &mut Tx<'_>,

@@ -16,6 +16,7 @@ use futures_util::future::BoxFuture;
 use lettre::message::Mailbox;
 use sqlx::Row;
 
+use crate::bounces;
 use crate::db::{Db, Millis, Tx};
 use crate::digests::{self, DigestContent, Personal};
 use crate::mail::{ListHeaders, OutgoingEmail};
@@ -141,6 +142,7 @@ fn personalise(
         // The same reader and digest always give the same Message-ID, so a copy sent twice
         // after a crash is recognisable as a duplicate.
         message_id: Some(format!("digest-{digest_id}.reader-{subscriber_id}")),
+        return_path: bounces::return_path(state, digest_id, subscriber_id),
         list: Some(ListHeaders {
             list_id: format!("<digest.{}>", state.mailer.domain()),
             unsubscribe_url,
@@ -168,6 +170,17 @@ pub async fn was_delivered(
             .fetch_optional(pool)
             .await?;
     Ok(found.is_some())
+}
+
+/// The newest digest that went out to the reader: what a bounce report that names only the
+/// address is taken to be about.
+pub async fn latest_sent_to(tx: &mut Tx<'_>, subscriber_id: i64) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "select max(digest_id) from deliveries where subscriber_id = $1 and status = 'sent'",
+    )
+    .bind(subscriber_id)
+    .fetch_one(&mut **tx)
+    .await
 }
 
 /// The reader gets nothing more from digests already queued (they unsubscribed).

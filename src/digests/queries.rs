@@ -4,6 +4,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
+use crate::bounces::{self, BounceCounts, DigestBounces};
 use crate::db::{self, Backend, Millis, Tx};
 
 /// Digest creation reads "articles in no digest yet" and then writes: one at a time, or two
@@ -146,6 +147,9 @@ pub struct DigestStatus {
     /// RFC 3339, UTC.
     #[schema(format = DateTime)]
     pub created_at: String,
+    /// Bounces and complaints reported for this digest, as counts and as shares of the
+    /// messages it sent.
+    pub bounces: DigestBounces,
 }
 
 impl DigestStatus {
@@ -199,7 +203,22 @@ fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
         cancelled: row.try_get("cancelled")?,
         created_by: row.try_get("created_by")?,
         created_at: crate::db::format_time(row.try_get("created_at")?),
+        bounces: DigestBounces::new(BounceCounts::default(), 0),
     })
+}
+
+/// Fills in each digest's bounce figures.
+async fn with_bounces(
+    pool: &AnyPool,
+    mut digests: Vec<DigestStatus>,
+) -> sqlx::Result<Vec<DigestStatus>> {
+    let ids: Vec<i64> = digests.iter().map(|d| d.id).collect();
+    let counts = bounces::counts_for_digests(pool, &ids).await?;
+    for digest in &mut digests {
+        let count = counts.get(&digest.id).copied().unwrap_or_default();
+        digest.bounces = DigestBounces::new(count, digest.sent + digest.failed);
+    }
+    Ok(digests)
 }
 
 pub async fn find_status(pool: &AnyPool, id: i64) -> sqlx::Result<Option<DigestStatus>> {
@@ -207,7 +226,10 @@ pub async fn find_status(pool: &AnyPool, id: i64) -> sqlx::Result<Option<DigestS
         .bind(id)
         .fetch_optional(pool)
         .await?;
-    row.as_ref().map(status_from_row).transpose()
+    let Some(status) = row.as_ref().map(status_from_row).transpose()? else {
+        return Ok(None);
+    };
+    Ok(with_bounces(pool, vec![status]).await?.pop())
 }
 
 pub async fn list_recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<DigestStatus>> {
@@ -217,7 +239,11 @@ pub async fn list_recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<DigestS
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(status_from_row).collect()
+    let statuses = rows
+        .iter()
+        .map(status_from_row)
+        .collect::<sqlx::Result<_>>()?;
+    with_bounces(pool, statuses).await
 }
 
 /// Which of these digests were cancelled.

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use super::auth::{EditorSession, SESSION_COOKIE};
 use super::{passwords, queries};
 use crate::consent::ClientInfo;
-use crate::db;
+use crate::db::{self, Millis};
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::subscribers::EmailAddress;
@@ -89,10 +89,9 @@ pub async fn login(
     };
 
     let now = db::now();
-    let hours = state.settings.editor.session_hours;
     let session = token::generate();
     let csrf = token::generate();
-    let expires_at = now + i64::from(hours) * 3_600_000;
+    let expires_at = now + state.settings.editor.session_ttl.as_millis() as Millis;
     queries::insert_session(
         &state.db.pool,
         &token::hash(&session),
@@ -102,7 +101,7 @@ pub async fn login(
         expires_at,
     )
     .await?;
-    // A browser-session cookie; the server ends the session after `editor.session_hours`.
+    // A browser-session cookie; the server ends the session after `editor.session_ttl`.
     let cookie = Cookie::build((SESSION_COOKIE, session))
         .path("/")
         .http_only(true)

@@ -33,7 +33,7 @@ pub fn http_client() -> anyhow::Result<reqwest::Client> {
         .context("building the feed HTTP client")
 }
 
-/// Polls every feed now and then every `feeds.poll_interval_secs`, until shutdown.
+/// Polls every feed now and then every `feeds.poll_interval`, until shutdown.
 pub async fn run(state: AppState, shutdown: CancellationToken) {
     let feeds = state.settings.feeds.urls.clone();
     if feeds.is_empty() {
@@ -46,7 +46,7 @@ pub async fn run(state: AppState, shutdown: CancellationToken) {
             return;
         }
     };
-    let interval = Duration::from_secs(state.settings.feeds.poll_interval_secs);
+    let interval = state.settings.feeds.poll_interval;
     loop {
         for url in &feeds {
             match poll(&state.db, &client, url).await {

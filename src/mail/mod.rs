@@ -34,6 +34,9 @@ pub struct OutgoingEmail {
     pub html: String,
     /// The local part of the Message-ID; a random one when `None`.
     pub message_id: Option<String>,
+    /// The envelope sender (where bounces go), when it is not the From address: a
+    /// per-message VERP address.
+    pub return_path: Option<String>,
     /// Present on list mail (digests): the List-* headers of RFC 2369 and RFC 8058.
     pub list: Option<ListHeaders>,
     /// A file sent along (a reader's data export).
@@ -126,7 +129,7 @@ impl Mailer {
             NonZeroU32::new(settings.rate_per_second).context("mail.rate_per_second is 0")?;
         Ok(Mailer {
             transport,
-            from: settings.from_mailbox(),
+            from: settings.from.clone(),
             limiter: Arc::new(RateLimiter::direct(Quota::per_second(rate))),
             dkim: dkim::Signer::from_settings(dkim)?.map(Arc::new),
             latency,
@@ -207,7 +210,13 @@ impl Mailer {
         let message_id = format!("<{local}@{}>", self.domain());
         // Given explicitly: lettre would otherwise re-parse the To header, and its header
         // parser refuses valid quoted local parts ("john smith"@example.com).
-        let envelope = Envelope::new(Some(self.from.email.clone()), vec![email.to.email.clone()])
+        let sender = match email.return_path {
+            Some(address) => address
+                .parse()
+                .map_err(|e| MailError::Build(format!("return path {address:?}: {e}")))?,
+            None => self.from.email.clone(),
+        };
+        let envelope = Envelope::new(Some(sender), vec![email.to.email.clone()])
             .map_err(|e| MailError::Build(e.to_string()))?;
         let mut builder = Message::builder()
             .envelope(envelope.clone())

@@ -2,7 +2,7 @@
 //! slot is due is a pure function of the time (tested below, DST included); firing a slot
 //! inserts its row in `digest_slots`, so each slot fires once however many instances run and
 //! however often they restart. A slot with nothing new records that and sends nothing; a slot
-//! missed while the service was down fires on start if it is less than `digest.catch_up_minutes`
+//! missed while the service was down fires on start if it is less than `digest.catch_up`
 //! old, and is otherwise recorded as missed.
 
 use std::str::FromStr;
@@ -148,7 +148,7 @@ pub async fn run(state: AppState, shutdown: CancellationToken) {
             return;
         }
     };
-    let catch_up = chrono::Duration::minutes(i64::from(digest.catch_up_minutes));
+    let catch_up = chrono::Duration::from_std(digest.catch_up).unwrap_or(chrono::Duration::MAX);
     loop {
         let now = Utc::now();
         if let Err(err) = take_slot(&state, due(&schedule, now, catch_up)).await {

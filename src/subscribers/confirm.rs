@@ -174,7 +174,8 @@ struct ConfirmEmailText<'a> {
     newsletter: &'a str,
     name: Option<&'a str>,
     link: &'a str,
-    ttl_hours: u32,
+    /// How long the link lasts, in words: "48 hours".
+    expires_in: &'a str,
     data_link: &'a str,
 }
 
@@ -184,7 +185,8 @@ struct ConfirmEmailHtml<'a> {
     newsletter: &'a str,
     name: Option<&'a str>,
     link: &'a str,
-    ttl_hours: u32,
+    /// How long the link lasts, in words: "48 hours".
+    expires_in: &'a str,
     data_link: &'a str,
 }
 
@@ -205,9 +207,8 @@ pub async fn prepare_confirmation_email(
     let address = EmailAddress::parse(&reader.email, false)
         .map_err(|e| NotMade::Impossible(format!("stored address no longer parses: {e}")))?;
     let now = db::now();
-    let ttl_hours = state.settings.signup.confirm_ttl_hours;
     let raw = token::generate();
-    let expires_at = now + i64::from(ttl_hours) * 3_600_000;
+    let expires_at = now + state.settings.signup.confirm_ttl.as_millis() as Millis;
     queries::insert_token(
         &state.db.pool,
         &token::hash(&raw),
@@ -229,11 +230,12 @@ pub async fn prepare_confirmation_email(
     );
     let newsletter = state.settings.newsletter.name.as_str();
     let name = reader.name.as_deref();
+    let expires_in = spoken(state.settings.signup.confirm_ttl);
     let text = ConfirmEmailText {
         newsletter,
         name,
         link: &link,
-        ttl_hours,
+        expires_in: &expires_in,
         data_link: &data_link,
     }
     .render()?;
@@ -241,7 +243,7 @@ pub async fn prepare_confirmation_email(
         newsletter,
         name,
         link: &link,
-        ttl_hours,
+        expires_in: &expires_in,
         data_link: &data_link,
     }
     .render()?;
@@ -252,6 +254,7 @@ pub async fn prepare_confirmation_email(
         text,
         html,
         message_id: None,
+        return_path: None,
         list: None,
         attachment: None,
     }))
@@ -263,5 +266,30 @@ pub struct ConfirmationEmails;
 impl Renderer for ConfirmationEmails {
     fn render<'a>(&'a self, state: &'a AppState, jobs: &'a [Job]) -> BoxFuture<'a, Vec<Rendered>> {
         Box::pin(render_each(state, jobs, prepare_confirmation_email))
+    }
+}
+
+/// A link lifetime as a person says it: "30 minutes", "48 hours", "7 days".
+fn spoken(lifetime: std::time::Duration) -> String {
+    let minutes = lifetime.as_secs() / 60;
+    let (count, unit) = match minutes {
+        m if m >= 72 * 60 && m % (24 * 60) == 0 => (m / (24 * 60), "day"),
+        m if m >= 60 && m % 60 == 0 => (m / 60, "hour"),
+        m => (m.max(1), "minute"),
+    };
+    format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spoken;
+    use std::time::Duration;
+
+    #[test]
+    fn link_lifetimes_read_as_people_say_them() {
+        assert_eq!(spoken(Duration::from_secs(48 * 3600)), "48 hours");
+        assert_eq!(spoken(Duration::from_secs(7 * 24 * 3600)), "7 days");
+        assert_eq!(spoken(Duration::from_secs(3600)), "1 hour");
+        assert_eq!(spoken(Duration::from_secs(90 * 60)), "90 minutes");
     }
 }

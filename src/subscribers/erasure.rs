@@ -12,6 +12,7 @@ use crate::state::AppState;
 pub const TOUCHED_TABLES: &[&str] = &[
     "subscribers",
     "consent_events",
+    "bounce_events",
     "confirmation_tokens",
     "outbox",
     "policy_notices",

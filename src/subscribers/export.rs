@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::EmailAddress;
 use super::queries::{self, Profile, StatusFilter};
+use crate::bounces::{self, BounceRecord};
 use crate::consent::{self, ConsentRecord};
 use crate::db::{self, Db};
 use crate::digests::queries::{ReaderDelivery, deliveries_for};
@@ -32,6 +33,8 @@ pub struct ReaderExport {
     pub deliveries: Vec<ReaderDelivery>,
     /// Other emails: confirmations, data exports.
     pub emails: Vec<OutboxRecord>,
+    /// Bounces and spam complaints reported for mail to them.
+    pub bounces: Vec<BounceRecord>,
 }
 
 pub async fn reader_export(db: &Db, subscriber_id: i64) -> anyhow::Result<Option<ReaderExport>> {
@@ -44,6 +47,7 @@ pub async fn reader_export(db: &Db, subscriber_id: i64) -> anyhow::Result<Option
         consent: consent::events_for(&db.pool, subscriber_id).await?,
         deliveries: deliveries_for(&db.pool, subscriber_id).await?,
         emails: outbox::history_for(&db.pool, subscriber_id).await?,
+        bounces: bounces::events_for(&db.pool, subscriber_id).await?,
     }))
 }
 
@@ -178,6 +182,7 @@ pub async fn prepare_data_export_email(
         text,
         html,
         message_id: None,
+        return_path: None,
         list: None,
         attachment: Some(Attachment {
             filename: "tidings-data.json".to_string(),

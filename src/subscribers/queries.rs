@@ -363,6 +363,14 @@ pub async fn find_email(tx: &mut Tx<'_>, id: i64) -> sqlx::Result<Option<String>
         .await
 }
 
+pub async fn exists(tx: &mut Tx<'_>, id: i64) -> sqlx::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("select id from subscribers where id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
+}
+
 pub async fn find_id_by_key(tx: &mut Tx<'_>, email_key: &str) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar("select id from subscribers where email_key = $1")
         .bind(email_key)

@@ -1,6 +1,6 @@
 //! Short leases, renewed while their sender lives: a row claimed by this process stays its
 //! own however slow the mail server is, and after a crash (whose rows nobody renews) the
-//! rows are free again within one lease, `mail.lease_secs`.
+//! rows are free again within one lease, `mail.lease`.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};

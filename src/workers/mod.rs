@@ -19,7 +19,7 @@ mod recorder;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -43,7 +43,7 @@ const OUTBOX_BATCH: usize = 8;
 
 /// "The outbox has something due": raised by whoever queues mail in this process, so that
 /// lanes busy with a digest look at the outbox at once and idle ones wake up. Lanes also look
-/// every `mail.poll_interval_ms` for what other instances queued.
+/// every `mail.poll_interval` for what other instances queued.
 #[derive(Default)]
 pub struct Wake {
     due: AtomicBool,
@@ -166,7 +166,7 @@ impl Engine {
 
     async fn lane(self: Arc<Self>, shutdown: CancellationToken) {
         let mail = &self.state.settings.mail;
-        let poll = Duration::from_millis(mail.poll_interval_ms);
+        let poll = mail.poll_interval;
         let mut lane = Lane {
             session: self.state.mailer.session(),
             outbox_looked_at: None,
@@ -180,7 +180,7 @@ impl Engine {
                 }
                 Ok(Step::Unreachable) => {
                     outage = outage.saturating_add(1);
-                    backoff(mail.retry_base_ms, mail.retry_max_ms, outage - 1)
+                    backoff(mail.retry_base, mail.retry_max, outage - 1)
                 }
                 Ok(Step::Idle) => poll,
                 Err(err) => {
@@ -212,7 +212,7 @@ impl Engine {
     ) -> anyhow::Result<Step> {
         let state = &self.state;
         let (now, lease) = (db::now(), lease_ms(state));
-        let poll = Duration::from_millis(state.settings.mail.poll_interval_ms);
+        let poll = state.settings.mail.poll_interval;
         let look = always_look_at_outbox
             | state.outbox_wake.take()
             | lane.outbox_looked_at.is_none_or(|at| at.elapsed() >= poll);
@@ -285,7 +285,7 @@ impl Engine {
                 queue: job.queue,
                 id: job.id,
                 at: now
-                    + backoff(mail.retry_base_ms, mail.retry_max_ms, attempt as u32).as_millis()
+                    + backoff(mail.retry_base, mail.retry_max, attempt as u32).as_millis()
                         as Millis,
                 reason,
                 count_attempt,
@@ -386,7 +386,10 @@ impl Engine {
                         Err(err) => {
                             state.metrics.failed.inc();
                             let reply = err.to_string();
-                            let bounced = job.subscriber_id.filter(|_| is_no_such_user(&reply));
+                            let bounced = job
+                                .subscriber_id
+                                .filter(|_| is_no_such_user(&reply))
+                                .map(|reader| (reader, job.digest_id));
                             tracing::warn!(
                                 queue = job.queue.table,
                                 row = job.id,
@@ -418,7 +421,7 @@ impl Engine {
     }
 }
 
-fn failed(job: &Job, reason: String, bounced: Option<i64>) -> Outcome {
+fn failed(job: &Job, reason: String, bounced: Option<(i64, Option<i64>)>) -> Outcome {
     Outcome::Final {
         queue: job.queue,
         id: job.id,
@@ -429,7 +432,7 @@ fn failed(job: &Job, reason: String, bounced: Option<i64>) -> Outcome {
 }
 
 fn lease_ms(state: &AppState) -> Millis {
-    state.settings.mail.lease_secs as Millis * 1000
+    state.settings.mail.lease.as_millis() as Millis
 }
 
 /// RFC 3463 5.1.x: the address itself is bad (no such user, bad domain...).

@@ -9,10 +9,9 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::consent;
 use crate::db::{self, Db, Millis};
 use crate::queue::{LeasedQueue, RowStatus};
-use crate::subscribers;
+use crate::{bounces, consent};
 
 #[derive(Debug)]
 pub enum Outcome {
@@ -27,8 +26,8 @@ pub enum Outcome {
         id: i64,
         status: RowStatus,
         reason: Option<String>,
-        /// A reader whose address turned out not to exist.
-        bounced: Option<i64>,
+        /// A reader whose address turned out not to exist, and the digest that found out.
+        bounced: Option<(i64, Option<i64>)>,
     },
     Later {
         queue: LeasedQueue,
@@ -142,8 +141,10 @@ async fn write(
                 queue
                     .finish(&mut tx, &[*id], *status, reason.as_deref(), now)
                     .await?;
-                if let Some(reader) = bounced {
-                    subscribers::mark_bounced(&mut tx, *reader, now).await?;
+                if let Some((reader, digest)) = bounced {
+                    let row = format!("{}:{id}", queue.table);
+                    let reply = reason.as_deref().unwrap_or_default();
+                    bounces::record_refusal(&mut tx, *reader, *digest, reply, &row, now).await?;
                 }
             }
             Outcome::Later {

@@ -118,7 +118,7 @@ backend_tests! {
     }
 
     async fn links_expire_after_the_configured_time(backend) {
-        let app = TestApp::spawn_with(backend, |s| s.signup.confirm_ttl_hours = 5).await;
+        let app = TestApp::spawn_with(backend, |s| s.signup.confirm_ttl = std::time::Duration::from_secs(5 * 3600)).await;
         signed_up(&app, "ada@example.com").await;
 
         let ttl: i64 = sqlx::query_scalar("select expires_at - created_at from confirmation_tokens")

@@ -64,7 +64,7 @@ backend_tests! {
         let (base, seen) = feed_server().await;
         let app = TestApp::spawn_with(backend, |s| {
             s.feeds.urls = vec![format!("{base}/broken.xml").parse().unwrap(), format!("{base}/feed.xml").parse().unwrap()];
-            s.feeds.poll_interval_secs = 1;
+            s.feeds.poll_interval = Duration::from_secs(1);
         })
         .await;
         let token = app.api_token().await;

@@ -75,9 +75,9 @@ fn test_settings() -> Settings {
     let mut settings =
         Settings::load_from(Path::new("config"), false).expect("config/default.toml is valid");
     settings.mail.transport = Transport::Smtp;
-    settings.mail.retry_base_ms = 50;
-    settings.mail.retry_max_ms = 400;
-    settings.mail.poll_interval_ms = 50;
+    settings.mail.retry_base = Duration::from_millis(50);
+    settings.mail.retry_max = Duration::from_millis(400);
+    settings.mail.poll_interval = Duration::from_millis(50);
     settings.mail.rate_per_second = 1000;
     settings.signup.ip_limit_per_hour = 0;
     // Tests that want the schedule turn it on; a clock-driven digest would disturb the rest.

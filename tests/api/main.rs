@@ -8,6 +8,7 @@ mod smtp_sink;
 mod addresses;
 mod api_tokens;
 mod articles;
+mod bounces;
 mod browser;
 mod cli;
 mod confirm;

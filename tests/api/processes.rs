@@ -29,9 +29,9 @@ impl Server {
             &[
                 ("TIDINGS_MAIL__RATE_PER_SECOND", "1500"),
                 ("TIDINGS_MAIL__CONCURRENCY", "4"),
-                ("TIDINGS_MAIL__LEASE_SECS", "5"),
-                ("TIDINGS_MAIL__POLL_INTERVAL_MS", "100"),
-                ("TIDINGS_MAIL__RETRY_BASE_MS", "50"),
+                ("TIDINGS_MAIL__LEASE", "5s"),
+                ("TIDINGS_MAIL__POLL_INTERVAL", "100ms"),
+                ("TIDINGS_MAIL__RETRY_BASE", "50ms"),
             ],
         )
     }
@@ -208,9 +208,9 @@ backend_tests! {
         sink.answer_data_after(Duration::from_secs(7));
         let log = dir.path().join("server.log");
         let quick = [
-            ("TIDINGS_MAIL__LEASE_SECS", "5"),
+            ("TIDINGS_MAIL__LEASE", "5s"),
             ("TIDINGS_MAIL__CONCURRENCY", "1"),
-            ("TIDINGS_MAIL__POLL_INTERVAL_MS", "100"),
+            ("TIDINGS_MAIL__POLL_INTERVAL", "100ms"),
         ];
 
         let mut first = Server::start_with(&url, &sink, &log, &quick);
