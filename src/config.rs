@@ -213,6 +213,12 @@ pub struct BounceSettings {
     pub sendgrid_public_key: String,
     /// Mailgun's HTTP webhook signing key.
     pub mailgun_signing_key: SecretString,
+    /// The SNS topic SES notifications come from: any AWS account can have Amazon sign a
+    /// message, so only this topic's are believed.
+    pub ses_topic_arn: String,
+    /// A pinned SNS signing certificate (PEM) for SES notifications; empty: the one each
+    /// notification names, fetched from Amazon over https.
+    pub ses_certificate_path: PathBuf,
     /// Soft bounces on consecutive digests before a reader counts as bounced; 0: never.
     pub soft_limit: u32,
 }
@@ -224,6 +230,8 @@ impl Default for BounceSettings {
             webhook_secret: SecretString::default(),
             sendgrid_public_key: String::new(),
             mailgun_signing_key: SecretString::default(),
+            ses_topic_arn: String::new(),
+            ses_certificate_path: PathBuf::new(),
             soft_limit: 3,
         }
     }

@@ -50,6 +50,7 @@ impl Kind {
 pub enum Source {
     /// A 5xx reply while Tidings itself handed the message over.
     Smtp,
+    Ses,
     Postmark,
     Sendgrid,
     Mailgun,
@@ -59,6 +60,7 @@ impl Source {
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Smtp => "smtp",
+            Source::Ses => "ses",
             Source::Postmark => "postmark",
             Source::Sendgrid => "sendgrid",
             Source::Mailgun => "mailgun",

@@ -163,6 +163,79 @@ async fn signed_up(app: &TestApp, email: &str) -> i64 {
     app.subscriber_id(email).await.unwrap()
 }
 
+const SES_TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:tidings-bounces";
+
+/// A self-signed RSA certificate standing in for Amazon's SNS signing certificate.
+struct SnsSigner {
+    dir: tempfile::TempDir,
+}
+
+impl SnsSigner {
+    fn new() -> SnsSigner {
+        let dir = tempfile::tempdir().unwrap();
+        let made = std::process::Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args(["-subj", "/CN=sns.us-east-1.amazonaws.com"])
+            .arg("-keyout")
+            .arg(dir.path().join("key.pem"))
+            .arg("-out")
+            .arg(dir.path().join("cert.pem"))
+            .output()
+            .expect("openssl is installed");
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+        SnsSigner { dir }
+    }
+
+    fn certificate(&self) -> std::path::PathBuf {
+        self.dir.path().join("cert.pem")
+    }
+
+    /// An SNS notification envelope around `message`, signed as SNS signs (version 1:
+    /// SHA1, version 2: SHA256).
+    fn notification(&self, message: &str, topic: &str, version: u8) -> String {
+        let message_id = format!("{:x}", rand_id());
+        let timestamp = "2026-12-02T00:03:19.532Z";
+        let signed = format!(
+            "Message\n{message}\nMessageId\n{message_id}\nTimestamp\n{timestamp}\nTopicArn\n{topic}\nType\nNotification\n"
+        );
+        let text = self.dir.path().join("signed.txt");
+        std::fs::write(&text, signed).unwrap();
+        let digest = if version == 1 { "-sha1" } else { "-sha256" };
+        let signature = std::process::Command::new("openssl")
+            .args(["dgst", digest, "-sign"])
+            .arg(self.dir.path().join("key.pem"))
+            .arg(&text)
+            .output()
+            .unwrap();
+        assert!(signature.status.success());
+        json!({
+            "Type": "Notification",
+            "MessageId": message_id,
+            "TopicArn": topic,
+            "Message": message,
+            "Timestamp": timestamp,
+            "SignatureVersion": version.to_string(),
+            "Signature": STANDARD.encode(&signature.stdout),
+            "SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem",
+            "UnsubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-east-1:123456789012:tidings-bounces:0001"
+        })
+        .to_string()
+    }
+}
+
+fn rand_id() -> u128 {
+    use ring::rand::SecureRandom;
+    let mut bytes = [0u8; 16];
+    SystemRandom::new().fill(&mut bytes).unwrap();
+    u128::from_be_bytes(bytes)
+}
+
 async fn bounced_at(app: &TestApp, id: i64) -> Option<i64> {
     sqlx::query_scalar("select bounced_at from subscribers where id = $1")
         .bind(id)
@@ -317,6 +390,42 @@ backend_tests! {
 
         let spam = fixture("sendgrid_spamreport.json", &[("ID", "c3BhbXJlcG9ydA"), ("EMAIL", "reader-2@example.com"), ("MESSAGE_ID", "x@y"), ("TIMESTAMP", &now)]);
         assert_eq!(post_sendgrid(&app, &key, &spam, &spam).await.status(), StatusCode::OK);
+        assert_eq!(app.subscriber_status("reader-2@example.com").await.as_deref(), Some("unsubscribed"));
+    }
+
+    async fn an_ses_notification_signed_with_the_sns_certificate_counts_and_a_forged_or_foreign_one_gets_401(backend) {
+        let signer = SnsSigner::new();
+        let certificate = signer.certificate();
+        let app = TestApp::spawn_with(backend, move |s| {
+            s.mail.concurrency = 0;
+            s.bounces.ses_topic_arn = SES_TOPIC.into();
+            s.bounces.ses_certificate_path = certificate;
+        })
+        .await;
+        let token = app.api_token().await;
+        app.insert_confirmed_readers(2).await;
+        let digest = send_a_digest(&app, &token, 1).await;
+        let reader = app.subscriber_id("reader-1@example.com").await.unwrap();
+        let bounce = fixture("ses_bounce.json", &[("ID", "0100017-bounce-1"), ("EMAIL", "reader-1@example.com"), ("MESSAGE_ID", &message_id(digest, reader))]);
+
+        let foreign = signer.notification(&bounce, "arn:aws:sns:us-east-1:999999999999:someone-else", 2);
+        assert_eq!(app.post_raw("/webhooks/ses", "text/plain", foreign).await.status(), StatusCode::UNAUTHORIZED);
+        let forged = signer
+            .notification(&bounce, SES_TOPIC, 2)
+            .replace("reader-1@example.com", "reader-2@example.com");
+        assert_eq!(app.post_raw("/webhooks/ses", "text/plain", forged).await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(events(&app).await, 0);
+
+        let signed = signer.notification(&bounce, SES_TOPIC, 2);
+        let accepted = app.post_raw("/webhooks/ses", "text/plain", signed).await;
+        assert_eq!(accepted.status(), StatusCode::OK);
+        assert!(bounced_at(&app, reader).await.is_some());
+        assert_eq!(app.digest_status(&token, digest).await["bounces"]["hard"], 1);
+
+        // SNS's default, SignatureVersion 1 (SHA1), verifies too.
+        let complaint = fixture("ses_complaint.json", &[("ID", "0100017-complaint-1"), ("EMAIL", "reader-2@example.com"), ("MESSAGE_ID", "x@y")]);
+        let signed = signer.notification(&complaint, SES_TOPIC, 1);
+        assert_eq!(app.post_raw("/webhooks/ses", "text/plain", signed).await.status(), StatusCode::OK);
         assert_eq!(app.subscriber_status("reader-2@example.com").await.as_deref(), Some("unsubscribed"));
     }
 

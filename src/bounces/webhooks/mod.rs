@@ -1,6 +1,7 @@
 //! Provider webhooks for bounces and complaints, each verified the way its provider signs
 //! it: Postmark by HTTP basic auth, SendGrid by an ECDSA signature over timestamp and body,
-//! Mailgun by an HMAC of timestamp and token. A request that does not verify gets 401 and
+//! Mailgun by an HMAC of timestamp and token, Amazon SES (through SNS) by an RSA signature
+//! with Amazon's certificate. A request that does not verify gets 401 and
 //! changes nothing; one that does is recorded (each event once, so provider retries are
 //! harmless) and answered 200 with the tally. Events that are neither bounces nor
 //! complaints (deliveries, opens) are accepted and ignored, so the provider does not retry
@@ -9,6 +10,7 @@
 mod mailgun;
 mod postmark;
 mod sendgrid;
+mod ses;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -27,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/webhooks/postmark", post(postmark::receive))
         .route("/webhooks/sendgrid", post(sendgrid::receive))
         .route("/webhooks/mailgun", post(mailgun::receive))
+        .route("/webhooks/ses", post(ses::receive))
         .layer(DefaultBodyLimit::max(MAX_WEBHOOK_BYTES))
 }
 
