@@ -20,7 +20,7 @@ use crate::state::AppState;
 use crate::state::Keys;
 use crate::web;
 use crate::web::rate_limit::IpRateLimiter;
-use crate::{feeds, scheduler, secrets, subscribers, workers};
+use crate::{bounces, feeds, scheduler, secrets, subscribers, workers};
 
 pub struct App {
     listener: TcpListener,
@@ -65,6 +65,8 @@ impl App {
         let shutdown = CancellationToken::new();
         let sender = tokio::spawn(workers::run(self.state.clone(), shutdown.clone()));
         let feeds = tokio::spawn(feeds::run(self.state.clone(), shutdown.clone()));
+        let bounce_mailbox =
+            tokio::spawn(bounces::mailbox::run(self.state.clone(), shutdown.clone()));
         let schedule = tokio::spawn(scheduler::run(self.state.clone(), shutdown.clone()));
         let retention = tokio::spawn(subscribers::retention::run(
             self.state.clone(),
@@ -86,6 +88,9 @@ impl App {
         shutdown.cancel();
         sender.await.context("send engine panicked")?;
         feeds.await.context("feed poller panicked")?;
+        bounce_mailbox
+            .await
+            .context("bounce mailbox reader panicked")?;
         schedule.await.context("scheduler panicked")?;
         retention.await.context("retention task panicked")?;
         tracing::info!("stopped");

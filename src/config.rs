@@ -221,6 +221,24 @@ pub struct BounceSettings {
     pub ses_certificate_path: PathBuf,
     /// Soft bounces on consecutive digests before a reader counts as bounced; 0: never.
     pub soft_limit: u32,
+    /// The bounce mailbox, e.g. `imaps://user:pass@mail.example:993/INBOX`.
+    #[serde(deserialize_with = "optional_mailbox")]
+    pub imap_url: Option<crate::bounces::mailbox::MailboxUrl>,
+    /// How often the bounce mailbox is read.
+    #[serde(with = "humantime_serde")]
+    pub poll_interval: Duration,
+}
+
+fn optional_mailbox<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<crate::bounces::mailbox::MailboxUrl>, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    crate::bounces::mailbox::MailboxUrl::parse(text.trim())
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 impl Default for BounceSettings {
@@ -233,6 +251,8 @@ impl Default for BounceSettings {
             ses_topic_arn: String::new(),
             ses_certificate_path: PathBuf::new(),
             soft_limit: 3,
+            imap_url: None,
+            poll_interval: Duration::from_secs(60),
         }
     }
 }
@@ -489,6 +509,11 @@ impl Settings {
         if self.policy.terms_version.trim().is_empty() {
             return Err(invalid("policy.terms_version", "must not be empty"));
         }
+        at_least(
+            "bounces.poll_interval",
+            self.bounces.poll_interval,
+            Duration::from_secs(1),
+        )?;
         let sendgrid = self.bounces.sendgrid_public_key.trim();
         if !sendgrid.is_empty() && crate::bounces::webhooks::sendgrid_key(sendgrid).is_none() {
             return Err(invalid(

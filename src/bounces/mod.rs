@@ -9,11 +9,15 @@
 //! - a complaint unsubscribes the reader at once, with a `withdrawn` consent event whose
 //!   source is `complaint`.
 //!
+//! Reports also come from the bounce mailbox (`mailbox`, read by `reports`).
+//!
 //! A report names its reader by our own Message-ID (`digest-D.reader-R@…`) or VERP return
 //! path when the source passes one back, else by address (then the digest is the newest one
 //! the reader was sent).
 
+pub mod mailbox;
 mod queries;
+mod reports;
 pub mod webhooks;
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -50,6 +54,8 @@ impl Kind {
 pub enum Source {
     /// A 5xx reply while Tidings itself handed the message over.
     Smtp,
+    /// The bounce mailbox.
+    Imap,
     Ses,
     Postmark,
     Sendgrid,
@@ -60,6 +66,7 @@ impl Source {
     pub fn as_str(self) -> &'static str {
         match self {
             Source::Smtp => "smtp",
+            Source::Imap => "imap",
             Source::Ses => "ses",
             Source::Postmark => "postmark",
             Source::Sendgrid => "sendgrid",

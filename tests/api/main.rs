@@ -3,11 +3,13 @@
 //! `TIDINGS_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
 mod helpers;
+mod imap_server;
 mod smtp_sink;
 
 mod addresses;
 mod api_tokens;
 mod articles;
+mod bounce_mailbox;
 mod bounces;
 mod browser;
 mod cli;
