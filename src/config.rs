@@ -76,6 +76,8 @@ pub struct Settings {
     pub digest: DigestSettings,
     #[serde(default)]
     pub bounces: BounceSettings,
+    #[serde(default)]
+    pub dns: DnsSettings,
     pub editor: EditorSettings,
     pub feeds: FeedSettings,
     pub policy: PolicySettings,
@@ -197,6 +199,38 @@ impl DkimSettings {
     pub fn is_enabled(&self) -> bool {
         !self.domain.is_empty()
     }
+}
+
+/// Resolvers for `tidings doctor`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct DnsSettings {
+    /// `ip` or `ip:port` each; empty: the system's resolvers.
+    #[serde(default, deserialize_with = "nameservers")]
+    pub nameservers: Vec<SocketAddr>,
+}
+
+fn nameservers<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<SocketAddr>, D::Error> {
+    Vec::<String>::deserialize(deserializer)?
+        .iter()
+        .map(|entry| entry.trim())
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry
+                .parse::<SocketAddr>()
+                .or_else(|_| {
+                    entry
+                        .parse::<std::net::IpAddr>()
+                        .map(|ip| SocketAddr::new(ip, 53))
+                })
+                .map_err(|_| {
+                    serde::de::Error::custom(format!(
+                        "{entry:?} is not an address like 9.9.9.9 or 127.0.0.1:5353"
+                    ))
+                })
+        })
+        .collect()
 }
 
 /// Where bounces and complaints come back from (see `bounces`).
@@ -334,7 +368,8 @@ impl Settings {
                         // Lists come from the environment as space-separated values.
                         .list_separator(" ")
                         .with_list_parse_key("server.allowed_origins")
-                        .with_list_parse_key("feeds.urls"),
+                        .with_list_parse_key("feeds.urls")
+                        .with_list_parse_key("dns.nameservers"),
                 );
         }
         let config = builder.build()?;

@@ -8,6 +8,7 @@ pub mod consent;
 pub mod db;
 pub mod delivery;
 pub mod digests;
+pub mod doctor;
 pub mod editors;
 pub mod embed;
 pub mod error;

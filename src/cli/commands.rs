@@ -25,6 +25,7 @@ pub async fn run(command: Option<Command>, settings: Settings) -> anyhow::Result
         Command::Editor { command } => editor(settings, command).await,
         Command::Subscribers { command } => subscribers(settings, command).await,
         Command::Digest { command } => digest(settings, command).await,
+        Command::Doctor => doctor(settings).await,
     }
 }
 
@@ -192,6 +193,32 @@ async fn digest(settings: Settings, command: DigestCommand) -> anyhow::Result<()
             None => anyhow::bail!("{}", digests::NOTHING_NEW),
         },
         DigestCommand::Send => send_digest(state).await?,
+    }
+    Ok(())
+}
+
+async fn doctor(settings: Settings) -> anyhow::Result<()> {
+    let db = Db::connect_and_migrate(&settings.database).await?;
+    let state = build_state(settings, db).await?;
+    let checks = crate::doctor::run(&state).await;
+    let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    for check in &checks {
+        println!(
+            "{:<4}  {:<width$}  {}",
+            check.verdict.as_str(),
+            check.name,
+            check.found
+        );
+        if !check.fix.is_empty() {
+            println!("{:<4}  {:<width$}  fix: {}", "", "", check.fix);
+        }
+    }
+    let failed = checks
+        .iter()
+        .filter(|c| c.verdict == crate::doctor::Verdict::Fail)
+        .count();
+    if failed > 0 {
+        anyhow::bail!("{failed} check(s) failed");
     }
     Ok(())
 }

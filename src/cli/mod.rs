@@ -43,6 +43,10 @@ pub enum Command {
         #[command(subcommand)]
         command: DigestCommand,
     },
+    /// Deliverability checks (SPF, DKIM, DMARC, MX, https, one-click unsubscribe, signed
+    /// List-Unsubscribe, postal address): ok, warn or fail, each with a fix. Exits 1 when a
+    /// check fails.
+    Doctor,
 }
 
 #[derive(Debug, Subcommand)]

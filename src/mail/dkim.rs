@@ -76,6 +76,45 @@ impl Signer {
     }
 }
 
+/// The public halves of the configured keys, as DKIM records publish them: the RSA key as a
+/// PKCS#1 RSAPublicKey (an SPKI record ends with exactly these bytes), the Ed25519 key raw.
+pub struct PublicKeys {
+    pub rsa: Vec<u8>,
+    pub ed25519: Option<Vec<u8>>,
+}
+
+pub fn public_keys(settings: &DkimSettings) -> anyhow::Result<Option<PublicKeys>> {
+    use ring::signature::{Ed25519KeyPair, KeyPair, RsaKeyPair};
+    if !settings.is_enabled() {
+        return Ok(None);
+    }
+    let pem = read(&settings.private_key_path, "dkim.private_key_path")?;
+    let rsa = match private_key_der(&pem)? {
+        PrivateKeyDer::Pkcs1(der) => RsaKeyPair::from_der(der.secret_pkcs1_der()),
+        PrivateKeyDer::Pkcs8(der) => RsaKeyPair::from_pkcs8(der.secret_pkcs8_der()),
+        _ => anyhow::bail!("dkim.private_key_path: not an RSA key"),
+    }
+    .map_err(|e| anyhow::anyhow!("dkim.private_key_path: {e}"))?;
+    let ed25519 = if settings.ed25519_private_key_path.as_os_str().is_empty() {
+        None
+    } else {
+        let pem = read(
+            &settings.ed25519_private_key_path,
+            "dkim.ed25519_private_key_path",
+        )?;
+        let PrivateKeyDer::Pkcs8(der) = private_key_der(&pem)? else {
+            anyhow::bail!("dkim.ed25519_private_key_path: not a PKCS#8 key");
+        };
+        let pair = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der.secret_pkcs8_der())
+            .map_err(|e| anyhow::anyhow!("dkim.ed25519_private_key_path: {e}"))?;
+        Some(pair.public_key().as_ref().to_vec())
+    };
+    Ok(Some(PublicKeys {
+        rsa: rsa.public().as_ref().to_vec(),
+        ed25519,
+    }))
+}
+
 fn signer<K: SigningKey>(key: K, domain: &str, selector: &str) -> DkimSigner<K, Done> {
     DkimSigner::from_key(key)
         .domain(domain)

@@ -3,7 +3,7 @@
 //! global rate limit. The send engine (`workers`) decides what to send and when; this module
 //! knows mail, not readers or digests.
 
-mod dkim;
+pub mod dkim;
 mod smtp;
 
 pub use smtp::SmtpSession;

@@ -34,6 +34,31 @@ pub fn url(state: &AppState, subscriber_id: i64, digest_id: i64, link_secret: &s
     state.settings.link(&format!("/unsubscribe/{token}"))
 }
 
+/// The secret of the probe link: it names no reader (ids start at 1).
+const PROBE_SECRET: &str = "one-click probe";
+
+/// A link that unsubscribes nobody, for `tidings doctor` to check that a one-click POST
+/// reaches Tidings and gets 200 with no redirect through whatever sits in front of it.
+/// Signed like every link, so only this service can make one.
+pub fn probe_url(state: &AppState) -> String {
+    url(state, 0, 0, PROBE_SECRET)
+}
+
+fn is_probe(state: &AppState, token: &str) -> bool {
+    token::parse_reader_link(token).is_some_and(|link| {
+        link.subscriber_id == 0
+            && link.digest_id == 0
+            && !link.legacy
+            && link.verify(&state.keys.unsubscribe, PROBE_SECRET)
+    })
+}
+
+#[derive(Template)]
+#[template(path = "pages/probe.html")]
+struct ProbePage<'a> {
+    newsletter: &'a str,
+}
+
 /// The reader a link was made for, while that reader exists: `None` for a forged or altered
 /// link, and for every link of an erased reader (their secret went with them, and ids are
 /// never reused). A link from before readers had secrets names a reader only if that reader
@@ -87,6 +112,10 @@ pub async fn unsubscribe(
     client: ClientInfo,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
+    if is_probe(&state, &token) {
+        let newsletter = &state.settings.newsletter.name;
+        return Ok(Page(ProbePage { newsletter }).into_response());
+    }
     let Some(ReaderLink {
         subscriber_id,
         digest_id,

@@ -21,7 +21,9 @@ use tower_http::trace::TraceLayer;
 use crate::db::Db;
 use crate::error::{AppError, ErrorPageInfo};
 use crate::state::AppState;
-use crate::{api_docs, articles, bounces, digests, editors, embed, subscribers, unsubscribe};
+use crate::{
+    api_docs, articles, bounces, digests, doctor, editors, embed, subscribers, unsubscribe,
+};
 
 /// Signup bodies are a few hundred bytes; anything near this is not a signup.
 const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -49,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(articles::pages_router())
         .merge(digests::pages_router())
         .merge(embed::router())
+        .merge(doctor::pages_router())
         .merge(bounces::webhooks::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::scrape))

@@ -17,6 +17,8 @@ mod confirm;
 mod delivery;
 mod digests;
 mod dkim;
+mod dns_server;
+mod doctor;
 mod editor_pages;
 mod editor_readers;
 mod email_contrast;
