@@ -198,22 +198,29 @@ impl SnsSigner {
 
     /// An SNS notification envelope around `message`, signed as SNS signs (version 1:
     /// SHA1, version 2: SHA256).
+    /// `text` signed with the certificate's key, base64, as SNS signs (version 1: SHA1,
+    /// version 2: SHA256).
+    fn sign(&self, text: &str, version: u8) -> String {
+        let path = self.dir.path().join("signed.txt");
+        std::fs::write(&path, text).unwrap();
+        let digest = if version == 1 { "-sha1" } else { "-sha256" };
+        let signature = std::process::Command::new("openssl")
+            .args(["dgst", digest, "-sign"])
+            .arg(self.dir.path().join("key.pem"))
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(signature.status.success());
+        STANDARD.encode(&signature.stdout)
+    }
+
+    /// An SNS notification envelope around `message`, signed as SNS signs it.
     fn notification(&self, message: &str, topic: &str, version: u8) -> String {
         let message_id = format!("{:x}", rand_id());
         let timestamp = "2026-12-02T00:03:19.532Z";
         let signed = format!(
             "Message\n{message}\nMessageId\n{message_id}\nTimestamp\n{timestamp}\nTopicArn\n{topic}\nType\nNotification\n"
         );
-        let text = self.dir.path().join("signed.txt");
-        std::fs::write(&text, signed).unwrap();
-        let digest = if version == 1 { "-sha1" } else { "-sha256" };
-        let signature = std::process::Command::new("openssl")
-            .args(["dgst", digest, "-sign"])
-            .arg(self.dir.path().join("key.pem"))
-            .arg(&text)
-            .output()
-            .unwrap();
-        assert!(signature.status.success());
         json!({
             "Type": "Notification",
             "MessageId": message_id,
@@ -221,9 +228,37 @@ impl SnsSigner {
             "Message": message,
             "Timestamp": timestamp,
             "SignatureVersion": version.to_string(),
-            "Signature": STANDARD.encode(&signature.stdout),
+            "Signature": self.sign(&signed, version),
             "SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem",
             "UnsubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-east-1:123456789012:tidings-bounces:0001"
+        })
+        .to_string()
+    }
+
+    /// The message SNS sends first, asking the endpoint to visit `subscribe_url`.
+    fn subscription_confirmation(&self, topic: &str, subscribe_url: &str) -> String {
+        let (message_id, timestamp, token) = (
+            format!("{:x}", rand_id()),
+            "2026-12-02T00:00:01.000Z",
+            "2336412f37fb687f5d51e6e2425dacbba",
+        );
+        let message = format!(
+            "You have chosen to subscribe to the topic {topic}.\nTo confirm the subscription, visit the SubscribeURL included in this message."
+        );
+        let signed = format!(
+            "Message\n{message}\nMessageId\n{message_id}\nSubscribeURL\n{subscribe_url}\nTimestamp\n{timestamp}\nToken\n{token}\nTopicArn\n{topic}\nType\nSubscriptionConfirmation\n"
+        );
+        json!({
+            "Type": "SubscriptionConfirmation",
+            "MessageId": message_id,
+            "Token": token,
+            "TopicArn": topic,
+            "Message": message,
+            "SubscribeURL": subscribe_url,
+            "Timestamp": timestamp,
+            "SignatureVersion": "2",
+            "Signature": self.sign(&signed, 2),
+            "SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem"
         })
         .to_string()
     }
@@ -421,6 +456,17 @@ backend_tests! {
         assert_eq!(accepted.status(), StatusCode::OK);
         assert!(bounced_at(&app, reader).await.is_some());
         assert_eq!(app.digest_status(&token, digest).await["bounces"]["hard"], 1);
+
+        // A signed subscription request is confirmed only on Amazon's own host: this one
+        // would have Tidings visit a stranger's URL.
+        let elsewhere = signer.subscription_confirmation(SES_TOPIC, "https://confirm.evil.example/?token=1");
+        let refused = app.post_raw("/webhooks/ses", "text/plain", elsewhere).await;
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.text().await.unwrap().contains("SubscribeURL"));
+        let forged = signer
+            .subscription_confirmation(SES_TOPIC, "https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription")
+            .replace("ConfirmSubscription", "ConfirmSubscriptionX");
+        assert_eq!(app.post_raw("/webhooks/ses", "text/plain", forged).await.status(), StatusCode::UNAUTHORIZED);
 
         // SNS's default, SignatureVersion 1 (SHA1), verifies too.
         let complaint = fixture("ses_complaint.json", &[("ID", "0100017-complaint-1"), ("EMAIL", "reader-2@example.com"), ("MESSAGE_ID", "x@y")]);
