@@ -43,7 +43,7 @@ fn main() -> anyhow::Result<()> {
             published_at: "2026-11-24T07:00:00Z".into(),
         })
         .collect();
-    let content = DigestContent::render(&settings, &articles, None)?;
+    let content = DigestContent::render(&settings, &articles, None, Some(1))?;
 
     let email = |i: usize| -> anyhow::Result<OutgoingEmail> {
         let name = format!("Reader {i}");

@@ -116,6 +116,14 @@ pub struct NewsletterSettings {
     pub name: String,
     pub description: String,
     pub postal_address: String,
+    /// Web versions of sent digests at `/archive` (with an Atom feed), linked from every
+    /// digest email and the signup pages.
+    #[serde(default = "yes")]
+    pub public_archive: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,5 +1,6 @@
 pub mod api_docs;
 pub mod app;
+pub mod archive;
 pub mod articles;
 pub mod bounces;
 pub mod cli;

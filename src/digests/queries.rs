@@ -266,6 +266,43 @@ pub async fn cancelled_among(pool: &AnyPool, ids: &[i64]) -> sqlx::Result<Vec<i6
     query.fetch_all(pool).await
 }
 
+/// A digest as the public archive shows it.
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub id: i64,
+    pub subject: String,
+    pub created_at: Millis,
+}
+
+/// Digests that went out: not cancelled, and sent to at least one reader. Newest first.
+const PUBLISHED: &str = "select d.id, d.subject, d.created_at from digests d
+     where d.status <> 'cancelled'
+       and exists (select 1 from deliveries l where l.digest_id = d.id and l.status = 'sent')";
+
+fn published(row: &AnyRow) -> sqlx::Result<Published> {
+    Ok(Published {
+        id: row.try_get("id")?,
+        subject: row.try_get("subject")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub async fn list_published(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<Published>> {
+    let rows = sqlx::query(&format!("{PUBLISHED} order by d.id desc limit $1"))
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    rows.iter().map(published).collect()
+}
+
+pub async fn find_published(pool: &AnyPool, id: i64) -> sqlx::Result<Option<Published>> {
+    let row = sqlx::query(&format!("{PUBLISHED} and d.id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.as_ref().map(published).transpose()
+}
+
 pub async fn get_subject(pool: &AnyPool, id: i64) -> sqlx::Result<String> {
     sqlx::query_scalar("select subject from digests where id = $1")
         .bind(id)

@@ -51,13 +51,18 @@ pub struct DigestContent {
     postal_address: String,
     articles_html: String,
     articles_text: String,
+    /// The digest's public web version, when the archive is on.
+    web_url: Option<String>,
 }
 
 impl DigestContent {
+    /// `digest_id`: the digest this is, for its "View in your browser" link (`None` for a
+    /// preview of one not made yet).
     pub fn render(
         settings: &Settings,
         articles: &[Article],
         subject: Option<&str>,
+        digest_id: Option<i64>,
     ) -> anyhow::Result<DigestContent> {
         let newsletter = settings.newsletter.name.clone();
         let subject = match subject {
@@ -71,6 +76,9 @@ impl DigestContent {
             postal_address: settings.newsletter.postal_address.clone(),
             articles_html: ArticlesHtml { articles }.render()?,
             articles_text: ArticlesText { articles }.render()?,
+            web_url: digest_id
+                .filter(|_| settings.newsletter.public_archive)
+                .map(|id| settings.link(&format!("/archive/{id}"))),
         })
     }
 
@@ -123,7 +131,8 @@ mod tests {
     #[test]
     fn each_reader_gets_their_escaped_name_and_own_link_around_the_shared_part() {
         let settings = Settings::load_from(std::path::Path::new("config"), false).unwrap();
-        let content = DigestContent::render(&settings, &[article("Big <news>")], None).unwrap();
+        let content =
+            DigestContent::render(&settings, &[article("Big <news>")], None, None).unwrap();
 
         let (text, html) = content
             .personalise(&Personal {

@@ -32,6 +32,7 @@ struct ConfirmedPage<'a> {
     newsletter: &'a str,
     /// Confirmed before, from this link or another: the reader opened an old link.
     already: bool,
+    archive: bool,
 }
 
 #[derive(Template)]
@@ -68,6 +69,7 @@ fn invalid_link(state: &AppState, link: LinkState) -> Response {
             let page = ConfirmedPage {
                 newsletter: &state.settings.newsletter.name,
                 already: true,
+                archive: state.settings.newsletter.public_archive,
             };
             return Page(page).into_response();
         }
@@ -164,6 +166,7 @@ pub async fn confirmed_page(State(state): State<AppState>) -> Response {
     Page(ConfirmedPage {
         newsletter: &state.settings.newsletter.name,
         already: false,
+        archive: state.settings.newsletter.public_archive,
     })
     .into_response()
 }

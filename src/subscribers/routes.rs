@@ -30,6 +30,8 @@ pub struct SignupPage<'a> {
     /// An allowed page to go back to, carried through a correction of the form.
     return_to: &'a str,
     errors: &'a FieldErrors,
+    /// Link to past issues (`/archive`).
+    archive: bool,
 }
 
 impl<'a> SignupPage<'a> {
@@ -48,6 +50,7 @@ impl<'a> SignupPage<'a> {
             source: form.source.as_deref().unwrap_or(""),
             return_to: return_to.map_or("", Url::as_str),
             errors,
+            archive: state.settings.newsletter.public_archive,
         }
     }
 }
@@ -56,6 +59,7 @@ impl<'a> SignupPage<'a> {
 #[template(path = "pages/thanks.html")]
 pub struct ThanksPage<'a> {
     newsletter: &'a str,
+    archive: bool,
 }
 
 /// The form as browsers post it; every field is optional here so that a missing one becomes
@@ -132,6 +136,7 @@ pub async fn subscribe_form(
 pub async fn thanks_page(State(state): State<AppState>) -> Response {
     Page(ThanksPage {
         newsletter: &state.settings.newsletter.name,
+        archive: state.settings.newsletter.public_archive,
     })
     .into_response()
 }

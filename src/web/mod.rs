@@ -22,7 +22,7 @@ use crate::db::Db;
 use crate::error::{AppError, ErrorPageInfo};
 use crate::state::AppState;
 use crate::{
-    api_docs, articles, bounces, digests, doctor, editors, embed, subscribers, unsubscribe,
+    api_docs, archive, articles, bounces, digests, doctor, editors, embed, subscribers, unsubscribe,
 };
 
 /// Signup bodies are a few hundred bytes; anything near this is not a signup.
@@ -52,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(digests::pages_router())
         .merge(embed::router())
         .merge(doctor::pages_router())
+        .merge(archive::router())
         .merge(bounces::webhooks::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::scrape))

@@ -299,6 +299,21 @@ impl TestApp {
         assert_eq!(confirmed.status(), reqwest::StatusCode::SEE_OTHER);
     }
 
+    /// `confirmed_reader` on an app that sends only when drained.
+    pub async fn confirmed_reader_driven(&self, email: &str, name: &str) {
+        let response = self
+            .post_json(
+                "/api/v1/subscriptions",
+                &serde_json::json!({"email": email, "name": name, "consent": true}),
+            )
+            .await;
+        assert_eq!(response.status(), reqwest::StatusCode::ACCEPTED);
+        self.drain().await;
+        let mail = self.smtp.messages().pop().expect("a confirmation email");
+        let confirmed = self.post_form(&self.confirmation_path(&mail), &[]).await;
+        assert_eq!(confirmed.status(), reqwest::StatusCode::SEE_OTHER);
+    }
+
     /// A browser-like client logged in as a new editor, and the CSRF token of its session.
     pub async fn editor_client(&self) -> (reqwest::Client, String) {
         let email = format!("editor-{}@example.com", uuid::Uuid::new_v4().simple());

@@ -8,6 +8,7 @@ mod smtp_sink;
 
 mod addresses;
 mod api_tokens;
+mod archive;
 mod articles;
 mod bounce_mailbox;
 mod bounces;

@@ -205,6 +205,17 @@ async fn a_reader_signs_up_under_an_article_confirms_and_later_unsubscribes() {
         .unwrap();
     let unsubscribe = link_in(&digest.text(), &format!("{}/unsubscribe/", app.address));
 
+    let web_version = link_in(&digest.text(), &format!("{}/archive/", app.address));
+    browser.goto(&web_version).await;
+    browser.wait_for_text("h1", "Rivers are rising").await;
+    browser.screenshots_at_both_widths("06-web-version").await;
+    browser
+        .assert_accessible("the web version of a digest")
+        .await;
+    browser.goto(&format!("{}/archive", app.address)).await;
+    browser.wait_for_text("h1", "Past issues").await;
+    browser.assert_accessible("the archive").await;
+
     browser.goto(&unsubscribe).await;
     browser.css("main form button").await;
     browser.screenshots_at_both_widths("06-unsubscribe").await;
