@@ -204,7 +204,8 @@ fn title(status: StatusCode) -> &'static str {
 }
 
 /// "please try again" -> "Please try again.": pages speak in sentences.
-fn sentence(message: &str) -> String {
+/// A message as a sentence: a capital first, a full stop last.
+pub fn sentence(message: &str) -> String {
     let mut chars = message.chars();
     let mut sentence: String = match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),

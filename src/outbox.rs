@@ -12,6 +12,8 @@ pub enum OutboxKind {
     Confirmation,
     /// Everything held about the reader, which they asked for from a link in an email.
     DataExport,
+    /// A fresh link to the reader's page, asked for by address (`unsubscribe::by_address`).
+    UnsubscribeLink,
 }
 
 impl OutboxKind {
@@ -19,6 +21,7 @@ impl OutboxKind {
         match self {
             OutboxKind::Confirmation => "confirmation",
             OutboxKind::DataExport => "data_export",
+            OutboxKind::UnsubscribeLink => "unsubscribe_link",
         }
     }
 
@@ -26,6 +29,7 @@ impl OutboxKind {
         match value {
             "confirmation" => Ok(OutboxKind::Confirmation),
             "data_export" => Ok(OutboxKind::DataExport),
+            "unsubscribe_link" => Ok(OutboxKind::UnsubscribeLink),
             other => anyhow::bail!("unknown outbox kind {other:?}"),
         }
     }
@@ -36,6 +40,7 @@ impl From<OutboxKind> for Kind {
         match kind {
             OutboxKind::Confirmation => Kind::Confirmation,
             OutboxKind::DataExport => Kind::DataExport,
+            OutboxKind::UnsubscribeLink => Kind::UnsubscribeLink,
         }
     }
 }

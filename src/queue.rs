@@ -196,6 +196,8 @@ pub enum Kind {
     Confirmation,
     /// Everything held about the reader, which they asked for from a link in an email.
     DataExport,
+    /// A fresh unsubscribe link, asked for by address.
+    UnsubscribeLink,
     Digest,
 }
 

@@ -6,12 +6,14 @@
 //! no form token) unsubscribes at once. The same page lets the reader change their name or
 //! ask for their data (`preferences`).
 
+mod by_address;
 mod preferences;
+
+pub use by_address::UnsubscribeLinkEmails;
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
@@ -90,19 +92,9 @@ struct UnsubscribedPage<'a> {
     token: &'a str,
 }
 
-#[derive(Template)]
-#[template(path = "pages/link_invalid.html")]
-struct InvalidPage<'a> {
-    newsletter: &'a str,
-    reason: &'a str,
-}
-
+/// A link that names no reader we have: say so, and offer to leave by address.
 fn invalid(state: &AppState) -> Response {
-    let page = InvalidPage {
-        newsletter: &state.settings.newsletter.name,
-        reason: "We do not recognise this unsubscribe link.",
-    };
-    (StatusCode::NOT_FOUND, Page(page)).into_response()
+    by_address::broken_link_page(state)
 }
 
 /// 200 with a page, never a redirect: RFC 8058 clients POST and read only the status.
@@ -149,6 +141,10 @@ pub async fn unsubscribe(
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route(
+            "/unsubscribe",
+            get(by_address::page).post(by_address::request),
+        )
         .route(
             "/unsubscribe/{token}",
             get(preferences::page).post(unsubscribe),

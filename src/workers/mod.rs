@@ -30,6 +30,7 @@ use crate::mail::{MailError, SmtpSession};
 use crate::queue::{Job, Kind, Rendered, Renderer, RowStatus, backoff};
 use crate::state::AppState;
 use crate::subscribers::{ConfirmationEmails, DataExportEmails};
+use crate::unsubscribe::UnsubscribeLinkEmails;
 use crate::{outbox, telemetry};
 use leases::Leases;
 use recorder::{Committed, Outcome, Recorder};
@@ -77,6 +78,7 @@ pub struct Engine {
     leases: Leases,
     confirmations: ConfirmationEmails,
     exports: DataExportEmails,
+    unsubscribe_links: UnsubscribeLinkEmails,
     digests: DigestEmails,
     /// Ends the lease renewals when the engine goes.
     background: CancellationToken,
@@ -111,6 +113,7 @@ impl Engine {
             leases,
             confirmations: ConfirmationEmails,
             exports: DataExportEmails,
+            unsubscribe_links: UnsubscribeLinkEmails,
             digests: DigestEmails::default(),
             background,
         })
@@ -121,6 +124,7 @@ impl Engine {
         match kind {
             Kind::Confirmation => &self.confirmations,
             Kind::DataExport => &self.exports,
+            Kind::UnsubscribeLink => &self.unsubscribe_links,
             Kind::Digest => &self.digests,
         }
     }
@@ -239,7 +243,12 @@ impl Engine {
     /// Each job handed to its kind's renderer; the results in the jobs' order.
     async fn render(&self, jobs: &[Job]) -> Vec<Rendered> {
         let mut rendered: Vec<Option<Rendered>> = jobs.iter().map(|_| None).collect();
-        for kind in [Kind::Confirmation, Kind::DataExport, Kind::Digest] {
+        for kind in [
+            Kind::Confirmation,
+            Kind::DataExport,
+            Kind::UnsubscribeLink,
+            Kind::Digest,
+        ] {
             let (at, of_kind): (Vec<usize>, Vec<Job>) = jobs
                 .iter()
                 .enumerate()

@@ -116,4 +116,40 @@ backend_tests! {
 
         assert_eq!(app.subscriber_status("ada@example.com").await.as_deref(), Some("confirmed"));
     }
+
+    async fn a_link_that_does_not_work_offers_a_fresh_one_by_email_that_only_the_address_receives(backend) {
+        let app = TestApp::spawn(backend).await;
+        app.confirmed_reader("ada@example.com", Some("Ada")).await;
+        let before = app.smtp.messages().len();
+
+        let broken = app.get("/unsubscribe/AAAAbroken-link").await;
+        assert_eq!(broken.status(), StatusCode::NOT_FOUND);
+        let page = broken.text().await.unwrap();
+        assert!(page.contains("This link does not work") && page.contains("action=\"/unsubscribe\""), "{page}");
+        assert!(!page.contains("Confirmation links"), "not about confirmation links: {page}");
+
+        let invalid = app.post_form("/unsubscribe", &[("email", "not an address")]).await;
+        assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(invalid.text().await.unwrap().contains("id=\"email-error\""));
+
+        // A stranger's address and a reader's get the same answer; only the reader gets mail.
+        let stranger = app.post_form("/unsubscribe", &[("email", "nobody@example.com")]).await;
+        assert_eq!(stranger.status(), StatusCode::OK);
+        let stranger = stranger.text().await.unwrap();
+        let asked = app.post_form("/unsubscribe", &[("email", "Ada@Example.com")]).await;
+        assert_eq!(asked.status(), StatusCode::OK);
+        let asked = asked.text().await.unwrap();
+        assert!(asked.contains("Check your inbox") && stranger.contains("Check your inbox"));
+        assert!(!asked.contains("ada@example.com"), "the address is masked: {asked}");
+
+        let mails = app.smtp.wait_for(before + 1, std::time::Duration::from_secs(10)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert_eq!(app.smtp.messages().len(), before + 1, "nothing went to the stranger");
+        let mail = mails.last().unwrap();
+        assert_eq!(mail.to, ["ada@example.com"]);
+        let link = crate::helpers::link_in(&mail.text(), &format!("{}/unsubscribe/", app.address));
+        let left = app.post_raw(&link.replace(&app.address, ""), "application/x-www-form-urlencoded", "List-Unsubscribe=One-Click").await;
+        assert_eq!(left.status(), StatusCode::OK);
+        assert_eq!(app.subscriber_status("ada@example.com").await.as_deref(), Some("unsubscribed"));
+    }
 }

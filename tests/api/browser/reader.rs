@@ -224,6 +224,20 @@ async fn a_reader_signs_up_under_an_article_confirms_and_later_unsubscribes() {
     browser.wait_for_text("h1", "You're unsubscribed").await;
     browser.screenshots_at_both_widths("07-unsubscribed").await;
     browser.assert_accessible("the unsubscribed page").await;
+
+    browser
+        .goto(&format!(
+            "{}/unsubscribe/mangled-by-a-mail-filter",
+            app.address
+        ))
+        .await;
+    browser.wait_for_text("h1", "This link does not work").await;
+    browser
+        .screenshots_at_both_widths("07-broken-unsubscribe-link")
+        .await;
+    browser
+        .assert_accessible("the page of a link that does not work")
+        .await;
     assert_eq!(
         app.subscriber_status("ada@example.com").await.as_deref(),
         Some("unsubscribed")
