@@ -23,7 +23,9 @@ struct DigestPage<'a> {
     csrf: &'a str,
     preview: Option<&'a Preview>,
     article_ids: String,
-    digests: &'a [DigestStatus],
+    /// Digests still going out, and the rest.
+    sending: Vec<&'a DigestStatus>,
+    past: Vec<&'a DigestStatus>,
     in_progress: bool,
 }
 
@@ -42,7 +44,8 @@ pub async fn digest(State(state): State<AppState>, session: EditorSession) -> Ap
             .unwrap_or_default(),
         preview: preview.as_ref(),
         in_progress: recent.iter().any(|d| d.status.in_progress()),
-        digests: &recent,
+        sending: recent.iter().filter(|d| d.status.in_progress()).collect(),
+        past: recent.iter().filter(|d| !d.status.in_progress()).collect(),
     };
     Ok(Page(page).into_response())
 }
@@ -88,6 +91,8 @@ struct ConfirmSendPage<'a> {
     recipients: i64,
     articles: &'a [Article],
     article_ids: &'a str,
+    /// Digests still going out: sending another now shares the sending capacity with them.
+    sending: Vec<DigestStatus>,
 }
 
 /// The confirmation step: what will go to how many readers.
@@ -100,6 +105,11 @@ pub async fn confirm_send(
     let Some(preview) = digests::preview(&state).await? else {
         return Ok(Redirect::to("/editor/digest").into_response());
     };
+    let sending = queries::list_recent(&state.db.pool, DIGESTS_SHOWN)
+        .await?
+        .into_iter()
+        .filter(|d| d.status.in_progress())
+        .collect();
     let page = ConfirmSendPage {
         newsletter: &state.settings.newsletter.name,
         editor: &session.email,
@@ -108,6 +118,7 @@ pub async fn confirm_send(
         recipients: preview.recipients,
         articles: &preview.articles,
         article_ids: &form.article_ids,
+        sending,
     };
     Ok(Page(page).into_response())
 }
@@ -137,6 +148,36 @@ pub async fn send(
     )
     .await?;
     Ok(Redirect::to("/editor/digest").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "editor/digest_cancel.html")]
+struct ConfirmCancelPage<'a> {
+    newsletter: &'a str,
+    editor: &'a str,
+    csrf: &'a str,
+    digest: &'a DigestStatus,
+}
+
+/// The confirmation step before cancelling: how many would still not get it.
+pub async fn confirm_cancel(
+    State(state): State<AppState>,
+    session: EditorSession,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let Some(digest) = queries::find_status(&state.db.pool, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    if !digest.status.in_progress() {
+        return Ok(Redirect::to("/editor/digest").into_response());
+    }
+    Ok(Page(ConfirmCancelPage {
+        newsletter: &state.settings.newsletter.name,
+        editor: &session.email,
+        csrf: &session.csrf,
+        digest: &digest,
+    })
+    .into_response())
 }
 
 pub async fn cancel_digest(

@@ -221,7 +221,7 @@ pub fn pages_router() -> Router<AppState> {
         .route("/editor/digest/send", post(editor_pages::send))
         .route(
             "/editor/digests/{id}/cancel",
-            post(editor_pages::cancel_digest),
+            get(editor_pages::confirm_cancel).post(editor_pages::cancel_digest),
         )
 }
 

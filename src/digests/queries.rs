@@ -153,12 +153,13 @@ pub struct DigestStatus {
 }
 
 impl DigestStatus {
-    /// Share of recipients with a final outcome, 0 to 100.
+    /// Share of recipients the digest went to (sent or failed), 0 to 100. Cancelled
+    /// recipients never count: a digest cancelled halfway stays at its share.
     pub fn percent_done(&self) -> i64 {
         if self.total == 0 {
             100
         } else {
-            (self.total - self.pending) * 100 / self.total
+            (self.sent + self.failed) * 100 / self.total
         }
     }
 }

@@ -147,6 +147,40 @@ backend_tests! {
         let page = client.get(format!("{base}/editor/digest")).send().await.unwrap().text().await.unwrap();
         assert!(page.contains("Nothing new to send"));
         assert!(page.contains("#1 The Tidings Newsletter: Big story"));
-        assert!(page.contains("0 sent, 0 failed, 1 pending") && page.contains(r#"http-equiv="refresh""#));
+        assert!(page.contains("0 sent, 0 failed, 1 still to send, of 1") && page.contains(r#"http-equiv="refresh""#));
+        let going = page.find("Going out now").expect("an in-progress section");
+        assert!(going < page.find("#1 The Tidings Newsletter").unwrap() && page.find("Past digests").unwrap() > page.find("#1 The Tidings").unwrap(), "in progress is listed apart from the past: {page}");
+    }
+
+    async fn cancelling_asks_first_and_a_cancelled_digest_shows_what_went_out(backend) {
+        let app = TestApp::spawn_driven(backend).await;
+        let token = app.api_token().await;
+        app.insert_confirmed_readers(3).await;
+        app.add_article(&token, &serde_json::json!({"title": "Story", "url": "https://news.example/s"})).await;
+        let id = app.send_digest(&token).await;
+        let (client, csrf) = app.editor_client().await;
+        let base = &app.address;
+
+        // Another digest is being sent: the send confirmation says so.
+        app.add_article(&token, &serde_json::json!({"title": "Next", "url": "https://news.example/n"})).await;
+        let page = client.get(format!("{base}/editor/digest")).send().await.unwrap().text().await.unwrap();
+        let marker = r#"name="article_ids" value=""#;
+        let start = page.find(marker).unwrap() + marker.len();
+        let ids: String = page[start..].chars().take_while(|c| *c != '"').collect();
+        let confirm = client.post(format!("{base}/editor/digest/confirm")).form(&[("csrf", csrf.as_str()), ("article_ids", &ids)]).send().await.unwrap().text().await.unwrap();
+        assert!(confirm.contains(&format!("Digest #{id}")) && confirm.contains("still going out"), "{confirm}");
+
+        let ask = client.get(format!("{base}/editor/digests/{id}/cancel")).send().await.unwrap();
+        assert_eq!(ask.status(), StatusCode::OK);
+        let ask = ask.text().await.unwrap();
+        assert!(ask.contains("Yes, cancel the rest") && ask.contains("Cancelling stops the 3 still to send"), "{ask}");
+        assert_eq!(app.digest_status(&token, id).await["status"], "queued", "asking changes nothing");
+
+        let cancelled = client.post(format!("{base}/editor/digests/{id}/cancel")).form(&[("csrf", csrf_in(&ask).as_str())]).send().await.unwrap();
+        assert_eq!(cancelled.status(), StatusCode::SEE_OTHER);
+        let page = client.get(format!("{base}/editor/digest")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("0 sent, 0 failed, 3 not sent (cancelled), of 3"), "{page}");
+        assert!(page.contains(r#"<progress max="100" value="0""#), "a cancelled digest is not shown as done: {page}");
+        assert!(!page.contains("Going out now"), "{page}");
     }
 }
