@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
@@ -15,6 +15,7 @@ use crate::embed::{self, Outcome};
 use crate::error::doc::{Busy, MalformedJson, TooLarge, WrongContentType};
 use crate::error::{ApiResult, AppError, AppResult, ErrorBody, FieldErrors};
 use crate::state::AppState;
+use crate::telemetry::mask_email;
 use crate::web::extract::{ApiJson, PageForm};
 use crate::web::page::Page;
 
@@ -60,6 +61,10 @@ impl<'a> SignupPage<'a> {
 pub struct ThanksPage<'a> {
     newsletter: &'a str,
     archive: bool,
+    /// The masked address the email went to, when the page was reached from the form.
+    to: Option<&'a str>,
+    /// Who the email comes from, so the reader can look for it (and let it through).
+    from: &'a str,
 }
 
 /// The form as browsers post it; every field is optional here so that a missing one becomes
@@ -107,9 +112,16 @@ pub async fn subscribe_form(
     PageForm(form): PageForm<SubscribeForm>,
 ) -> AppResult<Response> {
     let return_to = embed::return_to(&state.settings.server, &headers, &form.return_to);
+    // The thank-you page names the address, masked: enough for the reader to spot a typo,
+    // nothing for the URL to leak.
+    let thanks = format!(
+        "/subscribe/thanks?to={}",
+        url::form_urlencoded::byte_serialize(mask_email(form.email.trim()).as_bytes())
+            .collect::<String>()
+    );
     let done = |outcome| match &return_to {
         Some(page) => embed::back_to(page.clone(), outcome),
-        None => Redirect::to("/subscribe/thanks").into_response(),
+        None => Redirect::to(&thanks).into_response(),
     };
     let request = form.to_request();
     if request.is_bot() {
@@ -133,10 +145,27 @@ pub async fn subscribe_form(
     Ok(done(Outcome::Subscribed))
 }
 
-pub async fn thanks_page(State(state): State<AppState>) -> Response {
+#[derive(Debug, Deserialize)]
+pub struct ThanksQuery {
+    /// The masked address the confirmation went to.
+    to: Option<String>,
+}
+
+pub async fn thanks_page(
+    State(state): State<AppState>,
+    Query(query): Query<ThanksQuery>,
+) -> Response {
+    // Only what a masked address can look like: the page must not print whatever a link says.
+    let to = query.to.filter(|to| {
+        to.len() <= 100
+            && to.contains("***@")
+            && !to.chars().any(|c| c.is_control() || c.is_whitespace())
+    });
     Page(ThanksPage {
         newsletter: &state.settings.newsletter.name,
         archive: state.settings.newsletter.public_archive,
+        to: to.as_deref(),
+        from: &state.settings.mail.from.to_string(),
     })
     .into_response()
 }

@@ -30,8 +30,13 @@ backend_tests! {
             .await;
 
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        assert_eq!(response.headers()["location"], "/subscribe/thanks");
-        assert!(app.get("/subscribe/thanks").await.text().await.unwrap().contains("Check your inbox"));
+        let thanks = response.headers()["location"].to_str().unwrap().to_string();
+        assert_eq!(thanks, "/subscribe/thanks?to=a***%40example.com");
+        let page = app.get(&thanks).await.text().await.unwrap();
+        assert!(page.contains("Check your inbox") && page.contains("an email to <strong>a***@example.com</strong>"), "{page}");
+        assert!(page.contains("The Tidings Newsletter &#60;newsletter@localhost&#62;"), "who it comes from: {page}");
+        let forged = app.get("/subscribe/thanks?to=Call%20us%20at%20555").await.text().await.unwrap();
+        assert!(!forged.contains("Call us") && forged.contains("sent you an email"), "only a masked address is shown");
         let mail = app.smtp.only_message().await;
         assert_eq!(mail.to, ["ada@example.com"]);
         assert_eq!(mail.from, "newsletter@localhost");
@@ -213,7 +218,9 @@ backend_tests! {
         assert_eq!(new, answer(pending).await);
         assert_eq!(new, answer(again).await);
         assert_eq!(form_new.status(), form_confirmed.status());
-        assert_eq!(form_new.headers()["location"], form_confirmed.headers()["location"]);
+        // Each answer names only the address typed in, masked; nothing about the list.
+        assert_eq!(form_new.headers()["location"], "/subscribe/thanks?to=o***%40example.com");
+        assert_eq!(form_confirmed.headers()["location"], "/subscribe/thanks?to=c***%40example.com");
         // The confirmed reader gets no new mail and stays confirmed.
         let messages = app.smtp.wait_for(4, std::time::Duration::from_secs(10)).await;
         app.wait_for_outbox("sent", 4).await;
@@ -242,7 +249,7 @@ backend_tests! {
             .await;
 
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        assert_eq!(response.headers()["location"], "/subscribe/thanks");
+        assert_eq!(response.headers()["location"], "/subscribe/thanks?to=b***%40example.com");
         assert_eq!(app.count("subscribers").await, 0);
         assert_eq!(app.count("outbox").await, 0);
     }

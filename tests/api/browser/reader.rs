@@ -262,8 +262,9 @@ async fn on_a_site_that_is_not_allowed_the_embedded_form_still_works_as_a_plain_
     browser.wait_for_text("h1", "Check your inbox").await;
     assert_eq!(
         browser.url().await,
-        format!("{}/subscribe/thanks", app.address)
+        format!("{}/subscribe/thanks?to=g***%40example.com", app.address)
     );
+    assert!(browser.text("main").await.contains("g***@example.com"));
     assert_eq!(app.smtp.only_message().await.to, ["grace@example.com"]);
     browser.close().await;
 }
