@@ -138,6 +138,13 @@ pub struct DigestSettings {
     pub catch_up: Duration,
 }
 
+impl DigestSettings {
+    /// The newsletter's time zone (`digest.timezone`, checked at start).
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.timezone.parse().unwrap_or(chrono_tz::UTC)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct EditorSettings {
     #[serde(with = "humantime_serde")]

@@ -1,4 +1,6 @@
-//! The editors' pages for articles: the list with the add form, editing, removing.
+//! The editors' pages for articles: the list with the add form, editing, removing (after a
+//! confirmation, and never an article a digest holds). Times are shown, and typed, in the
+//! newsletter's time zone (`digest.timezone`).
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -6,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Article, ArticleInput, queries};
+use super::{Article, ArticleInput, RemoveArticleError, local_time, queries};
 use crate::db;
 use crate::editors::{CsrfForm, EditorSession};
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -20,9 +22,20 @@ struct ArticlesPage<'a> {
     newsletter: &'a str,
     editor: &'a str,
     csrf: &'a str,
-    articles: &'a [Article],
+    articles: Vec<Listed<'a>>,
+    /// The time zone times are shown and typed in.
+    zone: &'a str,
     form: &'a ArticleForm,
     errors: &'a FieldErrors,
+}
+
+/// An article as the list shows it.
+struct Listed<'a> {
+    article: &'a Article,
+    /// When it was published, in the newsletter's time zone.
+    when: String,
+    /// The digests it went out in (or is going out in).
+    digests: Vec<i64>,
 }
 
 /// The article form as posted; empty optional fields arrive as empty strings.
@@ -57,7 +70,7 @@ impl ArticleForm {
         }
     }
 
-    fn from_article(article: &Article) -> ArticleForm {
+    fn from_article(article: &Article, zone: chrono_tz::Tz) -> ArticleForm {
         ArticleForm {
             csrf: String::new(),
             title: article.title.clone(),
@@ -65,7 +78,7 @@ impl ArticleForm {
             summary: article.summary_html.clone(),
             author: article.author.clone().unwrap_or_default(),
             image_url: article.image_url.clone().unwrap_or_default(),
-            published_at: article.published_at.clone(),
+            published_at: local_time(&article.published_at, zone).1,
         }
     }
 }
@@ -79,11 +92,22 @@ async fn articles_page(
     errors: &FieldErrors,
 ) -> AppResult<Response> {
     let list = queries::list(&state.db.pool, ARTICLES_SHOWN, 0).await?;
+    let ids: Vec<i64> = list.iter().map(|a| a.id).collect();
+    let mut sent_in = crate::digests::queries::digests_containing(&state.db.pool, &ids).await?;
+    let zone = state.settings.digest.zone();
     let page = ArticlesPage {
         newsletter: &state.settings.newsletter.name,
         editor: &session.email,
         csrf: &session.csrf,
-        articles: &list,
+        articles: list
+            .iter()
+            .map(|article| Listed {
+                article,
+                when: local_time(&article.published_at, zone).0,
+                digests: sent_in.remove(&article.id).unwrap_or_default(),
+            })
+            .collect(),
+        zone: &state.settings.digest.timezone,
         form,
         errors,
     };
@@ -126,7 +150,7 @@ pub async fn add_article(
     PageForm(form): PageForm<ArticleForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
-    match form.to_input().parse() {
+    match form.to_input().parse(state.settings.digest.zone()) {
         Ok(article) => {
             queries::upsert(&state.db, &article, db::now()).await?;
             Ok(Redirect::to("/editor/articles").into_response())
@@ -142,6 +166,7 @@ struct EditArticlePage<'a> {
     editor: &'a str,
     csrf: &'a str,
     id: i64,
+    zone: &'a str,
     form: &'a ArticleForm,
     errors: &'a FieldErrors,
 }
@@ -158,6 +183,7 @@ fn edit_page(
         editor: &session.email,
         csrf: &session.csrf,
         id,
+        zone: &state.settings.digest.timezone,
         form,
         errors,
     };
@@ -177,7 +203,7 @@ pub async fn edit_article(
         &state,
         &session,
         id,
-        &ArticleForm::from_article(&article),
+        &ArticleForm::from_article(&article, state.settings.digest.zone()),
         &FieldErrors::new(),
     ))
 }
@@ -189,7 +215,7 @@ pub async fn save_article(
     PageForm(form): PageForm<ArticleForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
-    let article = match form.to_input().parse() {
+    let article = match form.to_input().parse(state.settings.digest.zone()) {
         Ok(article) => article,
         Err(err) => return Ok(edit_page(&state, &session, id, &form, &errors_of(err)?)),
     };
@@ -207,6 +233,37 @@ pub async fn save_article(
     }
 }
 
+#[derive(Template)]
+#[template(path = "editor/article_remove.html")]
+struct RemovePage<'a> {
+    newsletter: &'a str,
+    editor: &'a str,
+    csrf: &'a str,
+    article: &'a Article,
+    /// The digest that keeps it, when one does: then it cannot be removed.
+    kept_by: Option<i64>,
+}
+
+/// The confirmation step before removing, or why it cannot be removed.
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    session: EditorSession,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let article = queries::find(&state.db.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let holders = crate::digests::queries::digests_containing(&state.db.pool, &[id]).await?;
+    Ok(Page(RemovePage {
+        newsletter: &state.settings.newsletter.name,
+        editor: &session.email,
+        csrf: &session.csrf,
+        article: &article,
+        kept_by: holders.get(&id).and_then(|d| d.first()).copied(),
+    })
+    .into_response())
+}
+
 pub async fn delete_article(
     State(state): State<AppState>,
     session: EditorSession,
@@ -214,6 +271,11 @@ pub async fn delete_article(
     PageForm(form): PageForm<CsrfForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
-    queries::delete(&state.db.pool, id).await?;
-    Ok(Redirect::to("/editor/articles").into_response())
+    match super::remove(&state.db.pool, id).await {
+        // Gone already (a second press): the list is where the editor wanted to be.
+        Ok(()) | Err(RemoveArticleError::NotFound) => {
+            Ok(Redirect::to("/editor/articles").into_response())
+        }
+        Err(err) => Err(err.into()),
+    }
 }

@@ -7,7 +7,7 @@ mod routes;
 mod sanitize;
 
 use axum::Router;
-use axum::routing::{get, post, put};
+use axum::routing::{get, put};
 use serde::{Deserialize, Serialize};
 use validator::{Validate, ValidationError};
 
@@ -69,7 +69,8 @@ pub struct ArticleInput {
     #[schema(format = "uri")]
     #[validate(custom(function = "web_url"))]
     pub image_url: Option<String>,
-    /// RFC 3339, e.g. `2026-11-24T07:00:00Z`; now when absent.
+    /// RFC 3339, e.g. `2026-11-24T07:00:00Z`; a time without an offset (`2026-11-24T07:00`)
+    /// is in the newsletter's time zone (`digest.timezone`); now when absent.
     #[schema(format = DateTime)]
     pub published_at: Option<String>,
 }
@@ -107,15 +108,16 @@ pub struct NewArticle {
 }
 
 impl ArticleInput {
-    pub fn parse(self) -> Result<NewArticle, AppError> {
+    /// `zone`: where a date and time without an offset (a browser's `datetime-local`) is.
+    pub fn parse(self, zone: chrono_tz::Tz) -> Result<NewArticle, AppError> {
         self.validate()
             .map_err(|e| AppError::invalid(crate::web::extract::field_errors(&e)))?;
         let published_at = match self.published_at.as_deref().filter(|s| !s.is_empty()) {
             None => db::now(),
-            Some(text) => parse_time(text).ok_or_else(|| {
+            Some(text) => parse_time(text, zone).ok_or_else(|| {
                 AppError::invalid(FieldErrors::from([(
                     "published_at".to_string(),
-                    "use RFC 3339, like 2026-11-24T07:00:00Z".to_string(),
+                    "use a date and time like 2026-11-24T07:00 (or RFC 3339 with an offset, like 2026-11-24T07:00:00Z)".to_string(),
                 )]))
             })?,
         };
@@ -135,14 +137,72 @@ impl ArticleInput {
     }
 }
 
-/// RFC 3339, or a browser's `datetime-local` value (`2026-11-24T07:00`) taken as UTC.
-fn parse_time(text: &str) -> Option<Millis> {
+/// RFC 3339, or a browser's `datetime-local` value (`2026-11-24T07:00`, seconds optional)
+/// taken in `zone`.
+fn parse_time(text: &str, zone: chrono_tz::Tz) -> Option<Millis> {
+    use chrono::TimeZone;
     if let Ok(time) = chrono::DateTime::parse_from_rfc3339(text) {
         return Some(time.timestamp_millis());
     }
-    chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
-        .ok()
-        .map(|t| t.and_utc().timestamp_millis())
+    let local = chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    // A time skipped by a clock change has no instant; one repeated takes the first.
+    Some(
+        zone.from_local_datetime(&local)
+            .earliest()?
+            .timestamp_millis(),
+    )
+}
+
+/// An RFC 3339 time as the editors' pages show it in `zone`, and as a `datetime-local`
+/// input holds it: ("24 Nov 2026, 08:00", "2026-11-24T08:00").
+pub fn local_time(rfc3339: &str, zone: chrono_tz::Tz) -> (String, String) {
+    match chrono::DateTime::parse_from_rfc3339(rfc3339) {
+        Ok(time) => {
+            let local = time.with_timezone(&zone);
+            (
+                local.format("%-d %b %Y, %H:%M").to_string(),
+                local.format("%Y-%m-%dT%H:%M").to_string(),
+            )
+        }
+        Err(_) => (rfc3339.to_string(), String::new()),
+    }
+}
+
+/// Why an article could not be removed.
+#[derive(Debug, thiserror::Error)]
+pub enum RemoveArticleError {
+    #[error("no article with this id")]
+    NotFound,
+    /// It went out (or is going out) in a digest, whose record and web version keep it.
+    #[error("this article is in digest #{0}, which keeps it; it cannot be removed")]
+    InDigest(i64),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Removes an article no digest holds.
+pub async fn remove(pool: &sqlx::AnyPool, id: i64) -> Result<(), RemoveArticleError> {
+    let holders = crate::digests::queries::digests_containing(pool, &[id]).await?;
+    if let Some(digest) = holders.get(&id).and_then(|d| d.first()) {
+        return Err(RemoveArticleError::InDigest(*digest));
+    }
+    if queries::delete(pool, id).await? {
+        Ok(())
+    } else {
+        Err(RemoveArticleError::NotFound)
+    }
+}
+
+impl From<RemoveArticleError> for AppError {
+    fn from(err: RemoveArticleError) -> AppError {
+        match err {
+            RemoveArticleError::NotFound => AppError::NotFound,
+            RemoveArticleError::InDigest(_) => AppError::Conflict(err.to_string()),
+            RemoveArticleError::Database(err) => err.into(),
+        }
+    }
 }
 
 /// The routes below, described for the API's OpenAPI document.
@@ -169,7 +229,7 @@ pub fn pages_router() -> Router<AppState> {
         )
         .route(
             "/editor/articles/{id}/delete",
-            post(editor_pages::delete_article),
+            get(editor_pages::confirm_delete).post(editor_pages::delete_article),
         )
 }
 

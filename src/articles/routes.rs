@@ -39,7 +39,7 @@ pub async fn create(
     _client: ApiClient,
     ApiJson(input): ApiJson<ArticleInput>,
 ) -> ApiResult<(StatusCode, Json<Article>)> {
-    let article = input.parse()?;
+    let article = input.parse(state.settings.digest.zone())?;
     let (article, created) = queries::upsert(&state.db, &article, db::now()).await?;
     let status = if created {
         StatusCode::CREATED
@@ -178,7 +178,7 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<ArticleInput>,
 ) -> ApiResult<Json<Article>> {
-    let article = input.parse()?;
+    let article = input.parse(state.settings.digest.zone())?;
     match queries::update(&state.db.pool, id, &article, db::now()).await {
         Ok(Some(article)) => Ok(Json(article)),
         Ok(None) => Err(AppError::NotFound.into()),
@@ -202,6 +202,7 @@ pub async fn update(
         BadId,
         Unauthorized,
         (status = 404, description = "No article with this id", body = ErrorBody),
+        (status = 409, description = "The article is in a digest, which keeps it", body = ErrorBody),
         Busy,
     )
 )]
@@ -210,9 +211,6 @@ pub async fn remove(
     _client: ApiClient,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    if queries::delete(&state.db.pool, id).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(AppError::NotFound.into())
-    }
+    super::remove(&state.db.pool, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

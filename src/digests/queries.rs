@@ -267,6 +267,35 @@ pub async fn cancelled_among(pool: &AnyPool, ids: &[i64]) -> sqlx::Result<Vec<i6
     query.fetch_all(pool).await
 }
 
+/// The digests (not cancelled) each of these articles is in, oldest first.
+pub async fn digests_containing(
+    pool: &AnyPool,
+    article_ids: &[i64],
+) -> sqlx::Result<std::collections::HashMap<i64, Vec<i64>>> {
+    let mut found: std::collections::HashMap<i64, Vec<i64>> = std::collections::HashMap::new();
+    if article_ids.is_empty() {
+        return Ok(found);
+    }
+    let sql = format!(
+        "select da.article_id, da.digest_id from digest_articles da
+         join digests d on d.id = da.digest_id
+         where d.status <> 'cancelled' and da.article_id in ({})
+         order by da.digest_id",
+        db::placeholders(1, article_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in article_ids {
+        query = query.bind(id);
+    }
+    for row in query.fetch_all(pool).await? {
+        found
+            .entry(row.try_get("article_id")?)
+            .or_default()
+            .push(row.try_get("digest_id")?);
+    }
+    Ok(found)
+}
+
 /// A digest as the public archive shows it.
 #[derive(Debug, Clone)]
 pub struct Published {

@@ -149,7 +149,7 @@ fn to_article(
         image_url: None,
         published_at: published,
     };
-    match input.parse() {
+    match input.parse(chrono_tz::UTC) {
         Ok(article) => Some(article),
         Err(err) => {
             tracing::info!(entry = %url, error = %err, "feed entry skipped");

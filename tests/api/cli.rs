@@ -173,7 +173,7 @@ async fn digest_preview_prints_the_subject_and_the_plain_text_part() {
             summary: "<p>Worth <b>reading</b> &amp; sharing.</p>".into(),
             ..Default::default()
         };
-        tidings::articles::queries::upsert(&db, &article.parse().unwrap(), n)
+        tidings::articles::queries::upsert(&db, &article.parse(chrono_tz::UTC).unwrap(), n)
             .await
             .unwrap();
     }

@@ -84,7 +84,7 @@ backend_tests! {
     }
 
     async fn an_editor_adds_edits_and_removes_articles_on_the_pages(backend) {
-        let app = TestApp::spawn(backend).await;
+        let app = TestApp::spawn_with(backend, |s| s.digest.timezone = "Europe/Berlin".into()).await;
         let (client, csrf) = app.editor_client().await;
         let base = &app.address;
 
@@ -98,19 +98,49 @@ backend_tests! {
             .send().await.unwrap();
         let list = client.get(format!("{base}/editor/articles")).send().await.unwrap().text().await.unwrap();
         assert!(list.contains("First &#60;story&#62;"));
-        assert!(list.contains("2026-11-20T08:30:00Z"));
+        assert!(list.contains("20 Nov 2026, 08:30") && list.contains("Times are in Europe/Berlin") && list.contains("not sent yet"), "{list}");
+        let stored: i64 = sqlx::query_scalar("select published_at from articles").fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(stored, 1_795_159_800_000, "08:30 in Berlin is 07:30 UTC");
         let id: i64 = sqlx::query_scalar("select id from articles").fetch_one(&app.db.pool).await.unwrap();
 
         let edit = client.get(format!("{base}/editor/articles/{id}")).send().await.unwrap().text().await.unwrap();
         assert!(!edit.contains("<script>"), "the stored summary is already sanitised");
+        assert!(edit.contains(r#"type="datetime-local" value="2026-11-20T08:30""#), "{edit}");
         client.post(format!("{base}/editor/articles/{id}"))
             .form(&[("csrf", csrf.as_str()), ("title", "Second story"), ("url", "https://news.example/1")])
             .send().await.unwrap();
         let title: String = sqlx::query_scalar("select title from articles").fetch_one(&app.db.pool).await.unwrap();
         assert_eq!(title, "Second story");
 
+        let ask = client.get(format!("{base}/editor/articles/{id}/delete")).send().await.unwrap().text().await.unwrap();
+        assert!(ask.contains("Remove this article?") && ask.contains("Yes, remove it"), "{ask}");
+        assert_eq!(app.count("articles").await, 1, "asking removes nothing");
         client.post(format!("{base}/editor/articles/{id}/delete")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
         assert_eq!(app.count("articles").await, 0);
+    }
+
+    async fn an_article_that_went_out_in_a_digest_stays(backend) {
+        let app = TestApp::spawn_driven(backend).await;
+        let token = app.api_token().await;
+        app.insert_confirmed_readers(1).await;
+        let article = app.add_article(&token, &serde_json::json!({"title": "Kept", "url": "https://news.example/kept"})).await;
+        let id = article["id"].as_i64().unwrap();
+        let digest = app.send_digest(&token).await;
+        app.drain().await;
+        let (client, csrf) = app.editor_client().await;
+        let base = &app.address;
+
+        let list = client.get(format!("{base}/editor/articles")).send().await.unwrap().text().await.unwrap();
+        assert!(list.contains(&format!("in digest #{digest}")) && !list.contains(&format!("/editor/articles/{id}/delete")), "{list}");
+        let ask = client.get(format!("{base}/editor/articles/{id}/delete")).send().await.unwrap().text().await.unwrap();
+        assert!(ask.contains("This article stays") && !ask.contains("Yes, remove it"), "{ask}");
+        let forced = client.post(format!("{base}/editor/articles/{id}/delete")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+        assert_eq!(forced.status(), StatusCode::CONFLICT);
+        let api = app.api(reqwest::Method::DELETE, &format!("/api/v1/articles/{id}"), &token).send().await.unwrap();
+        assert_eq!(api.status(), StatusCode::CONFLICT);
+        assert!(api.text().await.unwrap().contains(&format!("digest #{digest}")));
+        assert_eq!(app.count("articles").await, 1);
+        assert!(app.get(&format!("/archive/{digest}")).await.text().await.unwrap().contains("Kept"));
     }
 
     async fn an_editor_previews_confirms_and_sends_a_digest_and_sees_it_listed(backend) {

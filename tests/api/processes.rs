@@ -110,7 +110,7 @@ async fn queued_digest(
         url: "https://news.example/crash".into(),
         ..Default::default()
     };
-    tidings::articles::queries::upsert(&db, &article.parse().unwrap(), 1)
+    tidings::articles::queries::upsert(&db, &article.parse(chrono_tz::UTC).unwrap(), 1)
         .await
         .unwrap();
     tidings::digests::create(&state, None, None, "test")
