@@ -1,4 +1,5 @@
-//! The transactional outbox: one-off emails to one reader (confirmations, data exports),
+//! The transactional outbox: one-off emails to one reader (confirmations, data exports,
+//! fresh unsubscribe links) and editors' test sends of the next digest,
 //! each a row written in the same transaction as the change that needs it, so no answer waits
 //! on SMTP and a crash loses nothing. The send engine (`workers`) claims and sends them.
 
@@ -14,6 +15,8 @@ pub enum OutboxKind {
     DataExport,
     /// A fresh link to the reader's page, asked for by address (`unsubscribe::by_address`).
     UnsubscribeLink,
+    /// A test of the next digest to an address an editor gave; names no reader.
+    TestDigest,
 }
 
 impl OutboxKind {
@@ -22,6 +25,7 @@ impl OutboxKind {
             OutboxKind::Confirmation => "confirmation",
             OutboxKind::DataExport => "data_export",
             OutboxKind::UnsubscribeLink => "unsubscribe_link",
+            OutboxKind::TestDigest => "test_digest",
         }
     }
 
@@ -30,6 +34,7 @@ impl OutboxKind {
             "confirmation" => Ok(OutboxKind::Confirmation),
             "data_export" => Ok(OutboxKind::DataExport),
             "unsubscribe_link" => Ok(OutboxKind::UnsubscribeLink),
+            "test_digest" => Ok(OutboxKind::TestDigest),
             other => anyhow::bail!("unknown outbox kind {other:?}"),
         }
     }
@@ -41,6 +46,7 @@ impl From<OutboxKind> for Kind {
             OutboxKind::Confirmation => Kind::Confirmation,
             OutboxKind::DataExport => Kind::DataExport,
             OutboxKind::UnsubscribeLink => Kind::UnsubscribeLink,
+            OutboxKind::TestDigest => Kind::TestDigest,
         }
     }
 }
@@ -84,10 +90,74 @@ pub async fn enqueue_many(
     query.execute(&mut **tx).await.map(|_| ())
 }
 
+/// A test send as queued: where it goes, what it shows, who asked.
+#[derive(Debug, Clone)]
+pub struct TestSend {
+    pub address: String,
+    pub article_ids: Vec<i64>,
+    pub requested_by: String,
+}
+
+/// Queues one test email per address, in the caller's transaction.
+pub async fn enqueue_tests(
+    tx: &mut Tx<'_>,
+    addresses: &[String],
+    article_ids: &[i64],
+    requested_by: &str,
+    now: Millis,
+) -> sqlx::Result<()> {
+    let ids = article_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    for address in addresses {
+        sqlx::query(
+            "insert into outbox (kind, address, article_ids, requested_by, status, next_attempt_at, created_at)
+             values ($1, $2, $3, $4, 'pending', $5, $5)",
+        )
+        .bind(OutboxKind::TestDigest.as_str())
+        .bind(address)
+        .bind(&ids)
+        .bind(requested_by)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+pub async fn find_test(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<TestSend>> {
+    let row = sqlx::query(
+        "select address, article_ids, requested_by from outbox where id = $1 and kind = $2",
+    )
+    .bind(id)
+    .bind(OutboxKind::TestDigest.as_str())
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| {
+        let ids: Option<String> = row.try_get("article_ids")?;
+        Ok(TestSend {
+            address: row
+                .try_get::<Option<String>, _>("address")?
+                .unwrap_or_default(),
+            article_ids: ids
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|id| id.parse().ok())
+                .collect(),
+            requested_by: row
+                .try_get::<Option<String>, _>("requested_by")?
+                .unwrap_or_default(),
+        })
+    })
+    .transpose()
+}
+
 /// An email the service sent (or means to send) a reader, for their data export.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct OutboxRecord {
-    /// `confirmation` or `data_export`.
+    /// `confirmation`, `data_export` or `unsubscribe_link`.
     pub kind: &'static str,
     pub status: String,
     pub attempts: i64,

@@ -198,6 +198,8 @@ pub enum Kind {
     DataExport,
     /// A fresh unsubscribe link, asked for by address.
     UnsubscribeLink,
+    /// An editor's test of the next digest.
+    TestDigest,
     Digest,
 }
 

@@ -2,10 +2,12 @@
 //! step, and the progress of the latest ones.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::test_send::{self, TestSendError};
 use super::{DigestStatus, Preview, queries};
 use crate::articles::Article;
 use crate::digests;
@@ -27,12 +29,36 @@ struct DigestPage<'a> {
     sending: Vec<&'a DigestStatus>,
     past: Vec<&'a DigestStatus>,
     in_progress: bool,
+    /// The test form: where to, and what went wrong with it.
+    test_to: &'a str,
+    test_error: Option<&'a str>,
+    /// A test just went out to this many addresses.
+    tested: Option<usize>,
 }
 
 const DIGESTS_SHOWN: i64 = 20;
 
-pub async fn digest(State(state): State<AppState>, session: EditorSession) -> AppResult<Response> {
-    let preview = digests::preview(&state).await?;
+#[derive(Debug, Deserialize)]
+pub struct DigestQuery {
+    tested: Option<usize>,
+}
+
+pub async fn digest(
+    State(state): State<AppState>,
+    session: EditorSession,
+    Query(query): Query<DigestQuery>,
+) -> AppResult<Response> {
+    digest_page(&state, &session, &session.email, None, query.tested).await
+}
+
+async fn digest_page(
+    state: &AppState,
+    session: &EditorSession,
+    test_to: &str,
+    test_error: Option<&str>,
+    tested: Option<usize>,
+) -> AppResult<Response> {
+    let preview = digests::preview(state).await?;
     let recent = queries::list_recent(&state.db.pool, DIGESTS_SHOWN).await?;
     let page = DigestPage {
         newsletter: &state.settings.newsletter.name,
@@ -46,8 +72,50 @@ pub async fn digest(State(state): State<AppState>, session: EditorSession) -> Ap
         in_progress: recent.iter().any(|d| d.status.in_progress()),
         sending: recent.iter().filter(|d| d.status.in_progress()).collect(),
         past: recent.iter().filter(|d| !d.status.in_progress()).collect(),
+        test_to,
+        test_error,
+        tested,
     };
-    Ok(Page(page).into_response())
+    let status = if test_error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Page(page)).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TestForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    article_ids: String,
+    #[serde(default)]
+    to: String,
+}
+
+/// A test of the previewed digest to the addresses given.
+pub async fn send_test(
+    State(state): State<AppState>,
+    session: EditorSession,
+    PageForm(form): PageForm<TestForm>,
+) -> AppResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    let ids = article_ids(&form.article_ids)?;
+    let sent = match test_send::addresses(&form.to) {
+        Ok(to) => test_send::queue(&state, &to, &ids, &format!("editor:{}", session.email))
+            .await
+            .map(|()| to.len()),
+        Err(err) => Err(err),
+    };
+    match sent {
+        Ok(count) => Ok(Redirect::to(&format!("/editor/digest?tested={count}")).into_response()),
+        Err(err @ (TestSendError::Addresses | TestSendError::BadAddress(..))) => {
+            let message = crate::error::sentence(&err.to_string());
+            digest_page(&state, &session, &form.to, Some(&message), None).await
+        }
+        Err(err) => Err(err.into()),
+    }
 }
 
 fn ids_field(articles: &[Article]) -> String {
@@ -69,16 +137,20 @@ pub struct SendForm {
 
 impl SendForm {
     fn ids(&self) -> AppResult<Vec<i64>> {
-        self.article_ids
-            .split(',')
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| {
-                s.trim()
-                    .parse()
-                    .map_err(|_| AppError::field("article_ids", "not a list of article ids"))
-            })
-            .collect()
+        article_ids(&self.article_ids)
     }
+}
+
+/// The previewed articles' ids, as the forms carry them.
+fn article_ids(text: &str) -> AppResult<Vec<i64>> {
+    text.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| {
+            s.trim()
+                .parse()
+                .map_err(|_| AppError::field("article_ids", "not a list of article ids"))
+        })
+        .collect()
 }
 
 #[derive(Template)]

@@ -5,6 +5,7 @@ mod editor_pages;
 pub mod queries;
 pub mod render;
 mod routes;
+pub mod test_send;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -16,6 +17,7 @@ use crate::state::AppState;
 
 pub use queries::{DigestState, DigestStatus};
 pub use render::{DigestContent, Personal};
+pub use test_send::TestEmails;
 
 /// What the next digest would be, rendered for an example reader.
 pub struct Preview {
@@ -208,6 +210,7 @@ pub async fn cancel(state: &AppState, id: i64) -> Result<DigestStatus, CancelDig
     routes::list,
     routes::create,
     routes::preview,
+    routes::test,
     routes::show,
     routes::cancel
 ))]
@@ -219,6 +222,7 @@ pub fn pages_router() -> Router<AppState> {
         .route("/editor/digest", get(editor_pages::digest))
         .route("/editor/digest/confirm", post(editor_pages::confirm_send))
         .route("/editor/digest/send", post(editor_pages::send))
+        .route("/editor/digest/test", post(editor_pages::send_test))
         .route(
             "/editor/digests/{id}/cancel",
             get(editor_pages::confirm_cancel).post(editor_pages::cancel_digest),
@@ -228,6 +232,7 @@ pub fn pages_router() -> Router<AppState> {
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/digests", post(routes::create).get(routes::list))
+        .route("/api/v1/digests/test", post(routes::test))
         .route("/api/v1/digests/preview", get(routes::preview))
         .route("/api/v1/digests/{id}", get(routes::show))
         .route("/api/v1/digests/{id}/cancel", post(routes::cancel))

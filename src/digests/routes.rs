@@ -11,7 +11,7 @@ use crate::editors::ApiClient;
 use crate::error::doc::{BadId, Busy, MalformedJson, TooLarge, Unauthorized};
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::state::AppState;
-use crate::web::extract::ApiPath;
+use crate::web::extract::{ApiJson, ApiPath};
 
 /// Preview the next digest
 ///
@@ -47,6 +47,57 @@ pub async fn preview(State(state): State<AppState>, _client: ApiClient) -> ApiRe
             .into_response()),
         None => Err(AppError::Conflict(super::NOTHING_NEW.to_string()).into()),
     }
+}
+
+/// Where a test goes and what it shows.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestSendRequest {
+    /// One to five addresses.
+    #[schema(min_items = 1, max_items = 5)]
+    to: Vec<String>,
+    /// These articles; absent or empty: the next digest's (the articles in no digest yet).
+    #[serde(default)]
+    article_ids: Vec<i64>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct TestQueued {
+    /// Test emails queued, one per address.
+    queued: usize,
+}
+
+/// Send a test of the next digest
+///
+/// Sends the digest as readers would get it to up to five addresses, through the send
+/// engine. The subject starts with `[Test]`; no digest is made or counted; its unsubscribe
+/// link names no reader and unsubscribes nobody.
+#[utoipa::path(
+    post,
+    path = "/api/v1/digests/test",
+    operation_id = "test_digest",
+    tag = "digests",
+    security(("bearer" = [])),
+    request_body = TestSendRequest,
+    responses(
+        (status = 202, description = "Queued", body = TestQueued),
+        MalformedJson,
+        Unauthorized,
+        (status = 409, description = "No `article_ids` given and every article is already in a digest", body = ErrorBody),
+        TooLarge,
+        (status = 422, description = "Invalid fields (`to`, `article_ids`), listed in `fields`", body = ErrorBody),
+        Busy,
+    )
+)]
+pub async fn test(
+    State(state): State<AppState>,
+    client: ApiClient,
+    ApiJson(request): ApiJson<TestSendRequest>,
+) -> ApiResult<(StatusCode, Json<TestQueued>)> {
+    let to = super::test_send::addresses(&request.to.join(","))?;
+    let by = format!("token:{}", client.token_name);
+    super::test_send::queue(&state, &to, &request.article_ids, &by).await?;
+    Ok((StatusCode::ACCEPTED, Json(TestQueued { queued: to.len() })))
 }
 
 /// Header values must be visible ASCII; a subject may not be.

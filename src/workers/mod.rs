@@ -26,6 +26,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::db::{self, Millis};
 use crate::delivery::{self, DigestEmails};
+use crate::digests::TestEmails;
 use crate::mail::{MailError, SmtpSession};
 use crate::queue::{Job, Kind, Rendered, Renderer, RowStatus, backoff};
 use crate::state::AppState;
@@ -79,6 +80,7 @@ pub struct Engine {
     confirmations: ConfirmationEmails,
     exports: DataExportEmails,
     unsubscribe_links: UnsubscribeLinkEmails,
+    tests: TestEmails,
     digests: DigestEmails,
     /// Ends the lease renewals when the engine goes.
     background: CancellationToken,
@@ -114,6 +116,7 @@ impl Engine {
             confirmations: ConfirmationEmails,
             exports: DataExportEmails,
             unsubscribe_links: UnsubscribeLinkEmails,
+            tests: TestEmails,
             digests: DigestEmails::default(),
             background,
         })
@@ -125,6 +128,7 @@ impl Engine {
             Kind::Confirmation => &self.confirmations,
             Kind::DataExport => &self.exports,
             Kind::UnsubscribeLink => &self.unsubscribe_links,
+            Kind::TestDigest => &self.tests,
             Kind::Digest => &self.digests,
         }
     }
@@ -247,6 +251,7 @@ impl Engine {
             Kind::Confirmation,
             Kind::DataExport,
             Kind::UnsubscribeLink,
+            Kind::TestDigest,
             Kind::Digest,
         ] {
             let (at, of_kind): (Vec<usize>, Vec<Job>) = jobs

@@ -41,6 +41,7 @@ mod security_headers;
 mod sessions;
 mod signup;
 mod subscribers;
+mod test_send;
 mod throttle;
 mod transactions;
 mod unsubscribe;
