@@ -68,6 +68,10 @@ impl App {
         let bounce_mailbox =
             tokio::spawn(bounces::mailbox::run(self.state.clone(), shutdown.clone()));
         let schedule = tokio::spawn(scheduler::run(self.state.clone(), shutdown.clone()));
+        let one_off = tokio::spawn(scheduler::one_off::run(
+            self.state.clone(),
+            shutdown.clone(),
+        ));
         let retention = tokio::spawn(subscribers::retention::run(
             self.state.clone(),
             shutdown.clone(),
@@ -92,6 +96,7 @@ impl App {
             .await
             .context("bounce mailbox reader panicked")?;
         schedule.await.context("scheduler panicked")?;
+        one_off.await.context("one-off send scheduler panicked")?;
         retention.await.context("retention task panicked")?;
         tracing::info!("stopped");
         Ok(())
@@ -144,6 +149,7 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         settings: Arc::new(settings),
         outbox_wake: Arc::default(),
         delivery_wake: Arc::new(Notify::new()),
+        schedule_wake: Arc::new(Notify::new()),
         metrics,
     })
 }

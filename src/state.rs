@@ -29,6 +29,9 @@ pub struct AppState {
     /// Wakes the send engine's idle lanes when a digest is created.
     #[from_ref(skip)]
     pub delivery_wake: Arc<Notify>,
+    /// Wakes the one-off send scheduler when an editor schedules a send.
+    #[from_ref(skip)]
+    pub schedule_wake: Arc<Notify>,
     pub metrics: Arc<Metrics>,
     pub keys: Arc<Keys>,
     /// The task that writes signups in batches.

@@ -10,9 +10,12 @@ use serde::Deserialize;
 use super::test_send::{self, TestSendError};
 use super::{DigestStatus, Preview, queries};
 use crate::articles::Article;
+use crate::db::Millis;
 use crate::digests;
 use crate::editors::{CsrfForm, EditorSession};
 use crate::error::{AppError, AppResult};
+use crate::scheduler::Schedule;
+use crate::scheduler::one_off::{self, ScheduledSend};
 use crate::state::AppState;
 use crate::web::extract::PageForm;
 use crate::web::page::Page;
@@ -34,6 +37,35 @@ struct DigestPage<'a> {
     test_error: Option<&'a str>,
     /// A test just went out to this many addresses.
     tested: Option<usize>,
+    /// One-off sends, upcoming first, times in the newsletter's zone.
+    scheduled: Vec<(ScheduledSend, String)>,
+    /// The "send later" form: what was typed and what was wrong with it.
+    later_at: &'a str,
+    later_error: Option<&'a str>,
+    /// The automatic schedule, and when it next fires.
+    schedule: &'a str,
+    next_automatic: Option<String>,
+    zone: &'a str,
+}
+
+/// What the page shows besides the digests: the test form and the send-later form, each
+/// with what was typed and what was wrong.
+#[derive(Default)]
+struct Forms<'a> {
+    test_to: Option<&'a str>,
+    test_error: Option<&'a str>,
+    tested: Option<usize>,
+    later_at: &'a str,
+    later_error: Option<&'a str>,
+}
+
+/// A local time as the page shows it.
+fn shown(at: Millis, zone: chrono_tz::Tz) -> String {
+    chrono::DateTime::from_timestamp_millis(at)
+        .unwrap_or_default()
+        .with_timezone(&zone)
+        .format("%a %-d %b %Y, %H:%M")
+        .to_string()
 }
 
 const DIGESTS_SHOWN: i64 = 20;
@@ -48,16 +80,35 @@ pub async fn digest(
     session: EditorSession,
     Query(query): Query<DigestQuery>,
 ) -> AppResult<Response> {
-    digest_page(&state, &session, &session.email, None, query.tested).await
+    let forms = Forms {
+        tested: query.tested,
+        ..Forms::default()
+    };
+    digest_page(&state, &session, forms).await
 }
 
 async fn digest_page(
     state: &AppState,
     session: &EditorSession,
-    test_to: &str,
-    test_error: Option<&str>,
-    tested: Option<usize>,
+    forms: Forms<'_>,
 ) -> AppResult<Response> {
+    let zone = state.settings.digest.zone();
+    let scheduled = one_off::list(&state.db.pool)
+        .await?
+        .into_iter()
+        .map(|send| {
+            let when = shown(send.send_at_ms, zone);
+            (send, when)
+        })
+        .collect();
+    let next_automatic = Schedule::parse(
+        &state.settings.digest.schedule,
+        &state.settings.digest.timezone,
+    )
+    .ok()
+    .flatten()
+    .and_then(|s| s.next_slot(chrono::Utc::now()))
+    .map(|at| shown(at.timestamp_millis(), zone));
     let preview = digests::preview(state).await?;
     let recent = queries::list_recent(&state.db.pool, DIGESTS_SHOWN).await?;
     let page = DigestPage {
@@ -72,11 +123,17 @@ async fn digest_page(
         in_progress: recent.iter().any(|d| d.status.in_progress()),
         sending: recent.iter().filter(|d| d.status.in_progress()).collect(),
         past: recent.iter().filter(|d| !d.status.in_progress()).collect(),
-        test_to,
-        test_error,
-        tested,
+        test_to: forms.test_to.unwrap_or(&session.email),
+        test_error: forms.test_error,
+        tested: forms.tested,
+        scheduled,
+        later_at: forms.later_at,
+        later_error: forms.later_error,
+        schedule: &state.settings.digest.schedule,
+        next_automatic,
+        zone: &state.settings.digest.timezone,
     };
-    let status = if test_error.is_some() {
+    let status = if forms.test_error.is_some() || forms.later_error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -112,7 +169,12 @@ pub async fn send_test(
         Ok(count) => Ok(Redirect::to(&format!("/editor/digest?tested={count}")).into_response()),
         Err(err @ (TestSendError::Addresses | TestSendError::BadAddress(..))) => {
             let message = crate::error::sentence(&err.to_string());
-            digest_page(&state, &session, &form.to, Some(&message), None).await
+            let forms = Forms {
+                test_to: Some(&form.to),
+                test_error: Some(&message),
+                ..Forms::default()
+            };
+            digest_page(&state, &session, forms).await
         }
         Err(err) => Err(err.into()),
     }
@@ -220,6 +282,68 @@ pub async fn send(
     )
     .await?;
     Ok(Redirect::to("/editor/digest").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LaterForm {
+    #[serde(default)]
+    csrf: String,
+    /// A `datetime-local` value, in the newsletter's time zone.
+    #[serde(default)]
+    at: String,
+}
+
+/// Schedules a one-off send of the next digest.
+pub async fn send_later(
+    State(state): State<AppState>,
+    session: EditorSession,
+    PageForm(form): PageForm<LaterForm>,
+) -> AppResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    let zone = state.settings.digest.zone();
+    let at = chrono::NaiveDateTime::parse_from_str(form.at.trim(), "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|local| local.and_local_timezone(zone).earliest());
+    let result = match at {
+        None => Err("Choose a date and a time.".to_string()),
+        Some(at) => one_off::schedule(
+            &state,
+            at.timestamp_millis(),
+            &format!("editor:{}", session.email),
+        )
+        .await
+        .map_err(|err| match err {
+            one_off::ScheduleError::InThePast => "Choose a time in the future.".to_string(),
+            one_off::ScheduleError::Database(err) => format!("{err}"),
+        }),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to("/editor/digest#later").into_response()),
+        Err(message) => {
+            let forms = Forms {
+                later_at: &form.at,
+                later_error: Some(&message),
+                ..Forms::default()
+            };
+            digest_page(&state, &session, forms).await
+        }
+    }
+}
+
+pub async fn cancel_scheduled(
+    State(state): State<AppState>,
+    session: EditorSession,
+    Path(id): Path<i64>,
+    PageForm(form): PageForm<CsrfForm>,
+) -> AppResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    match one_off::cancel(&state, id).await {
+        Ok(()) | Err(one_off::CancelScheduledError::NotScheduled) => {
+            Ok(Redirect::to("/editor/digest#later").into_response())
+        }
+        Err(one_off::CancelScheduledError::NotFound) => Err(AppError::NotFound),
+        Err(one_off::CancelScheduledError::Database(err)) => Err(err.into()),
+    }
 }
 
 #[derive(Template)]

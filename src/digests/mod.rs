@@ -223,6 +223,11 @@ pub fn pages_router() -> Router<AppState> {
         .route("/editor/digest/confirm", post(editor_pages::confirm_send))
         .route("/editor/digest/send", post(editor_pages::send))
         .route("/editor/digest/test", post(editor_pages::send_test))
+        .route("/editor/digest/later", post(editor_pages::send_later))
+        .route(
+            "/editor/scheduled/{id}/cancel",
+            post(editor_pages::cancel_scheduled),
+        )
         .route(
             "/editor/digests/{id}/cancel",
             get(editor_pages::confirm_cancel).post(editor_pages::cancel_digest),

@@ -5,6 +5,8 @@
 //! missed while the service was down fires on start if it is less than `digest.catch_up`
 //! old, and is otherwise recorded as missed.
 
+pub mod one_off;
+
 use std::str::FromStr;
 use std::time::Duration;
 

@@ -38,6 +38,7 @@ mod preferences;
 mod processes;
 mod schedule;
 mod security_headers;
+mod send_later;
 mod sessions;
 mod signup;
 mod subscribers;
