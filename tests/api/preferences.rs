@@ -143,7 +143,7 @@ backend_tests! {
 
         for response in [page, name, data, forged] {
             assert_eq!(response.status(), StatusCode::NOT_FOUND);
-            assert!(response.text().await.unwrap().contains("We do not recognise this"));
+            assert!(response.text().await.unwrap().contains("This link does not work"));
         }
         assert_eq!(app.count("outbox").await, 0, "erasure took the confirmation's row; nothing new is queued");
     }
