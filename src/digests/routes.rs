@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::queries::{self, DigestStatus};
 use crate::editors::ApiClient;
-use crate::error::doc::{BadId, Busy, MalformedJson, TooLarge, Unauthorized};
+use crate::error::doc::{BadId, Busy, MalformedJson, TooLarge, Unauthorized, WrongContentType};
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::state::AppState;
 use crate::web::extract::{ApiJson, ApiPath};
@@ -83,6 +83,7 @@ pub struct TestQueued {
         (status = 202, description = "Queued", body = TestQueued),
         MalformedJson,
         Unauthorized,
+        WrongContentType,
         (status = 409, description = "No `article_ids` given and every article is already in a digest", body = ErrorBody),
         TooLarge,
         (status = 422, description = "Invalid fields (`to`, `article_ids`), listed in `fields`", body = ErrorBody),
