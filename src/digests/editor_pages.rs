@@ -195,6 +195,9 @@ pub struct SendForm {
     /// The previewed articles, comma-separated, so that what is sent is what was seen.
     #[serde(default)]
     article_ids: String,
+    /// The line mail clients show after the subject; empty: the headlines.
+    #[serde(default)]
+    preview_text: String,
 }
 
 impl SendForm {
@@ -274,10 +277,18 @@ pub async fn send(
         ));
     }
     let ids = form.ids()?;
+    let preview_text = form.preview_text.trim();
+    if preview_text.chars().count() > 150 || preview_text.chars().any(char::is_control) {
+        return Err(AppError::field(
+            "preview_text",
+            "one line of at most 150 characters",
+        ));
+    }
     digests::create(
         &state,
         Some(&ids),
         None,
+        Some(preview_text).filter(|t| !t.is_empty()),
         &format!("editor:{}", session.email),
     )
     .await?;

@@ -117,10 +117,11 @@ pub async fn create(
     state: &AppState,
     article_ids: Option<&[i64]>,
     subject: Option<&str>,
+    preview_text: Option<&str>,
     created_by: &str,
 ) -> Result<i64, CreateDigestError> {
     let mut tx = state.db.begin().await?;
-    let id = create_in(&mut tx, state, article_ids, subject, created_by).await?;
+    let id = create_in(&mut tx, state, article_ids, subject, preview_text, created_by).await?;
     tx.commit().await?;
     state.delivery_wake.notify_waiters();
     Ok(id)
@@ -133,6 +134,7 @@ pub async fn create_in(
     state: &AppState,
     article_ids: Option<&[i64]>,
     subject: Option<&str>,
+    preview_text: Option<&str>,
     created_by: &str,
 ) -> Result<i64, CreateDigestError> {
     let now = db::now();
@@ -171,7 +173,7 @@ pub async fn create_in(
             &articles,
         ),
     };
-    let id = queries::insert_digest(tx, &subject, created_by, now).await?;
+    let id = queries::insert_digest(tx, &subject, preview_text, created_by, now).await?;
     let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
     queries::insert_articles(tx, id, &ids).await?;
     let recipients = queries::snapshot_recipients(tx, id, now).await?;

@@ -21,16 +21,19 @@ pub async fn lock_creation(tx: &mut Tx<'_>, backend: Backend) -> sqlx::Result<()
 pub async fn insert_digest(
     tx: &mut Tx<'_>,
     subject: &str,
+    preview_text: Option<&str>,
     created_by: &str,
     now: Millis,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "insert into digests (subject, status, created_by, created_at) values ($1, 'queued', $2, $3)
+        "insert into digests (subject, preview_text, status, created_by, created_at)
+         values ($1, $4, 'queued', $2, $3)
          returning id",
     )
     .bind(subject)
     .bind(created_by)
     .bind(now)
+    .bind(preview_text)
     .fetch_one(&mut **tx)
     .await
 }
@@ -333,11 +336,13 @@ pub async fn find_published(pool: &AnyPool, id: i64) -> sqlx::Result<Option<Publ
     row.as_ref().map(published).transpose()
 }
 
-pub async fn get_subject(pool: &AnyPool, id: i64) -> sqlx::Result<String> {
-    sqlx::query_scalar("select subject from digests where id = $1")
+/// The digest's subject and its preview text, if it was given one.
+pub async fn get_subject(pool: &AnyPool, id: i64) -> sqlx::Result<(String, Option<String>)> {
+    let row = sqlx::query("select subject, preview_text from digests where id = $1")
         .bind(id)
         .fetch_one(pool)
-        .await
+        .await?;
+    Ok((row.try_get("subject")?, row.try_get("preview_text")?))
 }
 
 /// One digest as it went (or is going) to one reader.

@@ -53,6 +53,8 @@ pub struct DigestContent {
     articles_text: String,
     /// The digest's public web version, when the archive is on.
     web_url: Option<String>,
+    /// The line mail clients show after the subject: the editor's, or the headlines.
+    preview_text: String,
 }
 
 impl DigestContent {
@@ -79,7 +81,16 @@ impl DigestContent {
             web_url: digest_id
                 .filter(|_| settings.newsletter.public_archive)
                 .map(|id| settings.link(&format!("/archive/{id}"))),
+            preview_text: headlines(articles),
         })
+    }
+
+    /// The editor's preview text instead of the headlines, when they wrote one.
+    pub fn with_preview_text(mut self, text: Option<&str>) -> DigestContent {
+        if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
+            self.preview_text = text.to_string();
+        }
+        self
     }
 
     /// (text, HTML) for one reader.
@@ -95,6 +106,19 @@ impl DigestContent {
         }
         .render()?;
         Ok((text, html))
+    }
+}
+
+/// "First headline · Second headline · …", at most 140 characters.
+fn headlines(articles: &[Article]) -> String {
+    let joined = articles
+        .iter()
+        .map(|a| a.title.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    match joined.char_indices().nth(140) {
+        Some((at, _)) => format!("{}…", &joined[..at]),
+        None => joined,
     }
 }
 

@@ -126,6 +126,9 @@ pub struct CreateDigest {
     /// One line; absent: made from `digest.subject` in the config.
     #[schema(max_length = 200)]
     subject: Option<String>,
+    /// The line mail clients show after the subject; absent: the headlines.
+    #[schema(max_length = 150)]
+    preview_text: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -181,11 +184,17 @@ pub async fn create(
     {
         return Err(AppError::field("subject", "one line of at most 200 characters").into());
     }
+    if let Some(text) = &request.preview_text
+        && (text.chars().count() > 150 || text.chars().any(char::is_control))
+    {
+        return Err(AppError::field("preview_text", "one line of at most 150 characters").into());
+    }
     let created_by = format!("token:{}", client.token_name);
     let id = super::create(
         &state,
         request.article_ids.as_deref(),
         request.subject.as_deref(),
+        request.preview_text.as_deref(),
         &created_by,
     )
     .await?;

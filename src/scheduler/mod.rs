@@ -113,7 +113,7 @@ pub async fn take_slot(state: &AppState, due: Due) -> anyhow::Result<SlotOutcome
     let outcome = if !fire {
         SlotOutcome::Missed
     } else {
-        match digests::create_in(&mut tx, state, None, None, "schedule").await {
+        match digests::create_in(&mut tx, state, None, None, None, "schedule").await {
             Ok(id) => SlotOutcome::Sent(id),
             Err(CreateDigestError::NothingNew) => SlotOutcome::NothingNew,
             Err(err) => return Err(anyhow::anyhow!("creating the scheduled digest: {err}")),

@@ -182,7 +182,7 @@ pub async fn fire_due(state: &AppState) -> anyhow::Result<usize> {
             continue;
         }
         let created_by = format!("scheduled:{id}");
-        match digests::create_in(&mut tx, state, None, None, &created_by).await {
+        match digests::create_in(&mut tx, state, None, None, None, &created_by).await {
             Ok(digest_id) => {
                 sqlx::query("update scheduled_sends set digest_id = $2 where id = $1")
                     .bind(id)

@@ -104,6 +104,36 @@ backend_tests! {
         assert!(preview.contains("Headline 2") && !preview.contains("Headline 1 "), "article 1 is no longer new");
     }
 
+    async fn a_digest_carries_its_preview_text_or_else_its_headlines(backend) {
+        let app = TestApp::spawn_driven(backend).await;
+        let token = app.api_token().await;
+        app.insert_confirmed_readers(1).await;
+        let one = app.add_article(&token, &article(1)).await;
+        let too_long = app.api(Method::POST, "/api/v1/digests", &token).json(&json!({"preview_text": "x".repeat(151)})).send().await.unwrap();
+        assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(too_long.json::<Value>().await.unwrap()["fields"]["preview_text"].is_string());
+
+        let created = app
+            .api(Method::POST, "/api/v1/digests", &token)
+            .json(&json!({"article_ids": [one["id"]], "preview_text": "Floods, and what comes after"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::ACCEPTED);
+        app.drain().await;
+        let html = app.smtp.messages().pop().unwrap().html();
+        let hidden = html.find("display:none").expect("a hidden preheader");
+        let text_at = html.find("Floods, and what comes after").expect("the preview text");
+        assert!(hidden < text_at && text_at < html.find("View in your browser").unwrap(), "the preheader comes first");
+
+        app.add_article(&token, &article(2)).await;
+        app.send_digest(&token).await;
+        app.drain().await;
+        let html = app.smtp.messages().pop().unwrap().html();
+        let preheader = &html[html.find("display:none").unwrap()..html.find("View in your browser").unwrap()];
+        assert!(preheader.contains("Headline 2"), "without one, the headlines: {preheader}");
+    }
+
     async fn a_malformed_digest_request_is_a_4xx(backend) {
         let app = TestApp::spawn(backend).await;
         let token = app.api_token().await;

@@ -11,3 +11,6 @@ create table scheduled_sends (
     done_at bigint
 );
 create index scheduled_sends_due on scheduled_sends (status, send_at);
+
+-- The line mail clients show after the subject; empty: the headlines.
+alter table digests add column preview_text text;
