@@ -564,6 +564,13 @@ impl Settings {
             self.bounces.poll_interval,
             Duration::from_secs(1),
         )?;
+        if self.bounces.imap_url.is_some() && self.bounces.return_path.is_none() {
+            return Err(invalid(
+                "bounces.return_path",
+                "set it when bounces.imap_url is set: anyone can write to a mailbox, so only bounces \
+                 sent back to a signed return path are believed",
+            ));
+        }
         let sendgrid = self.bounces.sendgrid_public_key.trim();
         if !sendgrid.is_empty() && crate::bounces::webhooks::sendgrid_key(sendgrid).is_none() {
             return Err(invalid(
@@ -670,6 +677,18 @@ mod tests {
             err.contains("mail.from") && err.contains("mailbox"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_bounce_mailbox_needs_a_signed_return_path() {
+        let mut settings = defaults();
+        settings.bounces.imap_url = Some(
+            crate::bounces::mailbox::MailboxUrl::parse("imaps://u:p@mail.example/INBOX").unwrap(),
+        );
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("bounces.return_path"), "{err}");
+        settings.bounces.return_path = Some("bounces@news.example".parse().unwrap());
+        settings.validate().unwrap();
     }
 
     #[test]

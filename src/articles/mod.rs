@@ -182,16 +182,16 @@ pub enum RemoveArticleError {
     Database(#[from] sqlx::Error),
 }
 
-/// Removes an article no digest holds.
+/// Removes an article no digest holds. The check and the delete are one statement, so a
+/// digest made at the same moment cannot lose the article.
 pub async fn remove(pool: &sqlx::AnyPool, id: i64) -> Result<(), RemoveArticleError> {
-    let holders = crate::digests::queries::digests_containing(pool, &[id]).await?;
-    if let Some(digest) = holders.get(&id).and_then(|d| d.first()) {
-        return Err(RemoveArticleError::InDigest(*digest));
+    if queries::delete_unless_held(pool, id).await? {
+        return Ok(());
     }
-    if queries::delete(pool, id).await? {
-        Ok(())
-    } else {
-        Err(RemoveArticleError::NotFound)
+    let holders = crate::digests::queries::digests_containing(pool, &[id]).await?;
+    match holders.get(&id).and_then(|d| d.first()) {
+        Some(digest) => Err(RemoveArticleError::InDigest(*digest)),
+        None => Err(RemoveArticleError::NotFound),
     }
 }
 

@@ -100,11 +100,15 @@ pub async fn update(
     row.as_ref().map(from_row).transpose()
 }
 
-pub async fn delete(pool: &AnyPool, id: i64) -> sqlx::Result<bool> {
-    let done = sqlx::query("delete from articles where id = $1")
-        .bind(id)
-        .execute(pool)
-        .await?;
+/// Deletes the article unless a digest holds it; false when nothing was deleted.
+pub async fn delete_unless_held(pool: &AnyPool, id: i64) -> sqlx::Result<bool> {
+    let sql = format!(
+        "delete from articles where id = $1 and not exists (
+             select 1 from digest_articles da join digests d on d.id = da.digest_id
+             where da.article_id = $1 and {})",
+        crate::digests::queries::HOLDS_ARTICLES
+    );
+    let done = sqlx::query(&sql).bind(id).execute(pool).await?;
     Ok(done.rows_affected() == 1)
 }
 

@@ -16,7 +16,7 @@ use tokio::net::TcpStream;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use super::{Report, record, reports};
+use super::{record, reports};
 use crate::state::AppState;
 
 /// Messages fetched and recorded together.
@@ -180,22 +180,33 @@ where
             .await?
             .try_collect()
             .await?;
-        let mut reports: Vec<Report> = Vec::new();
         let (mut read, mut unreadable) = (Vec::new(), Vec::new());
         for message in &fetched {
             let (Some(uid), Some(body)) = (message.uid, message.body()) else {
                 continue;
             };
-            let found = reports::read(body);
-            if found.is_empty() {
+            let reports = reports::read(body, |address| {
+                super::from_return_path(state, address).is_some()
+            });
+            if reports.is_empty() {
                 unreadable.push(uid);
-            } else {
-                read.push(uid);
-                reports.extend(found);
+                continue;
+            }
+            // One message at a time: one that cannot be recorded is left for a person
+            // instead of holding up the rest. While the database is unavailable nothing is
+            // flagged, and everything is read again next time.
+            match record(state, &reports).await {
+                Ok(_) => read.push(uid),
+                Err(err) if is_unavailable(&err) => return Err(err),
+                Err(err) => {
+                    tracing::warn!(
+                        error = crate::telemetry::redact(format!("{err:#}")),
+                        "a bounce report could not be recorded; flagged for a person"
+                    );
+                    unreadable.push(uid);
+                }
             }
         }
-        // Flagged only once recorded: should this fail, they are read again next time.
-        record(state, &reports).await?;
         if !read.is_empty() {
             let _: Vec<_> = session
                 .uid_store(uid_set(&read), "+FLAGS (\\Seen)")
@@ -216,6 +227,11 @@ where
         }
     }
     Ok(unseen.len())
+}
+
+fn is_unavailable(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<sqlx::Error>()
+        .is_some_and(crate::db::is_unavailable)
 }
 
 fn uid_set(uids: &[u32]) -> String {

@@ -26,10 +26,10 @@ use prometheus_client::metrics::family::Family;
 
 use crate::consent;
 use crate::db::{self, Millis, Tx};
-use crate::delivery;
 use crate::state::AppState;
 use crate::subscribers::{self, EmailAddress};
 use crate::token;
+use crate::{delivery, digests};
 
 pub use queries::{BounceCounts, BounceRecord, counts_for_digests, events_for};
 
@@ -274,15 +274,31 @@ async fn resolve(
     tx: &mut Tx<'_>,
     report: &Report,
 ) -> sqlx::Result<Option<(i64, Option<i64>)>> {
-    let named = report
+    let verp = report
         .return_path
         .as_deref()
-        .and_then(|address| from_return_path(state, address))
-        .or_else(|| report.message_id.as_deref().and_then(from_message_id));
+        .and_then(|address| from_return_path(state, address));
+    // Anyone can email the bounce mailbox, and a Message-ID or an address in a report is
+    // only what its sender wrote: from there, only the signed return path is believed.
+    // (Webhooks are authenticated, so what their provider says is.)
+    let named = match report.source {
+        Source::Imap => verp,
+        _ => verp.or_else(|| report.message_id.as_deref().and_then(from_message_id)),
+    };
     if let Some((digest_id, subscriber_id)) = named {
-        return Ok(subscribers::exists(tx, subscriber_id)
-            .await?
-            .then_some((subscriber_id, Some(digest_id))));
+        if !subscribers::exists(tx, subscriber_id).await? {
+            return Ok(None);
+        }
+        // A digest id the report made up (or one since deleted) is no digest.
+        let digest_id = if digests::queries::exists(tx, digest_id).await? {
+            Some(digest_id)
+        } else {
+            None
+        };
+        return Ok(Some((subscriber_id, digest_id)));
+    }
+    if report.source == Source::Imap {
+        return Ok(None);
     }
     let Some(address) = report.address.as_deref() else {
         return Ok(None);

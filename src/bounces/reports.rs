@@ -9,8 +9,10 @@ use sha2::{Digest, Sha256};
 
 use super::{Kind, Report, Source, enhanced_status};
 
-/// What a raw message from the bounce mailbox is, read as well as it can be.
-pub fn read(raw: &[u8]) -> Vec<Report> {
+/// What a raw message from the bounce mailbox is, read as well as it can be. `is_ours` tells
+/// a return path this service signed from any other address (anyone can write to the
+/// mailbox; only a signed return path names a reader).
+pub fn read(raw: &[u8], is_ours: impl Fn(&str) -> bool) -> Vec<Report> {
     let Some(message) = MessageParser::default().parse(raw) else {
         return Vec::new();
     };
@@ -18,7 +20,11 @@ pub fn read(raw: &[u8]) -> Vec<Report> {
         .message_id()
         .map(str::to_string)
         .unwrap_or_else(|| hex::encode(Sha256::digest(raw)));
-    let envelope = Envelope::of(&message);
+    let envelope = Envelope::of(&message, is_ours);
+    if envelope.return_path.is_none() {
+        // Names no reader this service can vouch for: left for a person.
+        return Vec::new();
+    }
     let report_type = message
         .content_type()
         .filter(|ct| ct.ctype().eq_ignore_ascii_case("multipart"))
@@ -39,12 +45,17 @@ struct Envelope {
 }
 
 impl Envelope {
-    fn of(message: &Message<'_>) -> Envelope {
-        let return_path = ["Delivered-To", "X-Original-To", "Envelope-To", "To"]
+    fn of(message: &Message<'_>, is_ours: impl Fn(&str) -> bool) -> Envelope {
+        // Where the bounce was delivered (the return path it came back to), else the return
+        // path the returned message itself carries (feedback loops send reports elsewhere).
+        let delivered = ["Delivered-To", "X-Original-To", "Envelope-To", "To"]
             .iter()
             .filter_map(|name| header_text(message, name))
-            .flat_map(|text| addresses_in(&text))
-            .find(|address| address.split('@').next().is_some_and(|l| l.contains('+')));
+            .flat_map(|text| addresses_in(&text));
+        let returned = returned_fields(message, &["return-path", "original-mail-from"])
+            .into_iter()
+            .flat_map(|text| addresses_in(&text));
+        let return_path = delivered.chain(returned).find(|address| is_ours(address));
         Envelope {
             return_path,
             message_id: returned_message_id(message),
@@ -93,6 +104,32 @@ fn addresses_in(text: &str) -> Vec<String> {
         .filter(|word| word.contains('@') && !word.starts_with('@'))
         .map(|word| word.trim_matches('.').to_string())
         .collect()
+}
+
+/// Values of `names` in the parts that return the original message (its headers, attached
+/// whole or alone) and in the machine-readable report.
+fn returned_fields(message: &Message<'_>, names: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for part in message.parts.iter().skip(1) {
+        let text = match &part.body {
+            PartType::Message(original) => {
+                for name in names {
+                    if let Some(value) = header_text(original, name) {
+                        found.push(value);
+                    }
+                }
+                continue;
+            }
+            PartType::Text(text) => text.to_string(),
+            _ => String::from_utf8_lossy(part.contents()).into_owned(),
+        };
+        for name in names {
+            if let Some(value) = field_in(&text, name) {
+                found.push(value);
+            }
+        }
+    }
+    found
 }
 
 /// The Message-ID of the original message a report returns, whether attached whole

@@ -317,16 +317,17 @@ pub async fn send_later(
         .and_then(|local| local.and_local_timezone(zone).earliest());
     let result = match at {
         None => Err("Choose a date and a time.".to_string()),
-        Some(at) => one_off::schedule(
-            &state,
-            at.timestamp_millis(),
-            &format!("editor:{}", session.email),
-        )
-        .await
-        .map_err(|err| match err {
-            one_off::ScheduleError::InThePast => "Choose a time in the future.".to_string(),
-            one_off::ScheduleError::Database(err) => format!("{err}"),
-        }),
+        Some(at) => {
+            let by = format!("editor:{}", session.email);
+            match one_off::schedule(&state, at.timestamp_millis(), &by).await {
+                Ok(id) => Ok(id),
+                Err(one_off::ScheduleError::InThePast) => {
+                    Err("Choose a time in the future.".to_string())
+                }
+                // An outage is no mistake of the editor's: 503 like everywhere else.
+                Err(one_off::ScheduleError::Database(err)) => return Err(err.into()),
+            }
+        }
     };
     match result {
         Ok(_) => Ok(Redirect::to("/editor/digest#later").into_response()),

@@ -121,7 +121,15 @@ pub async fn create(
     created_by: &str,
 ) -> Result<i64, CreateDigestError> {
     let mut tx = state.db.begin().await?;
-    let id = create_in(&mut tx, state, article_ids, subject, preview_text, created_by).await?;
+    let id = create_in(
+        &mut tx,
+        state,
+        article_ids,
+        subject,
+        preview_text,
+        created_by,
+    )
+    .await?;
     tx.commit().await?;
     state.delivery_wake.notify_waiters();
     Ok(id)

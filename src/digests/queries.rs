@@ -270,7 +270,12 @@ pub async fn cancelled_among(pool: &AnyPool, ids: &[i64]) -> sqlx::Result<Vec<i6
     query.fetch_all(pool).await
 }
 
-/// The digests (not cancelled) each of these articles is in, oldest first.
+/// Whether a digest (`d`) holds its articles: it is going out or went out, or, cancelled,
+/// it had already reached someone.
+pub const HOLDS_ARTICLES: &str = "(d.status <> 'cancelled'
+     or exists (select 1 from deliveries l where l.digest_id = d.id and l.status = 'sent'))";
+
+/// The digests that hold each of these articles (`HOLDS_ARTICLES`), oldest first.
 pub async fn digests_containing(
     pool: &AnyPool,
     article_ids: &[i64],
@@ -282,7 +287,7 @@ pub async fn digests_containing(
     let sql = format!(
         "select da.article_id, da.digest_id from digest_articles da
          join digests d on d.id = da.digest_id
-         where d.status <> 'cancelled' and da.article_id in ({})
+         where {HOLDS_ARTICLES} and da.article_id in ({})
          order by da.digest_id",
         db::placeholders(1, article_ids.len())
     );
@@ -297,6 +302,14 @@ pub async fn digests_containing(
             .push(row.try_get("digest_id")?);
     }
     Ok(found)
+}
+
+pub async fn exists(tx: &mut Tx<'_>, id: i64) -> sqlx::Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar("select id from digests where id = $1")
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
 }
 
 /// A digest as the public archive shows it.

@@ -24,8 +24,9 @@ pub use confirm::{ConfirmationEmails, prepare_confirmation_email};
 pub use email_address::EmailAddress;
 pub use export::{DataExportEmails, prepare_data_export_email};
 pub use queries::{
-    Profile, Reader, Recipient, StatusFilter, exists, find_id_by_key, find_link_secret,
-    find_profile, find_readers, find_recipient, mark_bounced, mark_unsubscribed, set_name,
+    Profile, Reader, Recipient, StatusFilter, exists, find_id_by_key, find_id_for_link,
+    find_link_secret, find_profile, find_readers, find_recipient, mark_bounced, mark_unsubscribed,
+    set_name,
 };
 pub use signup::{NameChange, SignupRequest};
 

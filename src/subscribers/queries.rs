@@ -371,6 +371,19 @@ pub async fn exists(tx: &mut Tx<'_>, id: i64) -> sqlx::Result<bool> {
     Ok(found.is_some())
 }
 
+/// A reader who may be sent a fresh link to their page: confirmed or left, and mail to
+/// them does not bounce. (Never a pending address: that would mail someone who never
+/// confirmed.)
+pub async fn find_id_for_link(tx: &mut Tx<'_>, email_key: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "select id from subscribers
+         where email_key = $1 and status in ('confirmed', 'unsubscribed') and bounced_at is null",
+    )
+    .bind(email_key)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
 pub async fn find_id_by_key(tx: &mut Tx<'_>, email_key: &str) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar("select id from subscribers where email_key = $1")
         .bind(email_key)

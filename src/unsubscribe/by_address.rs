@@ -97,7 +97,7 @@ pub async fn request(
         return Err(AppError::RateLimited);
     }
     let mut tx = state.db.begin().await?;
-    let queued = match subscribers::find_id_by_key(&mut tx, address.key()).await? {
+    let queued = match subscribers::find_id_for_link(&mut tx, address.key()).await? {
         Some(id) => {
             outbox::enqueue_within_daily_limit(
                 &mut tx,

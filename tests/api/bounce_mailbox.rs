@@ -97,17 +97,22 @@ backend_tests! {
         imap.deliver(&filled("arf_abuse.eml", &about(&app, digest, readers[1], &id(2)))).await;
         imap.deliver(&filled("plain_bounce.eml", &about(&app, digest, readers[2], &id(3)))).await;
         imap.deliver(&filled("auto_reply.eml", &about(&app, digest, readers[3], &id(4)))).await;
+        // Anyone can write to the mailbox: a report that did not come back to a signed
+        // return path, however well it names reader 4 (Message-ID, address), is not believed.
+        let mut forged = about(&app, digest, readers[3], &id(4));
+        forged[0].1 = "bounces+1.2.0000000000000000@news.example".to_string();
+        imap.deliver(&filled("dsn_hard.eml", &forged).replace("4C3F2A0@mx", "forged@mx")).await;
         let url = MailboxUrl::parse(&imap.url()).unwrap();
 
         // Two instances reading at once.
         let (first, second) = tokio::join!(mailbox::poll(&app.state, &url), mailbox::poll(&app.state, &url));
-        assert!(first.unwrap() + second.unwrap() >= 4);
+        assert!(first.unwrap() + second.unwrap() >= 5);
         assert_eq!(mailbox::poll(&app.state, &url).await.unwrap(), 0, "nothing unseen is left");
 
         assert!(bounced(&app, &id(1)).await, "the DSN");
         assert_eq!(app.subscriber_status(&id(2)).await.as_deref(), Some("unsubscribed"), "the abuse report");
         assert!(bounced(&app, &id(3)).await, "the bounce in prose");
-        assert!(!bounced(&app, &id(4)).await && app.subscriber_status(&id(4)).await.as_deref() == Some("confirmed"));
+        assert!(!bounced(&app, &id(4)).await && app.subscriber_status(&id(4)).await.as_deref() == Some("confirmed"), "neither the auto-reply nor the forged report");
         assert_eq!(app.count("bounce_events").await, 3, "each report once");
         let status = app.digest_status(&token, digest).await;
         assert_eq!((status["bounces"]["hard"].as_i64(), status["bounces"]["complaints"].as_i64()), (Some(2), Some(1)), "{status}");
@@ -115,9 +120,9 @@ backend_tests! {
         assert_eq!(code.as_deref(), Some("5.1.1"));
 
         let flags = imap.flags().await;
-        assert_eq!(flags.len(), 4);
+        assert_eq!(flags.len(), 5);
         assert!(flags.iter().all(|f| f.contains("Seen")), "{flags:?}");
-        assert!(flags[3].contains("Flagged") && !flags[0].contains("Flagged"), "{flags:?}");
+        assert!(flags[3].contains("Flagged") && flags[4].contains("Flagged") && !flags[0].contains("Flagged"), "{flags:?}");
     }
 
     async fn soft_failures_in_the_mailbox_count_across_digests(backend) {

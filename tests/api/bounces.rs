@@ -395,6 +395,11 @@ backend_tests! {
         assert_eq!((digest, code.as_deref()), (Some(first), Some("5.1.1")), "the digest its Message-ID names");
         assert!(bounced_at(&app, reader).await.is_some());
 
+        // A Message-ID naming a digest that does not exist: the event counts, with no digest.
+        let made_up = mailgun_body("mailgun_failed_permanent.json", MAILGUN_KEY, now, &[("ID", "made-up-digest"), ("EMAIL", "reader-2@example.com"), ("MESSAGE_ID", &message_id(9999, reader))]);
+        assert_eq!(post_json_text(&app, "/webhooks/mailgun", made_up).await.status(), StatusCode::OK);
+        assert_eq!(app.scalar_i64("select count(*) from bounce_events where digest_id is null and subscriber_id = $1", reader).await, 1);
+
         let complaint = mailgun_body("mailgun_complained.json", MAILGUN_KEY, now, &[("ID", "-Agny091SquKnsrW2NEKUA"), ("EMAIL", "reader-2@example.com"), ("MESSAGE_ID", "unrelated@elsewhere")]);
         assert_eq!(post_json_text(&app, "/webhooks/mailgun", complaint).await.status(), StatusCode::OK);
         assert_eq!(app.subscriber_status("reader-2@example.com").await.as_deref(), Some("unsubscribed"));

@@ -132,7 +132,12 @@ backend_tests! {
         assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(invalid.text().await.unwrap().contains("id=\"email-error\""));
 
-        // A stranger's address and a reader's get the same answer; only the reader gets mail.
+        // A stranger's address, a pending one and a reader's get the same answer; only the
+        // reader gets mail (a pending address never confirmed it wants any).
+        app.sign_up("pending@example.com").await;
+        let before = app.smtp.wait_for(before + 1, std::time::Duration::from_secs(10)).await.len();
+        let pending = app.post_form("/unsubscribe", &[("email", "pending@example.com")]).await;
+        assert_eq!(pending.status(), StatusCode::OK);
         let stranger = app.post_form("/unsubscribe", &[("email", "nobody@example.com")]).await;
         assert_eq!(stranger.status(), StatusCode::OK);
         let stranger = stranger.text().await.unwrap();

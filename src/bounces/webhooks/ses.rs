@@ -105,20 +105,77 @@ pub(super) async fn receive(
     }
 }
 
-/// Whether `url` is on Amazon's own domain over https.
-fn on_amazon(url: &str) -> bool {
-    url::Url::parse(url).is_ok_and(|u| {
-        u.scheme() == "https"
-            && u.host_str().is_some_and(|h| h.ends_with(".amazonaws.com"))
-            && u.port().is_none()
+/// Whether `url` is SNS's own: https on `sns.<region>.amazonaws.com` (or `.com.cn`), default
+/// port. Not just any `amazonaws.com` host: S3 buckets and API gateways there are anyone's.
+fn on_sns(url: &url::Url) -> bool {
+    let host_is_sns = url.host_str().is_some_and(|host| {
+        let region = host.strip_prefix("sns.").and_then(|rest| {
+            rest.strip_suffix(".amazonaws.com")
+                .or_else(|| rest.strip_suffix(".amazonaws.com.cn"))
+        });
+        region.is_some_and(|r| {
+            !r.is_empty() && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+    });
+    url.scheme() == "https" && host_is_sns && url.port().is_none()
+}
+
+/// The signing certificate's URL, when it is one SNS would give.
+fn certificate_url(text: &str) -> Option<url::Url> {
+    let url = url::Url::parse(text).ok()?;
+    (on_sns(&url) && url.path().ends_with(".pem") && url.query().is_none()).then_some(url)
+}
+
+/// The confirmation URL, when it is SNS's ConfirmSubscription.
+fn subscribe_url(text: &str) -> Option<url::Url> {
+    let url = url::Url::parse(text).ok()?;
+    let confirms = url
+        .query_pairs()
+        .any(|(key, value)| key == "Action" && value == "ConfirmSubscription");
+    (on_sns(&url) && confirms).then_some(url)
+}
+
+/// One client for Amazon: no redirects (they could lead anywhere), a short timeout.
+fn client() -> &'static reqwest::Client {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .expect("a client with rustls")
     })
 }
 
-/// Certificates fetched from Amazon, kept for the life of the process (SNS rotates them
-/// rarely, under a new URL).
+/// The largest certificate accepted: SNS's are about 2 KB.
+const MAX_CERTIFICATE_BYTES: usize = 16 * 1024;
+/// Certificates kept: SNS uses one per region and rotates them rarely.
+const CACHED_CERTIFICATES: usize = 32;
+
+/// Certificates fetched from Amazon, kept while the process lives.
 fn fetched() -> &'static Mutex<HashMap<String, Arc<Vec<u8>>>> {
     static CACHE: OnceLock<Mutex<HashMap<String, Arc<Vec<u8>>>>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
+}
+
+async fn fetch_certificate(url: &url::Url) -> Result<Vec<u8>, String> {
+    let response = client()
+        .get(url.clone())
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .map_err(|e| e.to_string())?;
+    if response
+        .content_length()
+        .is_some_and(|n| n as usize > MAX_CERTIFICATE_BYTES)
+    {
+        return Err("the certificate is too large".into());
+    }
+    let body = response.bytes().await.map_err(|e| e.to_string())?;
+    if body.len() > MAX_CERTIFICATE_BYTES {
+        return Err("the certificate is too large".into());
+    }
+    Ok(body.to_vec())
 }
 
 async fn certificate(state: &AppState, url: &str) -> ApiResult<Arc<Vec<u8>>> {
@@ -131,23 +188,28 @@ async fn certificate(state: &AppState, url: &str) -> ApiResult<Arc<Vec<u8>>> {
             )
         })?;
         Arc::new(pem)
-    } else if !on_amazon(url) {
-        return Err(unverified());
-    } else if let Some(pem) = fetched().lock().expect("not poisoned").get(url).cloned() {
-        pem
     } else {
-        let pem = reqwest::get(url)
-            .await
-            .and_then(|r| r.error_for_status())
-            .map_err(|e| anyhow::anyhow!("fetching the SNS signing certificate: {e}"))?
-            .bytes()
-            .await
-            .map_err(|e| anyhow::anyhow!("fetching the SNS signing certificate: {e}"))?;
-        let pem = Arc::new(pem.to_vec());
-        fetched()
+        let Some(url) = certificate_url(url) else {
+            return Err(unverified());
+        };
+        if let Some(pem) = fetched()
             .lock()
             .expect("not poisoned")
-            .insert(url.to_string(), pem.clone());
+            .get(url.as_str())
+            .cloned()
+        {
+            return Ok(pem);
+        }
+        // A certificate that cannot be fetched verifies nothing: 401, and SNS tries again.
+        let pem = Arc::new(fetch_certificate(&url).await.map_err(|err| {
+            tracing::warn!(error = err, "SNS signing certificate not fetched");
+            unverified()
+        })?);
+        let mut cache = fetched().lock().expect("not poisoned");
+        if cache.len() >= CACHED_CERTIFICATES {
+            cache.clear();
+        }
+        cache.insert(url.to_string(), pem.clone());
         pem
     };
     Ok(pem)
@@ -207,17 +269,23 @@ impl SignatureVerificationAlgorithm for RsaSha1 {
 }
 
 async fn confirm_subscription(envelope: &Envelope) -> ApiResult<()> {
-    let url = envelope.subscribe_url.as_deref().unwrap_or_default();
-    if !on_amazon(url) {
+    let Some(url) = subscribe_url(envelope.subscribe_url.as_deref().unwrap_or_default()) else {
         return Err(ApiError(AppError::field(
             "SubscribeURL",
-            "must be an https URL on amazonaws.com",
+            "must be SNS's ConfirmSubscription URL on https://sns.<region>.amazonaws.com",
         )));
-    }
-    reqwest::get(url)
+    };
+    client()
+        .get(url)
+        .send()
         .await
         .and_then(|r| r.error_for_status())
-        .map_err(|e| anyhow::anyhow!("confirming the SNS subscription: {e}"))?;
+        .map_err(|e| {
+            ApiError(AppError::Rejected {
+                status: axum::http::StatusCode::BAD_GATEWAY,
+                message: format!("confirming the SNS subscription failed: {e}"),
+            })
+        })?;
     tracing::info!(topic = envelope.topic_arn, "SNS subscription confirmed");
     Ok(())
 }
@@ -286,4 +354,43 @@ fn reports(message: &Value) -> Vec<Report> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sns_hosts_are_trusted_for_certificates_and_confirmations() {
+        assert!(
+            certificate_url(
+                "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-abc.pem"
+            )
+            .is_some()
+        );
+        assert!(
+            certificate_url(
+                "https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-abc.pem"
+            )
+            .is_some()
+        );
+        for bad in [
+            "https://s3.amazonaws.com/attacker/cert.pem",
+            "https://abc.execute-api.us-east-1.amazonaws.com/cert.pem",
+            "https://sns.us-east-1.amazonaws.com.evil.example/cert.pem",
+            "http://sns.us-east-1.amazonaws.com/SimpleNotificationService-abc.pem",
+            "https://sns.us-east-1.amazonaws.com:8443/SimpleNotificationService-abc.pem",
+            "https://sns.us-east-1.amazonaws.com/redirect?to=x.pem",
+        ] {
+            assert!(certificate_url(bad).is_none(), "{bad}");
+        }
+        assert!(
+            subscribe_url(
+                "https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&TopicArn=x&Token=y"
+            )
+            .is_some()
+        );
+        assert!(subscribe_url("https://sns.eu-west-1.amazonaws.com/?Action=Publish").is_none());
+        assert!(subscribe_url("https://s3.amazonaws.com/?Action=ConfirmSubscription").is_none());
+    }
 }
