@@ -139,7 +139,7 @@ impl ArticleInput {
 
 /// RFC 3339, or a browser's `datetime-local` value (`2026-11-24T07:00`, seconds optional)
 /// taken in `zone`.
-fn parse_time(text: &str, zone: chrono_tz::Tz) -> Option<Millis> {
+pub fn parse_time(text: &str, zone: chrono_tz::Tz) -> Option<Millis> {
     use chrono::TimeZone;
     if let Ok(time) = chrono::DateTime::parse_from_rfc3339(text) {
         return Some(time.timestamp_millis());

@@ -311,15 +311,12 @@ pub async fn send_later(
     PageForm(form): PageForm<LaterForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
-    let zone = state.settings.digest.zone();
-    let at = chrono::NaiveDateTime::parse_from_str(form.at.trim(), "%Y-%m-%dT%H:%M")
-        .ok()
-        .and_then(|local| local.and_local_timezone(zone).earliest());
+    let at = crate::articles::parse_time(form.at.trim(), state.settings.digest.zone());
     let result = match at {
         None => Err("Choose a date and a time.".to_string()),
         Some(at) => {
             let by = format!("editor:{}", session.email);
-            match one_off::schedule(&state, at.timestamp_millis(), &by).await {
+            match one_off::schedule(&state, at, &by).await {
                 Ok(id) => Ok(id),
                 Err(one_off::ScheduleError::InThePast) => {
                     Err("Choose a time in the future.".to_string())
