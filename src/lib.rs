@@ -21,6 +21,7 @@ pub mod queue;
 pub mod scheduler;
 pub mod secrets;
 pub mod state;
+pub mod stats;
 pub mod subscribers;
 pub mod telemetry;
 pub mod token;

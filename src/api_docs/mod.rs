@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::state::AppState;
 use crate::web::page::Page;
-use crate::{articles, digests, subscribers};
+use crate::{articles, digests, stats, subscribers};
 
 pub const SPEC_PATH: &str = "/api/openapi.json";
 
@@ -41,6 +41,7 @@ pub const SPEC_PATH: &str = "/api/openapi.json";
         (name = "articles", description = "What digests are made of"),
         (name = "digests", description = "Making, sending and following digests"),
         (name = "subscribers", description = "Readers and their data"),
+        (name = "stats", description = "The editors' home figures"),
         (name = "reference", description = "This description of the API"),
     )
 )]
@@ -74,6 +75,7 @@ pub static SPEC: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {
         subscribers::ApiDoc::openapi(),
         articles::ApiDoc::openapi(),
         digests::ApiDoc::openapi(),
+        stats::ApiDoc::openapi(),
         Reference::openapi(),
     ] {
         spec.merge(domain);

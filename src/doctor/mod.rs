@@ -19,7 +19,7 @@ use crate::unsubscribe;
 use dns::Dns;
 
 /// The postal address `config/default.toml` ships with, which is nobody's.
-const EXAMPLE_POSTAL_ADDRESS: &str = "Tidings Publishing, 1 Example Street, Springfield";
+pub const EXAMPLE_POSTAL_ADDRESS: &str = "Tidings Publishing, 1 Example Street, Springfield";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]

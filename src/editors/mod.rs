@@ -67,6 +67,14 @@ pub async fn revoke_token(db: &Db, name: &str) -> Result<(), EditorError> {
     }
 }
 
+/// Whether any API token can still be used.
+pub async fn has_live_token(db: &Db) -> Result<bool, EditorError> {
+    Ok(queries::list_tokens(&db.pool)
+        .await?
+        .iter()
+        .any(|t| t.revoked_at.is_none()))
+}
+
 /// One line per token: name, created, last used, revoked.
 pub async fn list_tokens(db: &Db) -> Result<Vec<String>, EditorError> {
     let time = |t: Option<i64>| t.map_or("-".to_string(), crate::db::format_time);
@@ -122,7 +130,6 @@ fn credentials(email: &str, password: &str) -> Result<(EmailAddress, String), Ed
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/editor", get(pages::home))
         .route("/editor/login", get(pages::login_page).post(pages::login))
         .route("/editor/logout", post(pages::logout))
 }

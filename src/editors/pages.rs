@@ -36,10 +36,6 @@ pub struct LoginForm {
     password: String,
 }
 
-pub async fn home() -> Redirect {
-    Redirect::to("/editor/articles")
-}
-
 pub async fn login_page(State(state): State<AppState>) -> Response {
     Page(LoginPage {
         newsletter: &state.settings.newsletter.name,
@@ -109,7 +105,7 @@ pub async fn login(
         .secure(state.settings.server.public_url.scheme() == "https")
         .build();
     tracing::info!(editor_id, "editor logged in");
-    Ok((jar.add(cookie), Redirect::to("/editor/articles")).into_response())
+    Ok((jar.add(cookie), Redirect::to("/editor")).into_response())
 }
 
 #[derive(Debug, Deserialize)]

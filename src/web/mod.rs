@@ -22,7 +22,8 @@ use crate::db::Db;
 use crate::error::{AppError, ErrorPageInfo};
 use crate::state::AppState;
 use crate::{
-    api_docs, archive, articles, bounces, digests, doctor, editors, embed, subscribers, unsubscribe,
+    api_docs, archive, articles, bounces, digests, doctor, editors, embed, stats, subscribers,
+    unsubscribe,
 };
 
 /// Signup bodies are a few hundred bytes; anything near this is not a signup.
@@ -38,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(subscribers::api_router())
         .merge(articles::router())
         .merge(digests::router())
+        .merge(stats::router())
         .merge(api_docs::router());
     let api = match embed::cors(&state.settings.server) {
         Some(cors) => api.layer(cors),
@@ -52,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(digests::pages_router())
         .merge(embed::router())
         .merge(doctor::pages_router())
+        .merge(stats::pages_router())
         .merge(archive::router())
         .merge(bounces::webhooks::router())
         .route("/healthz", get(healthz))

@@ -5,6 +5,7 @@
 mod helpers;
 mod imap_server;
 mod smtp_sink;
+mod stats;
 
 mod addresses;
 mod api_tokens;

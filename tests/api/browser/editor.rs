@@ -33,6 +33,13 @@ async fn an_editor_adds_an_article_previews_sends_and_watches_the_digest_go_out(
     browser.fill("#password", "a long enough password").await;
     browser.click("form button[type=submit]").await;
 
+    // The editors' home comes first: the figures and what is still to set up.
+    browser.wait_for_text("main", "Getting ready").await;
+    browser.screenshots_at_both_widths("20-editor-home").await;
+    browser.assert_accessible("the editors' home").await;
+    browser
+        .goto(&format!("{}/editor/articles", app.address))
+        .await;
     browser.wait_for_text("h1", "Articles").await;
     browser.fill("#title", "Rivers are rising").await;
     browser.fill("#url", "https://news.example/rivers").await;
