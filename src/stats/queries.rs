@@ -20,9 +20,11 @@ pub async fn reader_counts(pool: &AnyPool) -> sqlx::Result<ReaderCounts> {
         .fetch_all(pool)
         .await?;
     let mut counts = ReaderCounts {
-        bounced: sqlx::query_scalar("select count(*) from subscribers where bounced_at is not null")
-            .fetch_one(pool)
-            .await?,
+        bounced: sqlx::query_scalar(
+            "select count(*) from subscribers where bounced_at is not null",
+        )
+        .fetch_one(pool)
+        .await?,
         ..ReaderCounts::default()
     };
     for row in rows {
