@@ -5,4 +5,6 @@
 create index subscribers_created on subscribers (created_at, confirmed_at);
 create index subscribers_confirmed on subscribers (confirmed_at) where confirmed_at is not null;
 create index subscribers_bounced on subscribers (bounced_at) where bounced_at is not null;
-create index consent_events_event_created on consent_events (event, created_at);
+-- (event, created_at, source, form): where the last 30 days' signups came from, from the
+-- index alone.
+create index consent_events_event_created on consent_events (event, created_at, source, form);

@@ -18,7 +18,7 @@ use crate::error::doc::{Busy, Unauthorized};
 use crate::scheduler::{Schedule, one_off};
 use crate::state::AppState;
 
-pub use queries::ReaderCounts;
+pub use queries::{ReaderCounts, SourceCount};
 
 const DAY_MS: Millis = 24 * 60 * 60 * 1000;
 /// The window of the recent figures.
@@ -33,6 +33,8 @@ pub struct Stats {
     /// Share of those who signed up in the last 30 days who have confirmed, 0 to 1; `null`
     /// when nobody signed up.
     pub confirmation_rate: Option<f64>,
+    /// Where the last 30 days' signups came from (consent grants), most first.
+    pub sources: Vec<SourceCount>,
     /// When the next digest goes out (RFC 3339, UTC): the sooner of the schedule's next
     /// slot and the next one-off send; `null` when neither is set.
     #[schema(format = DateTime)]
@@ -58,6 +60,7 @@ pub async fn gather(state: &AppState) -> anyhow::Result<Stats> {
         confirmation_rate: (recent.signed_up > 0)
             .then(|| confirmed_of_recent as f64 / recent.signed_up as f64),
         recent,
+        sources: queries::sources_since(pool, since).await?,
         next_send: next_send(state).await?.map(db::format_time),
     })
 }

@@ -57,6 +57,36 @@ pub async fn recent(pool: &AnyPool, since: Millis, days: i64) -> sqlx::Result<Re
     })
 }
 
+/// Where signups came from: the source (form, api, import) and the form or placement the
+/// signup named, most first.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct SourceCount {
+    pub source: String,
+    /// The form or placement (`source` in the API, the embed's `data-source`), if named.
+    pub form: Option<String>,
+    pub signups: i64,
+}
+
+pub async fn sources_since(pool: &AnyPool, since: Millis) -> sqlx::Result<Vec<SourceCount>> {
+    let rows = sqlx::query(
+        "select source, form, count(*) as signups from consent_events
+         where event = 'granted' and created_at >= $1
+         group by source, form order by signups desc, source, form limit 20",
+    )
+    .bind(since)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SourceCount {
+                source: row.try_get("source")?,
+                form: row.try_get("form")?,
+                signups: row.try_get("signups")?,
+            })
+        })
+        .collect()
+}
+
 pub async fn confirmed_among_signed_up_since(pool: &AnyPool, since: Millis) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "select count(*) from subscribers where created_at >= $1 and confirmed_at is not null",

@@ -42,6 +42,27 @@ backend_tests! {
             .unwrap();
         }
 
+        // Consent grants: two from the footer form, one through the API, one too old to count.
+        for (email, source, form, at) in [
+            ("a@example.com", "form", Some("footer"), now - DAY),
+            ("b@example.com", "form", Some("footer"), now - DAY),
+            ("d@example.com", "api", None, now - DAY),
+            ("c@example.com", "form", Some("footer"), now - 40 * DAY),
+        ] {
+            sqlx::query(
+                "insert into consent_events (subscriber_id, event, privacy_version, terms_version, text_hash, source, form, created_at)
+                 select s.id, 'granted', 'v1', 'v1', (select hash from consent_texts limit 1), $2, $3, $4
+                 from subscribers s where s.email = $1",
+            )
+            .bind(email)
+            .bind(source)
+            .bind(form)
+            .bind(at)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        }
+
         let stats: Value = app.api(Method::GET, "/api/v1/stats", &token).send().await.unwrap().json().await.unwrap();
 
         assert_eq!(stats["readers"], serde_json::json!({"confirmed": 3, "pending": 2, "unsubscribed": 1, "bounced": 1}), "{stats}");
@@ -49,6 +70,11 @@ backend_tests! {
         let rate = stats["confirmation_rate"].as_f64().unwrap();
         assert!((rate - 2.0 / 3.0).abs() < 1e-9, "{stats}");
         assert!(stats["next_send"].as_str().unwrap().ends_with("T07:00:00Z"), "{stats}");
+        assert_eq!(
+            stats["sources"],
+            serde_json::json!([{"source": "form", "form": "footer", "signups": 2}, {"source": "api", "form": null, "signups": 1}]),
+            "{stats}"
+        );
         let unauthorised = app.get("/api/v1/stats").await;
         assert_eq!(unauthorised.status(), StatusCode::UNAUTHORIZED);
 
@@ -56,6 +82,7 @@ backend_tests! {
         assert!(page.contains("<dt>Confirmed</dt><dd>3</dd>") && page.contains("<dt>Bounced</dt><dd>1</dd>"), "{page}");
         assert!(page.contains("3 signed up, 2 confirmed, 0 left") && page.contains("67 % have confirmed"), "{page}");
         assert!(page.contains("<strong>Done:</strong> A real postal address"), "{page}");
+        assert!(page.contains("<td>form</td><td>footer</td><td>2</td>"), "{page}");
         assert!(page.contains("<strong>To do:</strong> Links over https") && page.contains("<strong>Done:</strong> An API token"), "{page}");
     }
 }
