@@ -52,16 +52,22 @@ pub struct Recent {
 pub async fn gather(state: &AppState) -> anyhow::Result<Stats> {
     let pool = &state.db.pool;
     let since = db::now() - RECENT_DAYS * DAY_MS;
-    let readers = queries::reader_counts(pool).await?;
-    let recent = queries::recent(pool, since, RECENT_DAYS).await?;
-    let confirmed_of_recent = queries::confirmed_among_signed_up_since(pool, since).await?;
+    // Independent reads, each on its own pooled connection: the page waits for the slowest
+    // count, not for their sum.
+    let (readers, recent, confirmed_of_recent, sources, next) = tokio::try_join!(
+        async { Ok::<_, anyhow::Error>(queries::reader_counts(pool).await?) },
+        async { Ok(queries::recent(pool, since, RECENT_DAYS).await?) },
+        async { Ok(queries::confirmed_among_signed_up_since(pool, since).await?) },
+        async { Ok(queries::sources_since(pool, since).await?) },
+        next_send(state),
+    )?;
     Ok(Stats {
         readers,
         confirmation_rate: (recent.signed_up > 0)
             .then(|| confirmed_of_recent as f64 / recent.signed_up as f64),
         recent,
-        sources: queries::sources_since(pool, since).await?,
-        next_send: next_send(state).await?.map(db::format_time),
+        sources,
+        next_send: next.map(db::format_time),
     })
 }
 
