@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use hickory_resolver::config::{NameServerConfig, ResolverConfig};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
-use hickory_resolver::proto::rr::RData;
+use hickory_resolver::proto::rr::{RData, RecordType};
 use hickory_resolver::{Resolver, TokioResolver};
 
 pub struct Dns {
@@ -41,17 +41,21 @@ impl Dns {
         })
     }
 
-    /// The TXT records at `name`, each one's strings joined; none when the name has none.
+    /// The records of `kind` at `name`; none when the name has none.
+    async fn records(&self, name: &str, kind: RecordType) -> anyhow::Result<Vec<RData>> {
+        match self.resolver.lookup(fqdn(name), kind).await {
+            Ok(lookup) => Ok(lookup.answers().iter().map(|r| r.data.clone()).collect()),
+            Err(err) if err.is_no_records_found() || err.is_nx_domain() => Ok(Vec::new()),
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// The TXT records at `name`, each one's strings joined.
     pub async fn txt(&self, name: &str) -> anyhow::Result<Vec<String>> {
-        let lookup = match self.resolver.txt_lookup(fqdn(name)).await {
-            Ok(lookup) => lookup,
-            Err(err) if err.is_no_records_found() || err.is_nx_domain() => return Ok(Vec::new()),
-            Err(err) => return Err(err.into()),
-        };
-        Ok(lookup
-            .answers()
+        let records = self.records(name, RecordType::TXT).await?;
+        Ok(records
             .iter()
-            .filter_map(|record| match &record.data {
+            .filter_map(|data| match data {
                 RData::TXT(txt) => Some(
                     txt.txt_data
                         .iter()
@@ -63,17 +67,12 @@ impl Dns {
             .collect())
     }
 
-    /// The mail exchangers of `name`; none when it has none.
+    /// The mail exchangers of `name`.
     pub async fn mx(&self, name: &str) -> anyhow::Result<Vec<String>> {
-        let lookup = match self.resolver.mx_lookup(fqdn(name)).await {
-            Ok(lookup) => lookup,
-            Err(err) if err.is_no_records_found() || err.is_nx_domain() => return Ok(Vec::new()),
-            Err(err) => return Err(err.into()),
-        };
-        Ok(lookup
-            .answers()
+        let records = self.records(name, RecordType::MX).await?;
+        Ok(records
             .iter()
-            .filter_map(|record| match &record.data {
+            .filter_map(|data| match data {
                 RData::MX(mx) => Some(mx.exchange.to_string()),
                 _ => None,
             })
