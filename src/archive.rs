@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, FixedOffset, Utc};
 
-use crate::articles::Article;
+use crate::articles::{Article, markdown_to_html};
 use crate::articles::queries as articles;
 use crate::db::Millis;
 use crate::digests::queries::{self as digests, Published};
@@ -44,6 +44,9 @@ struct DigestPage<'a> {
     newsletter: &'a str,
     subject: &'a str,
     date: &'a str,
+    /// The editor's intro note, sanitised HTML.
+    intro: Option<String>,
+    lead: Option<i64>,
     articles: &'a [Article],
 }
 
@@ -94,11 +97,22 @@ async fn show(State(state): State<AppState>, Path(id): Path<String>) -> AppResul
     let Some(digest) = digests::find_published(&state.db.pool, id).await? else {
         return Err(AppError::NotFound);
     };
-    let articles = articles::list_for_digest(&state.db.pool, id).await?;
+    let mut articles = articles::list_for_digest(&state.db.pool, id).await?;
+    let composition = digests::get_composition(&state.db.pool, id).await?;
+    // The lead story comes first, as in the email.
+    if let Some(at) = articles
+        .iter()
+        .position(|a| Some(a.id) == composition.lead_article_id)
+    {
+        let lead = articles.remove(at);
+        articles.insert(0, lead);
+    }
     let page = DigestPage {
         newsletter: &state.settings.newsletter.name,
         subject: &digest.subject,
         date: &date(&state, digest.created_at),
+        intro: composition.intro.as_deref().map(markdown_to_html),
+        lead: composition.lead_article_id,
         articles: &articles,
     };
     Ok(Page(page).into_response())

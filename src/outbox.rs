@@ -6,6 +6,7 @@
 use sqlx::Row;
 
 use crate::db::{self, Db, Millis, Tx};
+use crate::digests::Composition;
 use crate::queue::{Job, Kind, LeasedQueue, RowStatus};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +96,8 @@ pub async fn enqueue_many(
 pub struct TestSend {
     pub address: String,
     pub article_ids: Vec<i64>,
+    /// The draft's subject, intro, lead... as they were when the test was asked for.
+    pub composition: Composition,
     pub requested_by: String,
 }
 
@@ -103,9 +106,11 @@ pub async fn enqueue_tests(
     tx: &mut Tx<'_>,
     addresses: &[String],
     article_ids: &[i64],
+    composition: &Composition,
     requested_by: &str,
     now: Millis,
 ) -> sqlx::Result<()> {
+    let composition = serde_json::to_string(composition).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let ids = article_ids
         .iter()
         .map(i64::to_string)
@@ -113,12 +118,14 @@ pub async fn enqueue_tests(
         .join(",");
     for address in addresses {
         sqlx::query(
-            "insert into outbox (kind, address, article_ids, requested_by, status, next_attempt_at, created_at)
-             values ($1, $2, $3, $4, 'pending', $5, $5)",
+            "insert into outbox (kind, address, article_ids, composition, requested_by, status,
+                                 next_attempt_at, created_at)
+             values ($1, $2, $3, $4, $5, 'pending', $6, $6)",
         )
         .bind(OutboxKind::TestDigest.as_str())
         .bind(address)
         .bind(&ids)
+        .bind(&composition)
         .bind(requested_by)
         .bind(now)
         .execute(&mut **tx)
@@ -129,7 +136,8 @@ pub async fn enqueue_tests(
 
 pub async fn find_test(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<TestSend>> {
     let row = sqlx::query(
-        "select address, article_ids, requested_by from outbox where id = $1 and kind = $2",
+        "select address, article_ids, composition, requested_by from outbox
+         where id = $1 and kind = $2",
     )
     .bind(id)
     .bind(OutboxKind::TestDigest.as_str())
@@ -137,7 +145,13 @@ pub async fn find_test(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<Tes
     .await?;
     row.map(|row| {
         let ids: Option<String> = row.try_get("article_ids")?;
+        // Tests queued before composing existed have none: the plain digest.
+        let composition = row
+            .try_get::<Option<String>, _>("composition")?
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
         Ok(TestSend {
+            composition,
             address: row
                 .try_get::<Option<String>, _>("address")?
                 .unwrap_or_default(),

@@ -15,7 +15,7 @@ use crate::db::{self, Millis};
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
 
-pub use sanitize::{html_to_text, sanitize_summary};
+pub use sanitize::{html_to_text, markdown_to_html, sanitize_summary};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Article {

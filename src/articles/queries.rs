@@ -167,18 +167,32 @@ pub async fn list_for_digest(pool: &AnyPool, digest_id: i64) -> sqlx::Result<Vec
     rows.iter().map(from_row).collect()
 }
 
-/// The given articles (unknown ids are left out), newest first.
-pub async fn list_by_ids(tx: &mut Tx<'_>, ids: &[i64]) -> sqlx::Result<Vec<Article>> {
+/// The given articles in the order given (unknown ids are left out).
+pub async fn list_in_order(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[i64],
+) -> sqlx::Result<Vec<Article>> {
     let mut articles = Vec::with_capacity(ids.len());
     for id in ids {
         let row = sqlx::query(&format!("select {COLUMNS} from articles where id = $1"))
             .bind(id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *conn)
             .await?;
         if let Some(row) = row {
-            articles.push((row.try_get::<Millis, _>("published_at")?, from_row(&row)?));
+            articles.push(from_row(&row)?);
         }
     }
-    articles.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
-    Ok(articles.into_iter().map(|(_, a)| a).collect())
+    Ok(articles)
+}
+
+/// The given articles (unknown ids are left out), newest first.
+pub async fn list_by_ids(tx: &mut Tx<'_>, ids: &[i64]) -> sqlx::Result<Vec<Article>> {
+    let mut articles = list_in_order(&mut **tx, ids).await?;
+    // RFC 3339 in UTC with a fixed width sorts as time does.
+    articles.sort_by(|a, b| {
+        b.published_at
+            .cmp(&a.published_at)
+            .then(b.id.cmp(&a.id))
+    });
+    Ok(articles)
 }

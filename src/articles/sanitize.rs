@@ -25,6 +25,15 @@ pub fn sanitize_summary(input: &str) -> String {
         .to_string()
 }
 
+/// An editor's Markdown (a digest's intro note) as HTML, through the same allowlist as
+/// summaries: raw HTML in the Markdown is cleaned, not trusted.
+pub fn markdown_to_html(markdown: &str) -> String {
+    let parser = pulldown_cmark::Parser::new(markdown);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, parser);
+    sanitize_summary(&html)
+}
+
 /// The text of sanitised HTML, for the plain-text part of emails.
 pub fn html_to_text(html: &str) -> String {
     let spaced = html
@@ -48,6 +57,16 @@ pub fn html_to_text(html: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn markdown_becomes_html_without_anything_unsafe() {
+        let html = super::markdown_to_html(
+            "Hello *readers*,\n\n- [one](https://x.example/1)\n\n<script>alert(1)</script>[bad](javascript:alert(1))",
+        );
+        assert!(html.contains("<em>readers</em>"), "{html}");
+        assert!(html.contains(r#"<a href="https://x.example/1""#), "{html}");
+        assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+    }
+
     use super::*;
 
     #[test]

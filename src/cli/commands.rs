@@ -225,7 +225,7 @@ async fn doctor(settings: Settings) -> anyhow::Result<()> {
 
 /// Creates the digest and runs delivery workers here until it is done.
 async fn send_digest(state: crate::state::AppState) -> anyhow::Result<()> {
-    let id = digests::create(&state, None, None, None, "cli")
+    let id = digests::create(&state, None, digests::Composition::default(), "cli")
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let shutdown = CancellationToken::new();

@@ -1,4 +1,4 @@
-//! A digest's shared content: its subject and articles, rendered once.
+//! A digest's shared content: its subject, intro and articles, rendered once.
 
 use crate::articles::queries as articles;
 use crate::digests::{self, DigestContent};
@@ -6,9 +6,8 @@ use crate::queue::NotMade;
 use crate::state::AppState;
 
 pub async fn render(state: &AppState, digest_id: i64) -> Result<DigestContent, NotMade> {
-    let (subject, preview_text) = digests::queries::get_subject(&state.db.pool, digest_id).await?;
+    let composition = digests::queries::get_composition(&state.db.pool, digest_id).await?;
     let list = articles::list_for_digest(&state.db.pool, digest_id).await?;
-    DigestContent::render(&state.settings, &list, Some(&subject), Some(digest_id))
-        .map(|content| content.with_preview_text(preview_text.as_deref()))
+    DigestContent::render(&state.settings, &list, &composition, Some(digest_id))
         .map_err(|e| NotMade::Impossible(format!("rendering digest {digest_id}: {e:#}")))
 }

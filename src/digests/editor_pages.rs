@@ -7,9 +7,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::test_send::{self, TestSendError};
+use super::test_send;
+use super::draft::{self, ComposeError, Composition, Next};
 use super::{DigestStatus, Preview, queries};
 use crate::articles::Article;
+use crate::articles::queries as articles;
 use crate::db::Millis;
 use crate::digests;
 use crate::editors::{CsrfForm, EditorSession};
@@ -27,7 +29,10 @@ struct DigestPage<'a> {
     editor: &'a str,
     csrf: &'a str,
     preview: Option<&'a Preview>,
-    article_ids: String,
+    /// The composer: the next digest as saved, or as posted when it was refused.
+    compose: &'a Composer,
+    /// Articles in no digest yet that the next one leaves out.
+    candidates: Vec<Article>,
     /// Digests still going out, and the rest.
     sending: Vec<&'a DigestStatus>,
     past: Vec<&'a DigestStatus>,
@@ -52,6 +57,8 @@ struct DigestPage<'a> {
 /// with what was typed and what was wrong.
 #[derive(Default)]
 struct Forms<'a> {
+    /// The composer as posted, with what was wrong with it.
+    compose: Option<Composer>,
     test_to: Option<&'a str>,
     test_error: Option<&'a str>,
     tested: Option<usize>,
@@ -110,16 +117,26 @@ async fn digest_page(
     .and_then(|s| s.next_slot(chrono::Utc::now()))
     .map(|at| shown(at.timestamp_millis(), zone));
     let preview = digests::preview(state).await?;
+    let compose = match forms.compose {
+        Some(posted) => posted,
+        None => Composer::of(&digests::next(state).await?, zone),
+    };
+    let candidates = articles::list_unsent(&state.db.pool, draft::MAX_ARTICLES as i64)
+        .await?
+        .into_iter()
+        .filter(|a| !compose.article_ids.contains(&a.id))
+        .collect();
     let recent = queries::list_recent(&state.db.pool, DIGESTS_SHOWN).await?;
+    let refused = forms.test_error.is_some()
+        || forms.later_error.is_some()
+        || compose.error.is_some();
     let page = DigestPage {
         newsletter: &state.settings.newsletter.name,
         editor: &session.email,
         csrf: &session.csrf,
-        article_ids: preview
-            .as_ref()
-            .map(|p| ids_field(&p.articles))
-            .unwrap_or_default(),
         preview: preview.as_ref(),
+        compose: &compose,
+        candidates,
         in_progress: recent.iter().any(|d| d.status.in_progress()),
         sending: recent.iter().filter(|d| d.status.in_progress()).collect(),
         past: recent.iter().filter(|d| !d.status.in_progress()).collect(),
@@ -133,7 +150,7 @@ async fn digest_page(
         next_automatic,
         zone: &state.settings.digest.timezone,
     };
-    let status = if forms.test_error.is_some() || forms.later_error.is_some() {
+    let status = if refused {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -141,72 +158,310 @@ async fn digest_page(
     Ok((status, Page(page)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
-pub struct TestForm {
+/// The composer form: the next digest as the page showed it, what the editor typed, and
+/// the button they pressed (`op`). Every button of the digest page submits it, so nothing
+/// typed is lost whichever is pressed.
+#[derive(Debug, Default, Deserialize)]
+pub struct ComposeForm {
     #[serde(default)]
     csrf: String,
+    /// The draft revision the page showed (0: no draft).
+    #[serde(default)]
+    revision: i64,
+    /// The articles the page showed, in order, comma-separated.
     #[serde(default)]
     article_ids: String,
+    #[serde(default)]
+    lead_article_id: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    preview_text: String,
+    #[serde(default)]
+    intro: String,
+    /// `save`, `discard`, or `up:ID`, `down:ID`, `lead:ID`, `unlead`, `drop:ID`, `add:ID`.
+    #[serde(default)]
+    op: String,
+    /// Test addresses.
     #[serde(default)]
     to: String,
 }
 
-/// A test of the previewed digest to the addresses given.
+/// The composer as the page shows it.
+#[derive(Debug, Default)]
+pub struct Composer {
+    pub saved: bool,
+    pub revision: i64,
+    pub article_ids: Vec<i64>,
+    pub articles: Vec<Article>,
+    pub lead_article_id: Option<i64>,
+    pub subject: String,
+    pub preview_text: String,
+    pub intro: String,
+    /// Who saved the draft, and when (in the newsletter's zone).
+    pub saved_by: String,
+    pub saved_at: String,
+    /// (field, message) when the composition was refused.
+    pub error: Option<(&'static str, String)>,
+}
+
+impl Composer {
+    fn of(next: &Next, zone: chrono_tz::Tz) -> Composer {
+        let c = &next.composition;
+        let draft = next.draft.as_ref();
+        Composer {
+            saved: draft.is_some(),
+            revision: draft.map_or(0, |d| d.revision),
+            article_ids: next.article_ids(),
+            articles: next.articles.clone(),
+            lead_article_id: c.lead_article_id,
+            subject: c.subject.clone().unwrap_or_default(),
+            preview_text: c.preview_text.clone().unwrap_or_default(),
+            intro: c.intro.clone().unwrap_or_default(),
+            saved_by: draft.map(|d| d.updated_by.clone()).unwrap_or_default(),
+            saved_at: draft
+                .map(|d| shown(d.updated_at, zone))
+                .unwrap_or_default(),
+            error: None,
+        }
+    }
+
+    pub fn ids_field(&self) -> String {
+        self.article_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
+    pub fn is_lead(&self, id: &i64) -> bool {
+        self.lead_article_id == Some(*id)
+    }
+
+    pub fn error_for(&self, field: &str) -> Option<&str> {
+        self.error
+            .as_ref()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+/// What the page posted, with its button applied.
+struct Posted {
+    article_ids: Vec<i64>,
+    composition: Composition,
+}
+
+impl ComposeForm {
+    fn posted(&self) -> AppResult<Posted> {
+        let mut ids = article_ids(&self.article_ids)?;
+        let mut lead = match self.lead_article_id.trim() {
+            "" => None,
+            id => Some(
+                id.parse()
+                    .map_err(|_| AppError::field("lead_article_id", "not an article id"))?,
+            ),
+        };
+        let (op, target) = match self.op.split_once(':') {
+            Some((op, id)) => (
+                op,
+                Some(
+                    id.parse::<i64>()
+                        .map_err(|_| AppError::field("op", "not an article id"))?,
+                ),
+            ),
+            None => (self.op.as_str(), None),
+        };
+        let at = target.and_then(|id| ids.iter().position(|i| *i == id));
+        match (op, target, at) {
+            ("up", _, Some(at)) if at > 0 => ids.swap(at, at - 1),
+            ("down", _, Some(at)) if at + 1 < ids.len() => ids.swap(at, at + 1),
+            // The lead story is shown first, so it moves to the top.
+            ("lead", Some(id), Some(at)) => {
+                ids.remove(at);
+                ids.insert(0, id);
+                lead = Some(id);
+            }
+            ("unlead", ..) => lead = None,
+            ("drop", Some(id), Some(at)) => {
+                ids.remove(at);
+                if lead == Some(id) {
+                    lead = None;
+                }
+            }
+            ("add", Some(id), None) => ids.push(id),
+            _ => {}
+        }
+        Ok(Posted {
+            article_ids: ids,
+            composition: Composition {
+                subject: Some(self.subject.clone()),
+                preview_text: Some(self.preview_text.clone()),
+                intro: Some(self.intro.clone()),
+                lead_article_id: lead,
+            },
+        })
+    }
+
+    /// The composer showing what was posted, refused for `err`.
+    fn refused(&self, posted: Posted, articles: Vec<Article>, err: &ComposeError) -> Composer {
+        let field = match err {
+            ComposeError::Subject => "subject",
+            ComposeError::PreviewText => "preview_text",
+            ComposeError::Intro => "intro",
+            ComposeError::Lead => "lead_article_id",
+            _ => "article_ids",
+        };
+        Composer {
+            saved: self.revision > 0,
+            revision: self.revision,
+            article_ids: posted.article_ids,
+            articles,
+            lead_article_id: posted.composition.lead_article_id,
+            subject: self.subject.clone(),
+            preview_text: self.preview_text.clone(),
+            intro: self.intro.clone(),
+            error: Some((field, crate::error::sentence(&err.to_string()))),
+            ..Composer::default()
+        }
+    }
+}
+
+/// Why the posted composer was not taken.
+enum NotComposed {
+    /// A field was wrong: show the page again with it.
+    Refused(Composer),
+    Failed(AppError),
+}
+
+impl<E: Into<AppError>> From<E> for NotComposed {
+    fn from(err: E) -> Self {
+        NotComposed::Failed(err.into())
+    }
+}
+
+const CHANGED: &str = "the next digest changed since you opened this page (new articles, a send, or another editor's change); please look at it again";
+
+/// Saves what the page posted as the draft when it differs from the next digest (so that
+/// looking and sending a test leave no draft behind).
+async fn apply(
+    state: &AppState,
+    session: &EditorSession,
+    form: &ComposeForm,
+) -> Result<(), NotComposed> {
+    let posted = form.posted()?;
+    let current = digests::next(state).await?;
+    let unchanged = posted.article_ids == current.article_ids()
+        && posted
+            .composition
+            .clone()
+            .checked(&posted.article_ids)
+            .is_ok_and(|c| c == current.composition);
+    if unchanged {
+        return Ok(());
+    }
+    // What the buttons changed must start from what is saved now.
+    let revision = current.draft.as_ref().map_or(0, |d| d.revision);
+    if form.revision != revision
+        || (revision == 0 && article_ids(&form.article_ids)? != current.article_ids())
+    {
+        return Err(AppError::Conflict(CHANGED.to_string()).into());
+    }
+    let mut tx = state.db.begin().await?;
+    let by = format!("editor:{}", session.email);
+    match draft::save(&mut tx, &posted.article_ids, posted.composition.clone(), &by).await {
+        Ok(_) => {}
+        Err(ComposeError::Database(err)) => return Err(err.into()),
+        Err(err) => {
+            drop(tx);
+            let mut conn = state.db.pool.acquire().await?;
+            let shown = articles::list_in_order(&mut conn, &posted.article_ids).await?;
+            return Err(NotComposed::Refused(form.refused(posted, shown, &err)));
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The page again, showing the refused composer (and what else was typed).
+async fn refused_page(
+    state: &AppState,
+    session: &EditorSession,
+    compose: Composer,
+    test_to: Option<&str>,
+) -> AppResult<Response> {
+    let forms = Forms {
+        compose: Some(compose),
+        test_to,
+        ..Forms::default()
+    };
+    digest_page(state, session, forms).await
+}
+
+/// A button of the composer: saves the draft (or discards it) and shows the page again.
+pub async fn compose(
+    State(state): State<AppState>,
+    session: EditorSession,
+    PageForm(form): PageForm<ComposeForm>,
+) -> AppResult<Response> {
+    session.check_csrf(&form.csrf)?;
+    if form.op == "discard" {
+        let mut tx = state.db.begin().await?;
+        draft::discard(&mut tx).await?;
+        tx.commit().await?;
+        return Ok(Redirect::to("/editor/digest").into_response());
+    }
+    match apply(&state, &session, &form).await {
+        Ok(()) => Ok(Redirect::to("/editor/digest#compose").into_response()),
+        Err(NotComposed::Refused(compose)) => refused_page(&state, &session, compose, None).await,
+        Err(NotComposed::Failed(err)) => Err(err),
+    }
+}
+
+/// A test of the composed digest (saved first, if changed) to the addresses given.
 pub async fn send_test(
     State(state): State<AppState>,
     session: EditorSession,
-    PageForm(form): PageForm<TestForm>,
+    PageForm(form): PageForm<ComposeForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
-    let ids = article_ids(&form.article_ids)?;
-    let sent = match test_send::addresses(&form.to) {
-        Ok(to) => test_send::queue(&state, &to, &ids, &format!("editor:{}", session.email))
-            .await
-            .map(|()| to.len()),
-        Err(err) => Err(err),
-    };
-    match sent {
-        Ok(count) => Ok(Redirect::to(&format!("/editor/digest?tested={count}")).into_response()),
-        Err(err @ (TestSendError::Addresses | TestSendError::BadAddress(..))) => {
+    let to = match test_send::addresses(&form.to) {
+        Ok(to) => to,
+        Err(err) => {
             let message = crate::error::sentence(&err.to_string());
             let forms = Forms {
                 test_to: Some(&form.to),
                 test_error: Some(&message),
                 ..Forms::default()
             };
-            digest_page(&state, &session, forms).await
+            return digest_page(&state, &session, forms).await;
         }
-        Err(err) => Err(err.into()),
+    };
+    match apply(&state, &session, &form).await {
+        Ok(()) => {}
+        Err(NotComposed::Refused(compose)) => {
+            return refused_page(&state, &session, compose, Some(&form.to)).await;
+        }
+        Err(NotComposed::Failed(err)) => return Err(err),
     }
-}
-
-fn ids_field(articles: &[Article]) -> String {
-    articles
-        .iter()
-        .map(|a| a.id.to_string())
-        .collect::<Vec<_>>()
-        .join(",")
+    let by = format!("editor:{}", session.email);
+    test_send::queue(&state, &to, &[], &by).await?;
+    Ok(Redirect::to(&format!("/editor/digest?tested={}", to.len())).into_response())
 }
 
 #[derive(Debug, Deserialize)]
 pub struct SendForm {
     #[serde(default)]
     csrf: String,
-    /// The previewed articles, comma-separated, so that what is sent is what was seen.
+    /// The next digest as confirmed: the draft's revision (0: none) and its articles,
+    /// comma-separated, so that what is sent is what was seen.
+    #[serde(default)]
+    revision: i64,
     #[serde(default)]
     article_ids: String,
-    /// The line mail clients show after the subject; empty: the headlines.
-    #[serde(default)]
-    preview_text: String,
 }
 
-impl SendForm {
-    fn ids(&self) -> AppResult<Vec<i64>> {
-        article_ids(&self.article_ids)
-    }
-}
-
-/// The previewed articles' ids, as the forms carry them.
+/// The articles' ids, as the forms carry them.
 fn article_ids(text: &str) -> AppResult<Vec<i64>> {
     text.split(',')
         .filter(|s| !s.trim().is_empty())
@@ -226,19 +481,26 @@ struct ConfirmSendPage<'a> {
     csrf: &'a str,
     subject: &'a str,
     recipients: i64,
-    articles: &'a [Article],
-    article_ids: &'a str,
+    compose: Composer,
     /// Digests still going out: sending another now shares the sending capacity with them.
     sending: Vec<DigestStatus>,
 }
 
-/// The confirmation step: what will go to how many readers.
+/// The confirmation step (after saving what the page posted, if changed): what will go to
+/// how many readers.
 pub async fn confirm_send(
     State(state): State<AppState>,
     session: EditorSession,
-    PageForm(form): PageForm<SendForm>,
+    PageForm(form): PageForm<ComposeForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
+    match apply(&state, &session, &form).await {
+        Ok(()) => {}
+        Err(NotComposed::Refused(compose)) => {
+            return refused_page(&state, &session, compose, None).await;
+        }
+        Err(NotComposed::Failed(err)) => return Err(err),
+    }
     let Some(preview) = digests::preview(&state).await? else {
         return Ok(Redirect::to("/editor/digest").into_response());
     };
@@ -253,8 +515,7 @@ pub async fn confirm_send(
         csrf: &session.csrf,
         subject: &preview.subject,
         recipients: preview.recipients,
-        articles: &preview.articles,
-        article_ids: &form.article_ids,
+        compose: Composer::of(&preview.next, state.settings.digest.zone()),
         sending,
     };
     Ok(Page(page).into_response())
@@ -266,29 +527,19 @@ pub async fn send(
     PageForm(form): PageForm<SendForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
-    // Send exactly what was confirmed, and only once: a second press, or articles added
-    // since the preview, find the next digest changed.
-    let current = digests::preview(&state)
-        .await?
-        .map(|p| ids_field(&p.articles));
-    if current.as_deref() != Some(form.article_ids.as_str()) {
+    // Send exactly what was confirmed, and only once: a second press, a change to the draft
+    // or articles added since find the next digest changed.
+    let next = digests::next(&state).await?;
+    let revision = next.draft.as_ref().map_or(0, |d| d.revision);
+    if revision != form.revision || article_ids(&form.article_ids)? != next.article_ids() {
         return Err(AppError::Conflict(
             "the next digest changed since you previewed it (or was just sent); please review it again".to_string(),
         ));
     }
-    let ids = form.ids()?;
-    let preview_text = form.preview_text.trim();
-    if preview_text.chars().count() > 150 || preview_text.chars().any(char::is_control) {
-        return Err(AppError::field(
-            "preview_text",
-            "one line of at most 150 characters",
-        ));
-    }
     digests::create(
         &state,
-        Some(&ids),
         None,
-        Some(preview_text).filter(|t| !t.is_empty()),
+        Composition::default(),
         &format!("editor:{}", session.email),
     )
     .await?;

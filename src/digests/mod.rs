@@ -1,6 +1,7 @@
 //! Digests: the next one previewed from the articles in no digest yet, created with a
 //! snapshot of its recipients, and its delivery progress. (Sending is the delivery engine's.)
 
+pub mod draft;
 mod editor_pages;
 pub mod queries;
 pub mod render;
@@ -10,11 +11,12 @@ pub mod test_send;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::articles::{self, Article};
+use crate::articles;
 use crate::db::{self, Tx};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
+pub use draft::{ComposeError, Composition, Next};
 pub use queries::{DigestState, DigestStatus};
 pub use render::{DigestContent, Personal};
 pub use test_send::TestEmails;
@@ -24,21 +26,27 @@ pub struct Preview {
     pub subject: String,
     pub text: String,
     pub html: String,
-    pub articles: Vec<Article>,
+    pub next: Next,
     pub recipients: i64,
 }
 
 pub const NOTHING_NEW: &str = "there is nothing new to send: every article is already in a digest";
+pub const EMPTY_DRAFT: &str =
+    "the draft of the next digest lists no articles: add some, or discard the draft";
 
 /// Why no digest was made.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateDigestError {
     #[error("{NOTHING_NEW}")]
     NothingNew,
+    #[error("{EMPTY_DRAFT}")]
+    EmptyDraft,
     #[error("give at least one article id, or leave it out")]
     NoArticlesGiven,
     #[error("no article with id {0}")]
     UnknownArticles(String),
+    #[error(transparent)]
+    Composition(#[from] ComposeError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -48,16 +56,18 @@ pub enum CreateDigestError {
 impl From<CreateDigestError> for AppError {
     fn from(err: CreateDigestError) -> AppError {
         match err {
-            CreateDigestError::NothingNew => AppError::Conflict(NOTHING_NEW.to_string()),
+            CreateDigestError::NothingNew | CreateDigestError::EmptyDraft => {
+                AppError::Conflict(err.to_string())
+            }
             CreateDigestError::NoArticlesGiven | CreateDigestError::UnknownArticles(_) => {
                 AppError::field("article_ids", err.to_string())
             }
+            CreateDigestError::Composition(err) => err.into(),
             CreateDigestError::Database(err) => err.into(),
             CreateDigestError::Unexpected(err) => err.into(),
         }
     }
 }
-
 /// Why a digest could not be cancelled.
 #[derive(Debug, thiserror::Error)]
 pub enum CancelDigestError {
@@ -86,14 +96,19 @@ impl From<CancelDigestError> for AppError {
 /// The unsubscribe link shown in previews; it leads to a page saying the link is not valid.
 const PREVIEW_UNSUBSCRIBE: &str = "/unsubscribe/preview";
 
-/// `None` when no article is waiting for a digest.
+/// The next digest (the draft, or the newest articles in no digest yet).
+pub async fn next(state: &AppState) -> sqlx::Result<Next> {
+    let mut conn = state.db.pool.acquire().await?;
+    draft::next(&mut conn, i64::from(state.settings.digest.max_articles)).await
+}
+
+/// `None` when the next digest would hold no article.
 pub async fn preview(state: &AppState) -> AppResult<Option<Preview>> {
-    let limit = i64::from(state.settings.digest.max_articles);
-    let articles = articles::queries::list_unsent(&state.db.pool, limit).await?;
-    if articles.is_empty() {
+    let next = next(state).await?;
+    if next.articles.is_empty() {
         return Ok(None);
     }
-    let content = DigestContent::render(&state.settings, &articles, None, None)?;
+    let content = DigestContent::render(&state.settings, &next.articles, &next.composition, None)?;
     let (text, html) = content
         .personalise(&Personal {
             name: None,
@@ -106,30 +121,22 @@ pub async fn preview(state: &AppState) -> AppResult<Option<Preview>> {
         subject: content.subject,
         text,
         html,
-        articles,
+        next,
         recipients,
     }))
 }
 
-/// Creates a digest of the given articles, or of those in no digest yet, with one pending
-/// delivery per confirmed reader; all in one transaction.
+/// Creates a digest of the given articles, or else the next digest (the draft, which it
+/// ends, or the newest articles in no digest yet), with one pending delivery per confirmed
+/// reader; all in one transaction. `composition`'s fields win over the draft's.
 pub async fn create(
     state: &AppState,
     article_ids: Option<&[i64]>,
-    subject: Option<&str>,
-    preview_text: Option<&str>,
+    composition: Composition,
     created_by: &str,
 ) -> Result<i64, CreateDigestError> {
     let mut tx = state.db.begin().await?;
-    let id = create_in(
-        &mut tx,
-        state,
-        article_ids,
-        subject,
-        preview_text,
-        created_by,
-    )
-    .await?;
+    let id = create_in(&mut tx, state, article_ids, composition, created_by).await?;
     tx.commit().await?;
     state.delivery_wake.notify_waiters();
     Ok(id)
@@ -141,13 +148,12 @@ pub async fn create_in(
     tx: &mut Tx<'_>,
     state: &AppState,
     article_ids: Option<&[i64]>,
-    subject: Option<&str>,
-    preview_text: Option<&str>,
+    composition: Composition,
     created_by: &str,
 ) -> Result<i64, CreateDigestError> {
     let now = db::now();
     queries::lock_creation(tx, state.db.backend).await?;
-    let articles = match article_ids {
+    let (articles, composition) = match article_ids {
         Some([]) => return Err(CreateDigestError::NoArticlesGiven),
         Some(ids) => {
             // An id listed twice is one article (a digest holds each article once).
@@ -163,26 +169,34 @@ pub async fn create_in(
             if !missing.is_empty() {
                 return Err(CreateDigestError::UnknownArticles(missing.join(", ")));
             }
-            found
+            (found, composition)
         }
         None => {
             let limit = i64::from(state.settings.digest.max_articles);
-            articles::queries::list_unsent(&mut **tx, limit).await?
+            let next = draft::next(&mut **tx, limit).await?;
+            if next.draft.is_some() {
+                if next.articles.is_empty() {
+                    return Err(CreateDigestError::EmptyDraft);
+                }
+                draft::discard(tx).await?;
+            }
+            (next.articles, composition.or(next.composition))
         }
     };
     if articles.is_empty() {
         return Err(CreateDigestError::NothingNew);
     }
-    let subject = match subject.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(subject) => subject.to_string(),
+    let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
+    let composition = composition.checked(&ids)?;
+    let subject = match &composition.subject {
+        Some(subject) => subject.clone(),
         None => render::subject_from_template(
             &state.settings.digest.subject,
             &state.settings.newsletter.name,
             &articles,
         ),
     };
-    let id = queries::insert_digest(tx, &subject, preview_text, created_by, now).await?;
-    let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
+    let id = queries::insert_digest(tx, &subject, &composition, created_by, now).await?;
     queries::insert_articles(tx, id, &ids).await?;
     let recipients = queries::snapshot_recipients(tx, id, now).await?;
     tracing::info!(
@@ -221,6 +235,9 @@ pub async fn cancel(state: &AppState, id: i64) -> Result<DigestStatus, CancelDig
     routes::create,
     routes::preview,
     routes::test,
+    routes::get_draft,
+    routes::save_draft,
+    routes::discard_draft,
     routes::show,
     routes::cancel
 ))]
@@ -230,6 +247,7 @@ pub struct ApiDoc;
 pub fn pages_router() -> Router<AppState> {
     Router::new()
         .route("/editor/digest", get(editor_pages::digest))
+        .route("/editor/digest/draft", post(editor_pages::compose))
         .route("/editor/digest/confirm", post(editor_pages::confirm_send))
         .route("/editor/digest/send", post(editor_pages::send))
         .route("/editor/digest/test", post(editor_pages::send_test))
@@ -249,6 +267,12 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/digests", post(routes::create).get(routes::list))
         .route("/api/v1/digests/test", post(routes::test))
         .route("/api/v1/digests/preview", get(routes::preview))
+        .route(
+            "/api/v1/digests/draft",
+            get(routes::get_draft)
+                .put(routes::save_draft)
+                .delete(routes::discard_draft),
+        )
         .route("/api/v1/digests/{id}", get(routes::show))
         .route("/api/v1/digests/{id}/cancel", post(routes::cancel))
 }

@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 use crate::bounces::{self, BounceCounts, DigestBounces};
+use super::Composition;
 use crate::db::{self, Backend, Millis, Tx};
 
 /// Digest creation reads "articles in no digest yet" and then writes: one at a time, or two
@@ -21,19 +22,22 @@ pub async fn lock_creation(tx: &mut Tx<'_>, backend: Backend) -> sqlx::Result<()
 pub async fn insert_digest(
     tx: &mut Tx<'_>,
     subject: &str,
-    preview_text: Option<&str>,
+    composition: &Composition,
     created_by: &str,
     now: Millis,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "insert into digests (subject, preview_text, status, created_by, created_at)
-         values ($1, $4, 'queued', $2, $3)
+        "insert into digests (subject, preview_text, intro, lead_article_id, status, created_by,
+                              created_at)
+         values ($1, $2, $3, $4, 'queued', $5, $6)
          returning id",
     )
     .bind(subject)
+    .bind(&composition.preview_text)
+    .bind(&composition.intro)
+    .bind(composition.lead_article_id)
     .bind(created_by)
     .bind(now)
-    .bind(preview_text)
     .fetch_one(&mut **tx)
     .await
 }
@@ -349,13 +353,20 @@ pub async fn find_published(pool: &AnyPool, id: i64) -> sqlx::Result<Option<Publ
     row.as_ref().map(published).transpose()
 }
 
-/// The digest's subject and its preview text, if it was given one.
-pub async fn get_subject(pool: &AnyPool, id: i64) -> sqlx::Result<(String, Option<String>)> {
-    let row = sqlx::query("select subject, preview_text from digests where id = $1")
-        .bind(id)
-        .fetch_one(pool)
-        .await?;
-    Ok((row.try_get("subject")?, row.try_get("preview_text")?))
+/// What the digest was composed with (its subject always set).
+pub async fn get_composition(pool: &AnyPool, id: i64) -> sqlx::Result<Composition> {
+    let row = sqlx::query(
+        "select subject, preview_text, intro, lead_article_id from digests where id = $1",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    Ok(Composition {
+        subject: row.try_get("subject")?,
+        preview_text: row.try_get("preview_text")?,
+        intro: row.try_get("intro")?,
+        lead_article_id: row.try_get("lead_article_id")?,
+    })
 }
 
 /// One digest as it went (or is going) to one reader.

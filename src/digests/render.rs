@@ -3,19 +3,23 @@
 
 use askama::Template;
 
-use crate::articles::Article;
+use super::Composition;
+use crate::articles::{Article, markdown_to_html};
 use crate::config::{PolicySettings, Settings};
 
+/// The lead story (shown first, larger, with its image) and the rest.
 #[derive(Template)]
 #[template(path = "email/digest_articles.html")]
 struct ArticlesHtml<'a> {
-    articles: &'a [Article],
+    lead: Option<&'a Article>,
+    articles: &'a [&'a Article],
 }
 
 #[derive(Template)]
 #[template(path = "email/digest_articles.txt")]
 struct ArticlesText<'a> {
-    articles: &'a [Article],
+    lead: Option<&'a Article>,
+    articles: &'a [&'a Article],
 }
 
 #[derive(Template)]
@@ -51,6 +55,9 @@ pub struct DigestContent {
     postal_address: String,
     articles_html: String,
     articles_text: String,
+    /// The editor's note above the articles: sanitised HTML, and the Markdown as typed.
+    intro_html: Option<String>,
+    intro_text: Option<String>,
     /// The digest's public web version, when the archive is on.
     web_url: Option<String>,
     /// The line mail clients show after the subject: the editor's, or the headlines.
@@ -59,38 +66,57 @@ pub struct DigestContent {
 
 impl DigestContent {
     /// `digest_id`: the digest this is, for its "View in your browser" link (`None` for a
-    /// preview of one not made yet).
+    /// preview or a test of one not made yet).
     pub fn render(
         settings: &Settings,
         articles: &[Article],
-        subject: Option<&str>,
+        composition: &Composition,
         digest_id: Option<i64>,
     ) -> anyhow::Result<DigestContent> {
         let newsletter = settings.newsletter.name.clone();
-        let subject = match subject {
-            Some(subject) => subject.to_string(),
+        let subject = match &composition.subject {
+            Some(subject) => subject.clone(),
             None => subject_from_template(&settings.digest.subject, &newsletter, articles),
         };
+        let lead = composition
+            .lead_article_id
+            .and_then(|id| articles.iter().find(|a| a.id == id));
+        let rest: Vec<&Article> = articles
+            .iter()
+            .filter(|a| Some(a.id) != lead.map(|l| l.id))
+            .collect();
+        let intro = composition
+            .intro
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
         Ok(DigestContent {
             subject,
             newsletter,
             public_url: settings.link("/"),
             postal_address: settings.newsletter.postal_address.clone(),
-            articles_html: ArticlesHtml { articles }.render()?,
-            articles_text: ArticlesText { articles }.render()?,
+            articles_html: ArticlesHtml {
+                lead,
+                articles: &rest,
+            }
+            .render()?,
+            articles_text: ArticlesText {
+                lead,
+                articles: &rest,
+            }
+            .render()?,
+            intro_html: intro.map(markdown_to_html),
+            intro_text: intro.map(str::to_string),
             web_url: digest_id
                 .filter(|_| settings.newsletter.public_archive)
                 .map(|id| settings.link(&format!("/archive/{id}"))),
-            preview_text: headlines(articles),
+            preview_text: composition
+                .preview_text
+                .as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map_or_else(|| headlines(articles), str::to_string),
         })
-    }
-
-    /// The editor's preview text instead of the headlines, when they wrote one.
-    pub fn with_preview_text(mut self, text: Option<&str>) -> DigestContent {
-        if let Some(text) = text.map(str::trim).filter(|t| !t.is_empty()) {
-            self.preview_text = text.to_string();
-        }
-        self
     }
 
     /// (text, HTML) for one reader.
@@ -156,7 +182,8 @@ mod tests {
     fn each_reader_gets_their_escaped_name_and_own_link_around_the_shared_part() {
         let settings = Settings::load_from(std::path::Path::new("config"), false).unwrap();
         let content =
-            DigestContent::render(&settings, &[article("Big <news>")], None, None).unwrap();
+            DigestContent::render(&settings, &[article("Big <news>")], &Composition::default(), None)
+                .unwrap();
 
         let (text, html) = content
             .personalise(&Personal {

@@ -6,6 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+use super::draft::{self, Composition, Draft};
 use super::queries::{self, DigestStatus};
 use crate::editors::ApiClient;
 use crate::error::doc::{BadId, Busy, MalformedJson, TooLarge, Unauthorized, WrongContentType};
@@ -123,12 +124,28 @@ pub struct CreateDigest {
     /// digest yet.
     #[schema(min_items = 1)]
     article_ids: Option<Vec<i64>>,
-    /// One line; absent: made from `digest.subject` in the config.
+    /// One line; absent: the draft's, or made from `digest.subject` in the config.
     #[schema(max_length = 200)]
     subject: Option<String>,
-    /// The line mail clients show after the subject; absent: the headlines.
+    /// The line mail clients show after the subject; absent: the draft's, or the headlines.
     #[schema(max_length = 150)]
     preview_text: Option<String>,
+    /// A note above the articles, in Markdown (sanitised); absent: the draft's, or none.
+    #[schema(max_length = 5000)]
+    intro: Option<String>,
+    /// One of the digest's articles, shown first, larger and with its image.
+    lead_article_id: Option<i64>,
+}
+
+impl CreateDigest {
+    fn composition(&self) -> Composition {
+        Composition {
+            subject: self.subject.clone(),
+            preview_text: self.preview_text.clone(),
+            intro: self.intro.clone(),
+            lead_article_id: self.lead_article_id,
+        }
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -139,8 +156,8 @@ pub struct DigestCreated {
 
 /// Send a digest
 ///
-/// Makes a digest of the given articles, or of those in no digest yet, for every confirmed
-/// reader, and starts sending it.
+/// Makes a digest of the given articles, or else the next digest (the draft, which this ends,
+/// or the newest articles in no digest yet), for every confirmed reader, and starts sending it.
 #[utoipa::path(
     post,
     path = "/api/v1/digests",
@@ -152,7 +169,7 @@ pub struct DigestCreated {
         (status = 202, description = "Made and queued for sending", body = DigestCreated),
         MalformedJson,
         Unauthorized,
-        (status = 409, description = "No `article_ids` given and every article is already in a digest", body = ErrorBody),
+        (status = 409, description = "No `article_ids` given and every article is already in a digest, or the draft lists none", body = ErrorBody),
         TooLarge,
         (status = 422, description = "Invalid fields (say, an unknown article id), listed in `fields`", body = ErrorBody),
         Busy,
@@ -179,22 +196,11 @@ pub async fn create(
                 message: format!("the body is not a valid digest request: {e}"),
             })?
     };
-    if let Some(subject) = &request.subject
-        && (subject.chars().count() > 200 || subject.chars().any(char::is_control))
-    {
-        return Err(AppError::field("subject", "one line of at most 200 characters").into());
-    }
-    if let Some(text) = &request.preview_text
-        && (text.chars().count() > 150 || text.chars().any(char::is_control))
-    {
-        return Err(AppError::field("preview_text", "one line of at most 150 characters").into());
-    }
     let created_by = format!("token:{}", client.token_name);
     let id = super::create(
         &state,
         request.article_ids.as_deref(),
-        request.subject.as_deref(),
-        request.preview_text.as_deref(),
+        request.composition(),
         &created_by,
     )
     .await?;
@@ -280,4 +286,144 @@ pub async fn list(
 ) -> ApiResult<Json<DigestList>> {
     let digests = queries::list_recent(&state.db.pool, 50).await?;
     Ok(Json(DigestList { digests }))
+}
+
+/// The draft of the next digest, or what the next digest would be without one.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DraftView {
+    /// False: no draft is saved, and this is the newest articles in no digest yet.
+    saved: bool,
+    /// In the digest's order.
+    article_ids: Vec<i64>,
+    #[serde(flatten)]
+    composition: Composition,
+    /// Raised by every save.
+    revision: i64,
+    updated_by: Option<String>,
+    /// RFC 3339, UTC.
+    #[schema(format = DateTime)]
+    updated_at: Option<String>,
+}
+
+impl DraftView {
+    fn of(next: &super::Next) -> DraftView {
+        let draft: Option<&Draft> = next.draft.as_ref();
+        DraftView {
+            saved: draft.is_some(),
+            article_ids: next.article_ids(),
+            composition: next.composition.clone(),
+            revision: draft.map_or(0, |d| d.revision),
+            updated_by: draft.map(|d| d.updated_by.clone()),
+            updated_at: draft.map(|d| crate::db::format_time(d.updated_at)),
+        }
+    }
+}
+
+/// The next digest as an editor composes it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SaveDraft {
+    /// The articles, in the order the digest shows them (at most 50).
+    #[schema(max_items = 50)]
+    article_ids: Vec<i64>,
+    #[schema(max_length = 200)]
+    subject: Option<String>,
+    #[schema(max_length = 150)]
+    preview_text: Option<String>,
+    /// Markdown, sanitised when rendered.
+    #[schema(max_length = 5000)]
+    intro: Option<String>,
+    /// One of `article_ids`: shown first, larger and with its image.
+    lead_article_id: Option<i64>,
+}
+
+/// Read the draft of the next digest
+///
+/// The saved draft, or (with `saved: false`) the next digest as it would be made now.
+#[utoipa::path(
+    get,
+    path = "/api/v1/digests/draft",
+    operation_id = "get_draft",
+    tag = "digests",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The draft", body = DraftView),
+        Unauthorized,
+        Busy,
+    )
+)]
+pub async fn get_draft(
+    State(state): State<AppState>,
+    _client: ApiClient,
+) -> ApiResult<Json<DraftView>> {
+    let next = super::next(&state).await?;
+    Ok(Json(DraftView::of(&next)))
+}
+
+/// Save the draft of the next digest
+///
+/// Replaces the draft: its articles in order, the lead story, subject, preview text and intro.
+/// The next digest made (by `POST /api/v1/digests` without `article_ids`, the editors' page,
+/// the schedule or a send-later) is made from it and ends it.
+#[utoipa::path(
+    put,
+    path = "/api/v1/digests/draft",
+    operation_id = "save_draft",
+    tag = "digests",
+    security(("bearer" = [])),
+    request_body = SaveDraft,
+    responses(
+        (status = 200, description = "Saved", body = DraftView),
+        MalformedJson,
+        Unauthorized,
+        WrongContentType,
+        TooLarge,
+        (status = 422, description = "Invalid fields (`article_ids`, `lead_article_id`, `subject`, `preview_text`, `intro`), listed in `fields`", body = ErrorBody),
+        Busy,
+    )
+)]
+pub async fn save_draft(
+    State(state): State<AppState>,
+    client: ApiClient,
+    ApiJson(request): ApiJson<SaveDraft>,
+) -> ApiResult<Json<DraftView>> {
+    let composition = Composition {
+        subject: request.subject,
+        preview_text: request.preview_text,
+        intro: request.intro,
+        lead_article_id: request.lead_article_id,
+    };
+    let by = format!("token:{}", client.token_name);
+    let mut tx = state.db.begin().await?;
+    draft::save(&mut tx, &request.article_ids, composition, &by)
+        .await
+        ?;
+    tx.commit().await?;
+    let next = super::next(&state).await?;
+    Ok(Json(DraftView::of(&next)))
+}
+
+/// Discard the draft of the next digest
+///
+/// The next digest is the newest articles in no digest yet again.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/digests/draft",
+    operation_id = "discard_draft",
+    tag = "digests",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Discarded (or there was none)"),
+        Unauthorized,
+        Busy,
+    )
+)]
+pub async fn discard_draft(
+    State(state): State<AppState>,
+    _client: ApiClient,
+) -> ApiResult<StatusCode> {
+    let mut tx = state.db.begin().await?;
+    draft::discard(&mut tx).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -6,7 +6,7 @@
 use futures_util::future::BoxFuture;
 use lettre::message::Mailbox;
 
-use super::{DigestContent, Personal};
+use super::{Composition, DigestContent, Personal};
 use crate::articles::queries as articles;
 use crate::db;
 use crate::mail::{ListHeaders, OutgoingEmail};
@@ -76,26 +76,23 @@ pub async fn queue(
     if to.is_empty() || to.len() > MAX_ADDRESSES {
         return Err(TestSendError::Addresses);
     }
-    let ids: Vec<i64> = if article_ids.is_empty() {
-        let limit = i64::from(state.settings.digest.max_articles);
-        articles::list_unsent(&state.db.pool, limit)
-            .await?
-            .iter()
-            .map(|a| a.id)
-            .collect()
+    // The next digest as composed (the draft, or the newest articles), or the articles given.
+    let (ids, composition) = if article_ids.is_empty() {
+        let next = super::next(state).await?;
+        (next.article_ids(), next.composition)
     } else {
         for id in article_ids {
             if articles::find(&state.db.pool, *id).await?.is_none() {
                 return Err(TestSendError::UnknownArticle(*id));
             }
         }
-        article_ids.to_vec()
+        (article_ids.to_vec(), Composition::default())
     };
     if ids.is_empty() {
         return Err(TestSendError::NothingNew);
     }
     let mut tx = state.db.begin().await?;
-    outbox::enqueue_tests(&mut tx, to, &ids, requested_by, db::now()).await?;
+    outbox::enqueue_tests(&mut tx, to, &ids, &composition, requested_by, db::now()).await?;
     tx.commit().await?;
     state.outbox_wake.wake();
     tracing::info!(addresses = to.len(), requested_by, "test digest queued");
@@ -116,7 +113,7 @@ async fn prepare(state: &AppState, job: &Job) -> Result<Option<OutgoingEmail>, N
     if list.is_empty() {
         return Ok(None);
     }
-    let content = DigestContent::render(&state.settings, &list, None, None)
+    let content = DigestContent::render(&state.settings, &list, &test.composition, None)
         .map_err(|e| NotMade::Impossible(format!("rendering the test: {e:#}")))?;
     let probe = unsubscribe::probe_url(state);
     let (text, html) = content.personalise(&Personal {

@@ -16,7 +16,7 @@ use croner::Cron;
 use tokio_util::sync::CancellationToken;
 
 use crate::db::{self, Millis};
-use crate::digests::{self, CreateDigestError};
+use crate::digests::{self, Composition, CreateDigestError};
 use crate::state::AppState;
 
 /// A parsed schedule.
@@ -113,9 +113,12 @@ pub async fn take_slot(state: &AppState, due: Due) -> anyhow::Result<SlotOutcome
     let outcome = if !fire {
         SlotOutcome::Missed
     } else {
-        match digests::create_in(&mut tx, state, None, None, None, "schedule").await {
+        match digests::create_in(&mut tx, state, None, Composition::default(), "schedule").await {
             Ok(id) => SlotOutcome::Sent(id),
-            Err(CreateDigestError::NothingNew) => SlotOutcome::NothingNew,
+            // An editor who emptied the draft wants nothing sent.
+            Err(CreateDigestError::NothingNew | CreateDigestError::EmptyDraft) => {
+                SlotOutcome::NothingNew
+            }
             Err(err) => return Err(anyhow::anyhow!("creating the scheduled digest: {err}")),
         }
     };

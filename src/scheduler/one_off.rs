@@ -9,7 +9,7 @@ use sqlx::{AnyPool, Row};
 use tokio_util::sync::CancellationToken;
 
 use crate::db::{self, Millis};
-use crate::digests::{self, CreateDigestError};
+use crate::digests::{self, Composition, CreateDigestError};
 use crate::state::AppState;
 
 /// Sends shown on the page: the upcoming ones and the latest done.
@@ -182,7 +182,7 @@ pub async fn fire_due(state: &AppState) -> anyhow::Result<usize> {
             continue;
         }
         let created_by = format!("scheduled:{id}");
-        match digests::create_in(&mut tx, state, None, None, None, &created_by).await {
+        match digests::create_in(&mut tx, state, None, Composition::default(), &created_by).await {
             Ok(digest_id) => {
                 sqlx::query("update scheduled_sends set digest_id = $2 where id = $1")
                     .bind(id)
@@ -194,7 +194,7 @@ pub async fn fire_due(state: &AppState) -> anyhow::Result<usize> {
                 tracing::info!(id, digest_id, "scheduled send fired");
                 fired += 1;
             }
-            Err(CreateDigestError::NothingNew) => {
+            Err(CreateDigestError::NothingNew | CreateDigestError::EmptyDraft) => {
                 sqlx::query("update scheduled_sends set status = 'nothing_new' where id = $1")
                     .bind(id)
                     .execute(&mut *tx)
