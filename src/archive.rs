@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, FixedOffset, Utc};
 
-use crate::articles::{Article, markdown_to_html};
 use crate::articles::queries as articles;
+use crate::articles::{Article, markdown_to_html};
 use crate::db::Millis;
 use crate::digests::queries::{self as digests, Published};
 use crate::error::{AppError, AppResult};

@@ -110,7 +110,8 @@ pub async fn enqueue_tests(
     requested_by: &str,
     now: Millis,
 ) -> sqlx::Result<()> {
-    let composition = serde_json::to_string(composition).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let composition =
+        serde_json::to_string(composition).map_err(|e| sqlx::Error::Encode(e.into()))?;
     let ids = article_ids
         .iter()
         .map(i64::to_string)

@@ -189,10 +189,6 @@ pub async fn list_in_order(
 pub async fn list_by_ids(tx: &mut Tx<'_>, ids: &[i64]) -> sqlx::Result<Vec<Article>> {
     let mut articles = list_in_order(&mut **tx, ids).await?;
     // RFC 3339 in UTC with a fixed width sorts as time does.
-    articles.sort_by(|a, b| {
-        b.published_at
-            .cmp(&a.published_at)
-            .then(b.id.cmp(&a.id))
-    });
+    articles.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(b.id.cmp(&a.id)));
     Ok(articles)
 }

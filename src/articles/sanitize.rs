@@ -64,7 +64,10 @@ mod tests {
         );
         assert!(html.contains("<em>readers</em>"), "{html}");
         assert!(html.contains(r#"<a href="https://x.example/1""#), "{html}");
-        assert!(!html.contains("<script") && !html.contains("javascript:"), "{html}");
+        assert!(
+            !html.contains("<script") && !html.contains("javascript:"),
+            "{html}"
+        );
     }
 
     use super::*;

@@ -74,10 +74,8 @@ fn one_line(text: &str, max: usize) -> bool {
 impl Composition {
     /// Trimmed, with empty texts as absent, and checked against the digest's articles.
     pub fn checked(self, article_ids: &[i64]) -> Result<Composition, ComposeError> {
-        let given = |text: Option<String>| {
-            text.map(|t| t.trim().to_string())
-                .filter(|t| !t.is_empty())
-        };
+        let given =
+            |text: Option<String>| text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
         let composition = Composition {
             subject: given(self.subject),
             preview_text: given(self.preview_text),

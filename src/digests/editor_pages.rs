@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::test_send;
 use super::draft::{self, ComposeError, Composition, Next};
+use super::test_send;
 use super::{DigestStatus, Preview, queries};
 use crate::articles::Article;
 use crate::articles::queries as articles;
@@ -33,6 +33,8 @@ struct DigestPage<'a> {
     compose: &'a Composer,
     /// Articles in no digest yet that the next one leaves out.
     candidates: Vec<Article>,
+    /// The subject the config's template makes, used when the editor writes none.
+    default_subject: String,
     /// Digests still going out, and the rest.
     sending: Vec<&'a DigestStatus>,
     past: Vec<&'a DigestStatus>,
@@ -127,14 +129,18 @@ async fn digest_page(
         .filter(|a| !compose.article_ids.contains(&a.id))
         .collect();
     let recent = queries::list_recent(&state.db.pool, DIGESTS_SHOWN).await?;
-    let refused = forms.test_error.is_some()
-        || forms.later_error.is_some()
-        || compose.error.is_some();
+    let refused =
+        forms.test_error.is_some() || forms.later_error.is_some() || compose.error.is_some();
     let page = DigestPage {
         newsletter: &state.settings.newsletter.name,
         editor: &session.email,
         csrf: &session.csrf,
         preview: preview.as_ref(),
+        default_subject: super::render::subject_from_template(
+            &state.settings.digest.subject,
+            &state.settings.newsletter.name,
+            &compose.articles,
+        ),
         compose: &compose,
         candidates,
         in_progress: recent.iter().any(|d| d.status.in_progress()),
@@ -218,10 +224,8 @@ impl Composer {
             subject: c.subject.clone().unwrap_or_default(),
             preview_text: c.preview_text.clone().unwrap_or_default(),
             intro: c.intro.clone().unwrap_or_default(),
-            saved_by: draft.map(|d| d.updated_by.clone()).unwrap_or_default(),
-            saved_at: draft
-                .map(|d| shown(d.updated_at, zone))
-                .unwrap_or_default(),
+            saved_by: draft.map(|d| who(&d.updated_by)).unwrap_or_default(),
+            saved_at: draft.map(|d| shown(d.updated_at, zone)).unwrap_or_default(),
             error: None,
         }
     }
@@ -243,6 +247,15 @@ impl Composer {
             .as_ref()
             .filter(|(f, _)| *f == field)
             .map(|(_, m)| m.as_str())
+    }
+}
+
+/// "editor:ada@example.com" as "ada@example.com", "token:deploy" as "API token deploy".
+fn who(by: &str) -> String {
+    match by.split_once(':') {
+        Some(("editor", email)) => email.to_string(),
+        Some(("token", name)) => format!("API token {name}"),
+        _ => by.to_string(),
     }
 }
 
@@ -369,7 +382,14 @@ async fn apply(
     }
     let mut tx = state.db.begin().await?;
     let by = format!("editor:{}", session.email);
-    match draft::save(&mut tx, &posted.article_ids, posted.composition.clone(), &by).await {
+    match draft::save(
+        &mut tx,
+        &posted.article_ids,
+        posted.composition.clone(),
+        &by,
+    )
+    .await
+    {
         Ok(_) => {}
         Err(ComposeError::Database(err)) => return Err(err.into()),
         Err(err) => {

@@ -4,8 +4,8 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use crate::bounces::{self, BounceCounts, DigestBounces};
 use super::Composition;
+use crate::bounces::{self, BounceCounts, DigestBounces};
 use crate::db::{self, Backend, Millis, Tx};
 
 /// Digest creation reads "articles in no digest yet" and then writes: one at a time, or two

@@ -181,9 +181,13 @@ mod tests {
     #[test]
     fn each_reader_gets_their_escaped_name_and_own_link_around_the_shared_part() {
         let settings = Settings::load_from(std::path::Path::new("config"), false).unwrap();
-        let content =
-            DigestContent::render(&settings, &[article("Big <news>")], &Composition::default(), None)
-                .unwrap();
+        let content = DigestContent::render(
+            &settings,
+            &[article("Big <news>")],
+            &Composition::default(),
+            None,
+        )
+        .unwrap();
 
         let (text, html) = content
             .personalise(&Personal {

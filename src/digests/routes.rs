@@ -395,9 +395,7 @@ pub async fn save_draft(
     };
     let by = format!("token:{}", client.token_name);
     let mut tx = state.db.begin().await?;
-    draft::save(&mut tx, &request.article_ids, composition, &by)
-        .await
-        ?;
+    draft::save(&mut tx, &request.article_ids, composition, &by).await?;
     tx.commit().await?;
     let next = super::next(&state).await?;
     Ok(Json(DraftView::of(&next)))

@@ -15,6 +15,7 @@ mod bounce_mailbox;
 mod bounces;
 mod browser;
 mod cli;
+mod compose;
 mod confirm;
 mod delivery;
 mod digests;

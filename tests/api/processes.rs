@@ -113,7 +113,7 @@ async fn queued_digest(
     tidings::articles::queries::upsert(&db, &article.parse(chrono_tz::UTC).unwrap(), 1)
         .await
         .unwrap();
-    tidings::digests::create(&state, None, None, None, "test")
+    tidings::digests::create(&state, None, Default::default(), "test")
         .await
         .unwrap();
     (url, db, pg)

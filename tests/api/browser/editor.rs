@@ -80,11 +80,26 @@ async fn an_editor_adds_an_article_previews_sends_and_watches_the_digest_go_out(
         .await;
     browser.assert_accessible("the embed page").await;
 
+    // Compose: an intro note and the lead story, kept in a draft, without JavaScript needed.
     browser
         .goto(&format!("{}/editor/digest", app.address))
         .await;
     browser
-        .click("form[action='/editor/digest/confirm'] button")
+        .fill("#intro", "Good morning. *Three* things today.")
+        .await;
+    browser.click("button[value^='lead:']").await;
+    browser.wait_for_text(".compose-list", "Lead story").await;
+    let intro = browser.text("#intro").await;
+    assert!(
+        intro.contains("Three"),
+        "the intro typed before pressing is kept: {intro}"
+    );
+    browser
+        .screenshots_at_both_widths("22b-editor-compose")
+        .await;
+    browser.assert_accessible("the composer").await;
+    browser
+        .click("button[formaction='/editor/digest/confirm']")
         .await;
     browser.wait_for_text("h1", "Send this digest?").await;
     browser.screenshot("23-editor-confirm-send").await;
