@@ -57,7 +57,8 @@ pub struct TestSendRequest {
     /// One to five addresses.
     #[schema(min_items = 1, max_items = 5)]
     to: Vec<String>,
-    /// These articles; absent or empty: the next digest's (the articles in no digest yet).
+    /// These articles; absent or empty: the next digest's (the draft as composed, or the
+    /// articles in no digest yet).
     #[serde(default)]
     article_ids: Vec<i64>,
 }
