@@ -1,15 +1,19 @@
 //! The digest email. The part every reader shares (the list of articles) is rendered once per
 //! digest; per reader only the greeting and the footer with their unsubscribe link are added.
 
+use std::sync::Arc;
+
 use askama::Template;
 
 use crate::articles::Article;
+use crate::branding::{Accent, Branding};
 use crate::config::{PolicySettings, Settings};
 
 #[derive(Template)]
 #[template(path = "email/digest_articles.html")]
 struct ArticlesHtml<'a> {
     articles: &'a [Article],
+    accent: Accent,
 }
 
 #[derive(Template)]
@@ -55,6 +59,8 @@ pub struct DigestContent {
     web_url: Option<String>,
     /// The line mail clients show after the subject: the editor's, or the headlines.
     preview_text: String,
+    /// The branding in force when the digest was rendered.
+    brand: Arc<Branding>,
 }
 
 impl DigestContent {
@@ -62,6 +68,7 @@ impl DigestContent {
     /// preview of one not made yet).
     pub fn render(
         settings: &Settings,
+        brand: Arc<Branding>,
         articles: &[Article],
         subject: Option<&str>,
         digest_id: Option<i64>,
@@ -76,12 +83,17 @@ impl DigestContent {
             newsletter,
             public_url: settings.link("/"),
             postal_address: settings.newsletter.postal_address.clone(),
-            articles_html: ArticlesHtml { articles }.render()?,
+            articles_html: ArticlesHtml {
+                articles,
+                accent: brand.accent,
+            }
+            .render()?,
             articles_text: ArticlesText { articles }.render()?,
             web_url: digest_id
                 .filter(|_| settings.newsletter.public_archive)
                 .map(|id| settings.link(&format!("/archive/{id}"))),
             preview_text: headlines(articles),
+            brand,
         })
     }
 
@@ -155,8 +167,9 @@ mod tests {
     #[test]
     fn each_reader_gets_their_escaped_name_and_own_link_around_the_shared_part() {
         let settings = Settings::load_from(std::path::Path::new("config"), false).unwrap();
+        let brand = Arc::new(Branding::from_config(&settings));
         let content =
-            DigestContent::render(&settings, &[article("Big <news>")], None, None).unwrap();
+            DigestContent::render(&settings, brand, &[article("Big <news>")], None, None).unwrap();
 
         let (text, html) = content
             .personalise(&Personal {
