@@ -64,7 +64,12 @@ pub struct Logo {
 
 impl fmt::Debug for Logo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Logo({}, {} bytes)", self.kind.content_type(), self.bytes.len())
+        write!(
+            f,
+            "Logo({}, {} bytes)",
+            self.kind.content_type(),
+            self.bytes.len()
+        )
     }
 }
 
@@ -95,10 +100,19 @@ mod tests {
             ImageKind::sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
             Some(ImageKind::Png)
         );
-        assert_eq!(ImageKind::sniff(&[0xff, 0xd8, 0xff, 0xe0]), Some(ImageKind::Jpeg));
+        assert_eq!(
+            ImageKind::sniff(&[0xff, 0xd8, 0xff, 0xe0]),
+            Some(ImageKind::Jpeg)
+        );
         assert_eq!(ImageKind::sniff(b"GIF89a\x01\0"), Some(ImageKind::Gif));
-        assert_eq!(ImageKind::sniff(b"RIFF\x10\0\0\0WEBPVP8 "), Some(ImageKind::Webp));
-        assert_eq!(ImageKind::sniff(b"<svg xmlns=\"http://www.w3.org/2000/svg\">"), None);
+        assert_eq!(
+            ImageKind::sniff(b"RIFF\x10\0\0\0WEBPVP8 "),
+            Some(ImageKind::Webp)
+        );
+        assert_eq!(
+            ImageKind::sniff(b"<svg xmlns=\"http://www.w3.org/2000/svg\">"),
+            None
+        );
         assert_eq!(ImageKind::sniff(b"RIFF\x10\0\0\0WAVE"), None);
     }
 
@@ -106,10 +120,21 @@ mod tests {
     fn uploads_too_large_or_not_images_are_refused() {
         let mut big = b"\x89PNG\r\n\x1a\n".to_vec();
         big.resize(MAX_LOGO_BYTES + 1, 0);
-        assert!(Logo::from_upload(big).unwrap_err().contains("at most 512 KB"));
-        assert!(Logo::from_upload(b"hello".to_vec()).unwrap_err().contains("PNG"));
+        assert!(
+            Logo::from_upload(big)
+                .unwrap_err()
+                .contains("at most 512 KB")
+        );
+        assert!(
+            Logo::from_upload(b"hello".to_vec())
+                .unwrap_err()
+                .contains("PNG")
+        );
         let logo = Logo::from_upload(b"GIF87a....".to_vec()).unwrap();
         assert_eq!(logo.kind.content_type(), "image/gif");
-        assert_eq!(ImageKind::from_content_type("image/gif"), Some(ImageKind::Gif));
+        assert_eq!(
+            ImageKind::from_content_type("image/gif"),
+            Some(ImageKind::Gif)
+        );
     }
 }

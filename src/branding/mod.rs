@@ -88,11 +88,31 @@ impl Branding {
     fn resolve(settings: &Settings, saved: Option<&queries::Saved>) -> Branding {
         let config = &settings.branding;
         let saved = saved.cloned().unwrap_or_default();
-        let accent = saved_or("accent_color", saved.accent_color, Accent::parse, config.accent_color);
-        let masthead = saved_or("masthead", saved.masthead, parse_masthead, config.masthead.clone());
+        let accent = saved_or(
+            "accent_color",
+            saved.accent_color,
+            Accent::parse,
+            config.accent_color,
+        );
+        let masthead = saved_or(
+            "masthead",
+            saved.masthead,
+            parse_masthead,
+            config.masthead.clone(),
+        );
         let footer = saved_or("footer", saved.footer, parse_footer, config.footer.clone());
-        let site_url = saved_or("site_url", saved.site_url, parse_site_url, config.site_url.clone());
-        let logo_url = saved_or("logo_url", saved.logo_url, parse_logo_url, config.logo_url.clone());
+        let site_url = saved_or(
+            "site_url",
+            saved.site_url,
+            parse_site_url,
+            config.site_url.clone(),
+        );
+        let logo_url = saved_or(
+            "logo_url",
+            saved.logo_url,
+            parse_logo_url,
+            config.logo_url.clone(),
+        );
         Branding {
             masthead: if masthead.trim().is_empty() {
                 settings.newsletter.name.clone()
@@ -105,7 +125,12 @@ impl Branding {
             uploaded_logo: saved.logo.map(Arc::new),
             logo_url: logo_url.map(String::from),
             version: saved.version,
-            public_url: settings.server.public_url.as_str().trim_end_matches('/').to_string(),
+            public_url: settings
+                .server
+                .public_url
+                .as_str()
+                .trim_end_matches('/')
+                .to_string(),
         }
     }
 
@@ -224,7 +249,11 @@ tokio::task_local! {
 }
 
 /// Middleware: the branding in force when the request arrived is the one its page shows.
-pub async fn scope(State(branding): State<SharedBranding>, request: Request, next: Next) -> Response {
+pub async fn scope(
+    State(branding): State<SharedBranding>,
+    request: Request,
+    next: Next,
+) -> Response {
     CURRENT.scope(branding.current(), next.run(request)).await
 }
 
@@ -380,7 +409,10 @@ mod tests {
         settings.server.public_url = "https://news.example/".parse().unwrap();
         let config = Branding::from_config(&settings);
         assert_eq!(config.masthead, settings.newsletter.name);
-        assert_eq!(config.logo_src().as_deref(), Some("https://cdn.example/logo.png"));
+        assert_eq!(
+            config.logo_src().as_deref(),
+            Some("https://cdn.example/logo.png")
+        );
 
         let saved = queries::Saved {
             logo: Some(Logo::from_upload(b"GIF89a..".to_vec()).unwrap()),
@@ -392,7 +424,10 @@ mod tests {
             uploaded.logo_src().as_deref(),
             Some("https://news.example/branding/logo?v=7")
         );
-        assert_eq!(uploaded.page_logo_src().as_deref(), Some("/branding/logo?v=7"));
+        assert_eq!(
+            uploaded.page_logo_src().as_deref(),
+            Some("/branding/logo?v=7")
+        );
     }
 
     #[test]

@@ -112,7 +112,13 @@ pub async fn settings_page(
     PageQuery(query): PageQuery<SavedQuery>,
 ) -> Response {
     let form = SettingsForm::from_branding(&state.branding.current());
-    page(&state, &session, &form, &FieldErrors::new(), query.saved.is_some())
+    page(
+        &state,
+        &session,
+        &form,
+        &FieldErrors::new(),
+        query.saved.is_some(),
+    )
 }
 
 /// What the multipart form carried.

@@ -38,7 +38,10 @@ pub async fn find_saved(pool: &AnyPool) -> sqlx::Result<Option<Saved>> {
     };
     let logo_type: Option<String> = row.try_get("logo_type")?;
     let logo_data: Option<Vec<u8>> = row.try_get("logo_data")?;
-    let logo = match (logo_type.as_deref().and_then(ImageKind::from_content_type), logo_data) {
+    let logo = match (
+        logo_type.as_deref().and_then(ImageKind::from_content_type),
+        logo_data,
+    ) {
         (Some(kind), Some(bytes)) => Some(Logo { kind, bytes }),
         _ => None,
     };

@@ -93,7 +93,13 @@ pub async fn preview(state: &AppState) -> AppResult<Option<Preview>> {
     if articles.is_empty() {
         return Ok(None);
     }
-    let content = DigestContent::render(&state.settings, state.branding.current(), &articles, None, None)?;
+    let content = DigestContent::render(
+        &state.settings,
+        state.branding.current(),
+        &articles,
+        None,
+        None,
+    )?;
     let (text, html) = content
         .personalise(&Personal {
             name: None,

@@ -22,8 +22,8 @@ use crate::db::Db;
 use crate::error::{AppError, ErrorPageInfo};
 use crate::state::AppState;
 use crate::{
-    api_docs, archive, articles, bounces, branding, digests, doctor, editors, embed, stats, subscribers,
-    unsubscribe,
+    api_docs, archive, articles, bounces, branding, digests, doctor, editors, embed, stats,
+    subscribers, unsubscribe,
 };
 
 /// Signup bodies are a few hundred bytes; anything near this is not a signup.

@@ -54,11 +54,16 @@ async fn settings_page(app: &TestApp, client: &Client) -> String {
 
 /// The page's `/branding.css?v=…` link, fetched.
 async fn page_stylesheet(app: &TestApp, page: &str) -> String {
-    let start = page.find("/branding.css?v=").expect("the branding stylesheet link");
+    let start = page
+        .find("/branding.css?v=")
+        .expect("the branding stylesheet link");
     let href: String = page[start..].chars().take_while(|c| *c != '"').collect();
     let response = app.get(&href).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()["content-type"], "text/css; charset=utf-8");
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/css; charset=utf-8"
+    );
     response.text().await.unwrap()
 }
 
