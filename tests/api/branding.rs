@@ -221,6 +221,19 @@ backend_tests! {
         assert!(settings_page(&app, &client).await.contains(r#"<a href="/editor/settings">Settings</a>"#));
     }
 
+    async fn an_uploaded_logo_can_be_removed_and_a_logo_address_used_instead(backend) {
+        let app = TestApp::spawn(backend).await;
+        let (client, csrf) = app.editor_client().await;
+        save(&app, &client, settings_form(&csrf, &[]).part("logo", logo_part(PNG, "logo.png"))).await;
+
+        let removed = save(&app, &client, settings_form(&csrf, &[("remove_logo", "yes")]).text("logo_url", "https://cdn.example/lantern.png")).await;
+
+        assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.get("/branding/logo").await.status(), StatusCode::NOT_FOUND);
+        let page = app.get("/").await.text().await.unwrap();
+        assert!(page.contains(r#"<img class="logo" src="https://cdn.example/lantern.png" alt="The Daily Lantern">"#), "{page}");
+    }
+
     async fn saved_branding_survives_a_restart(backend) {
         let app = TestApp::spawn(backend).await;
         let (client, csrf) = app.editor_client().await;

@@ -25,9 +25,13 @@ async fn an_editor_uploads_a_logo_picks_a_pale_accent_and_is_warned() {
     browser.fill("#password", "a long enough password").await;
     browser.click("form button[type=submit]").await;
     browser.wait_for_text("main", "Getting ready").await;
-    browser.goto(&format!("{}/editor/settings", app.address)).await;
+    browser
+        .goto(&format!("{}/editor/settings", app.address))
+        .await;
     browser.css("#accent_color").await;
-    browser.screenshots_at_both_widths("26-editor-settings").await;
+    browser
+        .screenshots_at_both_widths("26-editor-settings")
+        .await;
     browser.assert_accessible("the settings page").await;
 
     browser.fill("#masthead", "The Daily Lantern").await;
@@ -49,9 +53,7 @@ async fn an_editor_uploads_a_logo_picks_a_pale_accent_and_is_warned() {
     browser.css("img.logo-preview").await;
     // No axe check here: the pale accent now fails its contrast rule on every page, which
     // is what the warning says.
-    browser
-        .screenshot("26-editor-settings-low-contrast")
-        .await;
+    browser.screenshot("26-editor-settings-low-contrast").await;
 
     browser.goto(&format!("{}/", app.address)).await;
     let masthead = browser.css(".masthead img.logo").await;
@@ -68,6 +70,11 @@ async fn an_editor_uploads_a_logo_picks_a_pale_accent_and_is_warned() {
         .await
         .unwrap();
     assert_eq!(button, "rgb(255, 215, 0)", "the accent reaches the page");
-    assert!(browser.text("footer").await.contains("© 2026 Lantern Media"));
+    assert!(
+        browser
+            .text("footer")
+            .await
+            .contains("© 2026 Lantern Media")
+    );
     browser.screenshot("26-signup-branded").await;
 }
