@@ -43,7 +43,8 @@ fn main() -> anyhow::Result<()> {
             published_at: "2026-11-24T07:00:00Z".into(),
         })
         .collect();
-    let content = DigestContent::render(&settings, &articles, None, Some(1))?;
+    let brand = std::sync::Arc::new(tidings::branding::Branding::from_config(&settings));
+    let content = DigestContent::render(&settings, brand, &articles, &Default::default(), Some(1))?;
 
     let email = |i: usize| -> anyhow::Result<OutgoingEmail> {
         let name = format!("Reader {i}");

@@ -11,6 +11,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+use crate::branding::{self, SharedBranding};
 use crate::config::Settings;
 use crate::consent::ConsentStatement;
 use crate::db::{self, Db};
@@ -76,6 +77,7 @@ impl App {
             self.state.clone(),
             shutdown.clone(),
         ));
+        let branding = tokio::spawn(branding::run(self.state.clone(), shutdown.clone()));
         tracing::info!(address = %self.listener.local_addr()?, "listening");
         let router = web::router(self.state);
         let stopping = shutdown.clone();
@@ -98,6 +100,7 @@ impl App {
         schedule.await.context("scheduler panicked")?;
         one_off.await.context("one-off send scheduler panicked")?;
         retention.await.context("retention task panicked")?;
+        branding.await.context("branding reloader panicked")?;
         tracing::info!("stopped");
         Ok(())
     }
@@ -129,6 +132,9 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
             configured.as_bytes().to_vec()
         },
     };
+    let branding = SharedBranding::load(&db, &settings)
+        .await
+        .context("loading the branding")?;
     let consent = Arc::new(consent);
     let signups = subscribers::batch::spawn(
         db.clone(),
@@ -145,6 +151,7 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
             settings.editor.login_attempts_per_minute,
         )),
         keys: Arc::new(keys),
+        branding,
         consent,
         settings: Arc::new(settings),
         outbox_wake: Arc::default(),

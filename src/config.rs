@@ -82,6 +82,8 @@ pub struct Settings {
     pub feeds: FeedSettings,
     pub policy: PolicySettings,
     pub log: LogSettings,
+    #[serde(default)]
+    pub branding: BrandingSettings,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -357,6 +359,35 @@ pub struct PolicySettings {
     pub terms_url: Url,
 }
 
+/// The look of pages and emails (see `branding`); what the editors' Settings page saves
+/// overrides each value.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct BrandingSettings {
+    /// A logo (https) shown in the masthead instead of its text, which becomes its alt text.
+    #[serde(deserialize_with = "logo_url")]
+    pub logo_url: Option<Url>,
+    /// `#rrggbb`: links, buttons and headings' rules.
+    pub accent_color: crate::branding::Accent,
+    /// Empty: the newsletter's name.
+    pub masthead: String,
+    /// A line at the foot of every page and email; empty: none.
+    pub footer: String,
+    /// The publication's own site, where the masthead leads; empty: the signup page.
+    #[serde(deserialize_with = "site_url")]
+    pub site_url: Option<Url>,
+}
+
+fn logo_url<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Url>, D::Error> {
+    crate::branding::parse_logo_url(&String::deserialize(deserializer)?)
+        .map_err(serde::de::Error::custom)
+}
+
+fn site_url<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Url>, D::Error> {
+    crate::branding::parse_site_url(&String::deserialize(deserializer)?)
+        .map_err(serde::de::Error::custom)
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct LogSettings {
     pub json: bool,
@@ -578,6 +609,10 @@ impl Settings {
                 "not a base64 P-256 public key as SendGrid's Event Webhook settings show it",
             ));
         }
+        crate::branding::parse_masthead(&self.branding.masthead)
+            .map_err(|e| invalid("branding.masthead", e))?;
+        crate::branding::parse_footer(&self.branding.footer)
+            .map_err(|e| invalid("branding.footer", e))?;
         let header = &self.server.trusted_proxy_header;
         if !header.is_empty() && axum::http::HeaderName::from_bytes(header.as_bytes()).is_err() {
             return Err(invalid(
@@ -677,6 +712,23 @@ mod tests {
             err.contains("mail.from") && err.contains("mailbox"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_bad_branding_value_stops_the_start_naming_its_key() {
+        let err = load_with("accent_color = \"#b3261e\"", "accent_color = \"crimson\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("branding.accent_color"), "{err}");
+        let err = load_with("site_url = \"\"", "site_url = \"ftp://news.example\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("branding.site_url"), "{err}");
+        let mut settings = defaults();
+        settings.branding.footer = "x".repeat(301);
+        let err = settings.validate().unwrap_err().to_string();
+        assert!(err.contains("branding.footer"), "{err}");
+        assert_eq!(defaults().branding.accent_color.to_string(), "#b3261e");
     }
 
     #[test]

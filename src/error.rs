@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::Json;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::rejection::{
     BytesRejection, FormRejection, JsonRejection, PathRejection, QueryRejection,
 };
@@ -149,7 +150,9 @@ rejected_as_is!(
     JsonRejection,
     PathRejection,
     QueryRejection,
-    BytesRejection
+    BytesRejection,
+    MultipartRejection,
+    MultipartError
 );
 
 #[derive(Template)]
@@ -185,7 +188,7 @@ impl ErrorPageInfo {
             back_href,
             back_label,
         };
-        page.render().unwrap_or_else(|_| self.message.clone())
+        crate::branding::render_page(&page).unwrap_or_else(|_| self.message.clone())
     }
 }
 

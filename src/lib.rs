@@ -3,6 +3,7 @@ pub mod app;
 pub mod archive;
 pub mod articles;
 pub mod bounces;
+pub mod branding;
 pub mod cli;
 pub mod config;
 pub mod consent;

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use tokio::sync::Notify;
 
+use crate::branding::SharedBranding;
 use crate::config::Settings;
 use crate::consent::ConsentStatement;
 use crate::db::Db;
@@ -34,6 +35,8 @@ pub struct AppState {
     pub schedule_wake: Arc<Notify>,
     pub metrics: Arc<Metrics>,
     pub keys: Arc<Keys>,
+    /// The logo, accent colour, masthead and footer in force (see `branding`).
+    pub branding: SharedBranding,
     /// The task that writes signups in batches.
     #[from_ref(skip)]
     pub signups: Signups,

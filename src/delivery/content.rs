@@ -8,6 +8,12 @@ use crate::state::AppState;
 pub async fn render(state: &AppState, digest_id: i64) -> Result<DigestContent, NotMade> {
     let composition = digests::queries::get_composition(&state.db.pool, digest_id).await?;
     let list = articles::list_for_digest(&state.db.pool, digest_id).await?;
-    DigestContent::render(&state.settings, &list, &composition, Some(digest_id))
-        .map_err(|e| NotMade::Impossible(format!("rendering digest {digest_id}: {e:#}")))
+    DigestContent::render(
+        &state.settings,
+        state.branding.current(),
+        &list,
+        &composition,
+        Some(digest_id),
+    )
+    .map_err(|e| NotMade::Impossible(format!("rendering digest {digest_id}: {e:#}")))
 }

@@ -108,7 +108,13 @@ pub async fn preview(state: &AppState) -> AppResult<Option<Preview>> {
     if next.articles.is_empty() {
         return Ok(None);
     }
-    let content = DigestContent::render(&state.settings, &next.articles, &next.composition, None)?;
+    let content = DigestContent::render(
+        &state.settings,
+        state.branding.current(),
+        &next.articles,
+        &next.composition,
+        None,
+    )?;
     let (text, html) = content
         .personalise(&Personal {
             name: None,

@@ -1,10 +1,13 @@
 //! The digest email. The part every reader shares (the list of articles) is rendered once per
 //! digest; per reader only the greeting and the footer with their unsubscribe link are added.
 
+use std::sync::Arc;
+
 use askama::Template;
 
 use super::Composition;
 use crate::articles::{Article, markdown_to_html};
+use crate::branding::{Accent, Branding};
 use crate::config::{PolicySettings, Settings};
 
 /// The lead story (shown first, larger, with its image) and the rest.
@@ -13,6 +16,7 @@ use crate::config::{PolicySettings, Settings};
 struct ArticlesHtml<'a> {
     lead: Option<&'a Article>,
     articles: &'a [&'a Article],
+    accent: Accent,
 }
 
 #[derive(Template)]
@@ -62,6 +66,8 @@ pub struct DigestContent {
     web_url: Option<String>,
     /// The line mail clients show after the subject: the editor's, or the headlines.
     preview_text: String,
+    /// The branding in force when the digest was rendered.
+    brand: Arc<Branding>,
 }
 
 impl DigestContent {
@@ -69,6 +75,7 @@ impl DigestContent {
     /// preview or a test of one not made yet).
     pub fn render(
         settings: &Settings,
+        brand: Arc<Branding>,
         articles: &[Article],
         composition: &Composition,
         digest_id: Option<i64>,
@@ -98,6 +105,7 @@ impl DigestContent {
             articles_html: ArticlesHtml {
                 lead,
                 articles: &rest,
+                accent: brand.accent,
             }
             .render()?,
             articles_text: ArticlesText {
@@ -116,6 +124,7 @@ impl DigestContent {
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .map_or_else(|| headlines(articles), str::to_string),
+            brand,
         })
     }
 
@@ -181,8 +190,10 @@ mod tests {
     #[test]
     fn each_reader_gets_their_escaped_name_and_own_link_around_the_shared_part() {
         let settings = Settings::load_from(std::path::Path::new("config"), false).unwrap();
+        let brand = Arc::new(Branding::from_config(&settings));
         let content = DigestContent::render(
             &settings,
+            brand,
             &[article("Big <news>")],
             &Composition::default(),
             None,

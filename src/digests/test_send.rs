@@ -113,8 +113,14 @@ async fn prepare(state: &AppState, job: &Job) -> Result<Option<OutgoingEmail>, N
     if list.is_empty() {
         return Ok(None);
     }
-    let content = DigestContent::render(&state.settings, &list, &test.composition, None)
-        .map_err(|e| NotMade::Impossible(format!("rendering the test: {e:#}")))?;
+    let content = DigestContent::render(
+        &state.settings,
+        state.branding.current(),
+        &list,
+        &test.composition,
+        None,
+    )
+    .map_err(|e| NotMade::Impossible(format!("rendering the test: {e:#}")))?;
     let probe = unsubscribe::probe_url(state);
     let (text, html) = content.personalise(&Personal {
         name: None,

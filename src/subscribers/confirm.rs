@@ -9,6 +9,7 @@ use futures_util::future::BoxFuture;
 use lettre::message::Mailbox;
 
 use super::{EmailAddress, SubscriptionStatus, queries, suppression};
+use crate::branding::Branding;
 use crate::consent::{self, ClientInfo, ConsentEvent};
 use crate::db::{self, Millis};
 use crate::error::AppResult;
@@ -174,6 +175,7 @@ pub async fn confirmed_page(State(state): State<AppState>) -> Response {
 #[derive(Template)]
 #[template(path = "email/confirm.txt")]
 struct ConfirmEmailText<'a> {
+    brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
     link: &'a str,
@@ -185,6 +187,7 @@ struct ConfirmEmailText<'a> {
 #[derive(Template)]
 #[template(path = "email/confirm.html")]
 struct ConfirmEmailHtml<'a> {
+    brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
     link: &'a str,
@@ -234,7 +237,9 @@ pub async fn prepare_confirmation_email(
     let newsletter = state.settings.newsletter.name.as_str();
     let name = reader.name.as_deref();
     let expires_in = spoken(state.settings.signup.confirm_ttl);
+    let brand = &*state.branding.current();
     let text = ConfirmEmailText {
+        brand,
         newsletter,
         name,
         link: &link,
@@ -243,6 +248,7 @@ pub async fn prepare_confirmation_email(
     }
     .render()?;
     let html = ConfirmEmailHtml {
+        brand,
         newsletter,
         name,
         link: &link,

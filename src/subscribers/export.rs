@@ -12,6 +12,7 @@ use serde::Serialize;
 use super::EmailAddress;
 use super::queries::{self, Profile, StatusFilter};
 use crate::bounces::{self, BounceRecord};
+use crate::branding::Branding;
 use crate::consent::{self, ConsentRecord};
 use crate::db::{self, Db};
 use crate::digests::queries::{ReaderDelivery, deliveries_for};
@@ -147,6 +148,7 @@ impl<W: Write> Sink<W> {
 #[derive(Template)]
 #[template(path = "email/data_export.txt")]
 struct DataExportText<'a> {
+    brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
 }
@@ -154,6 +156,7 @@ struct DataExportText<'a> {
 #[derive(Template)]
 #[template(path = "email/data_export.html")]
 struct DataExportHtml<'a> {
+    brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
 }
@@ -172,8 +175,19 @@ pub async fn prepare_data_export_email(
         .map_err(|e| NotMade::Impossible(format!("stored address no longer parses: {e}")))?;
     let newsletter = state.settings.newsletter.name.as_str();
     let name = profile.name.as_deref();
-    let text = DataExportText { newsletter, name }.render()?;
-    let html = DataExportHtml { newsletter, name }.render()?;
+    let brand = &*state.branding.current();
+    let text = DataExportText {
+        brand,
+        newsletter,
+        name,
+    }
+    .render()?;
+    let html = DataExportHtml {
+        brand,
+        newsletter,
+        name,
+    }
+    .render()?;
     let to = Mailbox::new(profile.name.clone(), address.ascii().parse()?);
     let body = serde_json::to_vec_pretty(&export)?;
     Ok(Some(OutgoingEmail {

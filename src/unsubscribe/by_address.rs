@@ -12,6 +12,7 @@ use futures_util::future::BoxFuture;
 use lettre::message::Mailbox;
 use serde::Deserialize;
 
+use crate::branding::Branding;
 use crate::consent::ClientInfo;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldErrors};
@@ -126,6 +127,7 @@ pub async fn request(
 #[derive(Template)]
 #[template(path = "email/unsubscribe_link.txt")]
 struct LinkText<'a> {
+    brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
     link: &'a str,
@@ -134,6 +136,7 @@ struct LinkText<'a> {
 #[derive(Template)]
 #[template(path = "email/unsubscribe_link.html")]
 struct LinkHtml<'a> {
+    brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
     link: &'a str,
@@ -152,16 +155,19 @@ pub async fn prepare_link_email(
     let link = super::url(state, subscriber_id, 0, &reader.link_secret);
     let newsletter = state.settings.newsletter.name.as_str();
     let name = reader.name.as_deref();
+    let brand = &*state.branding.current();
     Ok(Some(OutgoingEmail {
         to: Mailbox::new(reader.name.clone(), address.ascii().parse()?),
         subject: format!("Your link to unsubscribe from {newsletter}"),
         text: LinkText {
+            brand,
             newsletter,
             name,
             link: &link,
         }
         .render()?,
         html: LinkHtml {
+            brand,
             newsletter,
             name,
             link: &link,

@@ -22,8 +22,8 @@ use crate::db::Db;
 use crate::error::{AppError, ErrorPageInfo};
 use crate::state::AppState;
 use crate::{
-    api_docs, archive, articles, bounces, digests, doctor, editors, embed, stats, subscribers,
-    unsubscribe,
+    api_docs, archive, articles, bounces, branding, digests, doctor, editors, embed, stats,
+    subscribers, unsubscribe,
 };
 
 /// Signup bodies are a few hundred bytes; anything near this is not a signup.
@@ -57,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(stats::pages_router())
         .merge(archive::router())
         .merge(bounces::webhooks::router())
+        .merge(branding::router())
         .route("/healthz", get(healthz))
         .route("/metrics", get(crate::metrics::scrape))
         .route("/static/tidings.css", get(stylesheet))
@@ -64,6 +65,11 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.settings.newsletter.name.clone(),
             error_pages,
+        ))
+        // Outside `error_pages`, so that error pages are branded too.
+        .layer(axum::middleware::from_fn_with_state(
+            state.branding.clone(),
+            branding::scope,
         ))
         .layer(axum::middleware::from_fn_with_state(
             security::SecurityHeaders::new(&state.settings),

@@ -7,7 +7,7 @@ pub struct Page<T>(pub T);
 
 impl<T: Template> IntoResponse for Page<T> {
     fn into_response(self) -> Response {
-        match self.0.render() {
+        match crate::branding::render_page(&self.0) {
             Ok(html) => Html(html).into_response(),
             Err(err) => {
                 tracing::error!(error = %err, "rendering a page failed");

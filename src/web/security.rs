@@ -15,8 +15,9 @@ use crate::config::Settings;
 const INLINE_STYLE_PAGES: &[&str] = &["/editor/digest", "/editor/embed"];
 /// The next digest as a bare email, viewed alone: its styles are inline, nothing runs.
 const EMAIL_PAGES: &[&str] = &["/api/v1/digests/preview"];
-/// What other sites' article pages load to embed the form.
-const EMBED_ASSETS: &[&str] = &["/embed.js", "/embed.css"];
+/// What other sites load: their article pages the embedded form, and webmail the logo in
+/// our emails.
+const EMBED_ASSETS: &[&str] = &["/embed.js", "/embed.css", crate::branding::LOGO_PATH];
 
 #[derive(Clone)]
 pub struct SecurityHeaders {

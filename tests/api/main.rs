@@ -13,6 +13,7 @@ mod archive;
 mod articles;
 mod bounce_mailbox;
 mod bounces;
+mod branding;
 mod browser;
 mod cli;
 mod compose;

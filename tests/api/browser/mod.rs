@@ -8,6 +8,7 @@
 
 mod editor;
 mod reader;
+mod settings;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
