@@ -53,17 +53,27 @@ pub enum ComposeError {
     Database(#[from] sqlx::Error),
 }
 
-impl From<ComposeError> for AppError {
-    fn from(err: ComposeError) -> AppError {
-        let field = match err {
+impl ComposeError {
+    /// The field at fault, named as the API and the page name it.
+    pub fn field(&self) -> &'static str {
+        match self {
             ComposeError::Subject => "subject",
             ComposeError::PreviewText => "preview_text",
             ComposeError::Intro => "intro",
             ComposeError::Lead => "lead_article_id",
-            ComposeError::Articles | ComposeError::UnknownArticle(_) => "article_ids",
-            ComposeError::Database(err) => return err.into(),
-        };
-        AppError::field(field, err.to_string())
+            ComposeError::Articles
+            | ComposeError::UnknownArticle(_)
+            | ComposeError::Database(_) => "article_ids",
+        }
+    }
+}
+
+impl From<ComposeError> for AppError {
+    fn from(err: ComposeError) -> AppError {
+        match err {
+            ComposeError::Database(err) => err.into(),
+            err => AppError::field(err.field(), err.to_string()),
+        }
     }
 }
 

@@ -318,13 +318,6 @@ impl ComposeForm {
 
     /// The composer showing what was posted, refused for `err`.
     fn refused(&self, posted: Posted, articles: Vec<Article>, err: &ComposeError) -> Composer {
-        let field = match err {
-            ComposeError::Subject => "subject",
-            ComposeError::PreviewText => "preview_text",
-            ComposeError::Intro => "intro",
-            ComposeError::Lead => "lead_article_id",
-            _ => "article_ids",
-        };
         Composer {
             saved: self.revision > 0,
             revision: self.revision,
@@ -334,7 +327,7 @@ impl ComposeForm {
             subject: self.subject.clone(),
             preview_text: self.preview_text.clone(),
             intro: self.intro.clone(),
-            error: Some((field, crate::error::sentence(&err.to_string()))),
+            error: Some((err.field(), crate::error::sentence(&err.to_string()))),
             ..Composer::default()
         }
     }
