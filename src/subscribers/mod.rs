@@ -20,7 +20,7 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 
-pub use confirm::{ConfirmationEmails, prepare_confirmation_email};
+pub use confirm::ConfirmationEmails;
 pub use email_address::EmailAddress;
 pub use export::{DataExportEmails, prepare_data_export_email};
 pub use queries::{

@@ -95,7 +95,7 @@ pub async fn find_link_secret(pool: &AnyPool, subscriber_id: i64) -> sqlx::Resul
 }
 
 pub async fn insert_token(
-    pool: &AnyPool,
+    tx: &mut Tx<'_>,
     token_hash: &str,
     subscriber_id: i64,
     now: Millis,
@@ -109,7 +109,7 @@ pub async fn insert_token(
     .bind(subscriber_id)
     .bind(now)
     .bind(expires_at)
-    .execute(pool)
+    .execute(&mut **tx)
     .await
     .map(|_| ())
 }
