@@ -6,6 +6,7 @@ use sqlx::{AnyPool, Row};
 
 use crate::bounces::{self, BounceCounts, DigestBounces};
 use crate::db::{self, Backend, Millis, Tx};
+use crate::delivery;
 
 /// Digest creation reads "articles in no digest yet" and then writes: one at a time, or two
 /// could take the same articles. SQLite's BEGIN IMMEDIATE already serialises writers.
@@ -153,6 +154,8 @@ pub struct DigestStatus {
     /// Bounces and complaints reported for this digest, as counts and as shares of the
     /// messages it sent.
     pub bounces: DigestBounces,
+    /// Readers who left through this digest's unsubscribe link (one-click or the footer).
+    pub unsubscribes: i64,
 }
 
 impl DigestStatus {
@@ -167,14 +170,18 @@ impl DigestStatus {
     }
 }
 
-const STATUS_SELECT: &str = "select d.id, d.subject, d.status, d.created_by, d.created_at,
+/// The status columns of the digests in `digests` (a table or a subquery), counted from their
+/// deliveries.
+fn status_select(digests: &str) -> String {
+    format!("{STATUS_COLUMNS} from {digests} d left join deliveries l on l.digest_id = d.id")
+}
+const STATUS_COLUMNS: &str = "select d.id, d.subject, d.status, d.created_by, d.created_at,
         count(l.id) as total,
         coalesce(sum(case when l.status = 'sent' then 1 else 0 end), 0) as sent,
         coalesce(sum(case when l.status = 'failed' then 1 else 0 end), 0) as failed,
         coalesce(sum(case when l.status in ('pending', 'sending') then 1 else 0 end), 0) as pending,
         coalesce(sum(case when l.status = 'sending' then 1 else 0 end), 0) as in_flight,
-        coalesce(sum(case when l.status = 'cancelled' then 1 else 0 end), 0) as cancelled
-    from digests d left join deliveries l on l.digest_id = d.id";
+        coalesce(sum(case when l.status = 'cancelled' then 1 else 0 end), 0) as cancelled";
 const STATUS_GROUP: &str = "group by d.id, d.subject, d.status, d.created_by, d.created_at";
 
 fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
@@ -208,37 +215,45 @@ fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
         created_by: row.try_get("created_by")?,
         created_at: crate::db::format_time(row.try_get("created_at")?),
         bounces: DigestBounces::new(BounceCounts::default(), 0),
+        unsubscribes: 0,
     })
 }
 
-/// Fills in each digest's bounce figures.
-async fn with_bounces(
+/// Fills in each digest's bounce figures and unsubscribes.
+async fn with_reports(
     pool: &AnyPool,
     mut digests: Vec<DigestStatus>,
 ) -> sqlx::Result<Vec<DigestStatus>> {
     let ids: Vec<i64> = digests.iter().map(|d| d.id).collect();
     let counts = bounces::counts_for_digests(pool, &ids).await?;
+    let unsubscribes = delivery::unsubscribes_for_digests(pool, &ids).await?;
     for digest in &mut digests {
         let count = counts.get(&digest.id).copied().unwrap_or_default();
         digest.bounces = DigestBounces::new(count, digest.sent + digest.failed);
+        digest.unsubscribes = unsubscribes.get(&digest.id).copied().unwrap_or_default();
     }
     Ok(digests)
 }
 
 pub async fn find_status(pool: &AnyPool, id: i64) -> sqlx::Result<Option<DigestStatus>> {
-    let row = sqlx::query(&format!("{STATUS_SELECT} where d.id = $1 {STATUS_GROUP}"))
+    let row = sqlx::query(&format!(
+        "{} where d.id = $1 {STATUS_GROUP}",
+        status_select("digests")
+    ))
         .bind(id)
         .fetch_optional(pool)
         .await?;
     let Some(status) = row.as_ref().map(status_from_row).transpose()? else {
         return Ok(None);
     };
-    Ok(with_bounces(pool, vec![status]).await?.pop())
+    Ok(with_reports(pool, vec![status]).await?.pop())
 }
 
 pub async fn list_recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<DigestStatus>> {
+    // The newest digests first, then their deliveries: only theirs are counted.
     let rows = sqlx::query(&format!(
-        "{STATUS_SELECT} {STATUS_GROUP} order by d.id desc limit $1"
+        "{} {STATUS_GROUP} order by d.id desc",
+        status_select("(select * from digests order by id desc limit $1)")
     ))
     .bind(limit)
     .fetch_all(pool)
@@ -247,7 +262,7 @@ pub async fn list_recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<DigestS
         .iter()
         .map(status_from_row)
         .collect::<sqlx::Result<_>>()?;
-    with_bounces(pool, statuses).await
+    with_reports(pool, statuses).await
 }
 
 /// Which of these digests were cancelled.
