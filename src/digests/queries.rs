@@ -240,9 +240,9 @@ pub async fn find_status(pool: &AnyPool, id: i64) -> sqlx::Result<Option<DigestS
         "{} where d.id = $1 {STATUS_GROUP}",
         status_select("digests")
     ))
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
     let Some(status) = row.as_ref().map(status_from_row).transpose()? else {
         return Ok(None);
     };

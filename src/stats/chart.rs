@@ -57,7 +57,11 @@ fn draw(days: &[Day], svg: &mut String) -> anyhow::Result<()> {
         .y_labels(6)
         .draw()?;
     for (name, color, value) in [
-        ("Signed up", SIGNED_UP, (|d: &Day| d.signed_up) as fn(&Day) -> i64),
+        (
+            "Signed up",
+            SIGNED_UP,
+            (|d: &Day| d.signed_up) as fn(&Day) -> i64,
+        ),
         ("Confirmed", CONFIRMED, |d: &Day| d.confirmed),
         ("Left", LEFT, |d: &Day| d.left),
     ] {
@@ -108,11 +112,13 @@ fn description(days: &[Day]) -> String {
         sum(|d| d.erased),
     );
     // The first of the busiest days, if anyone signed up at all.
-    if let Some(busiest) = days
-        .iter()
-        .filter(|d| d.signed_up > 0)
-        .reduce(|best, d| if d.signed_up > best.signed_up { d } else { best })
-    {
+    if let Some(busiest) = days.iter().filter(|d| d.signed_up > 0).reduce(|best, d| {
+        if d.signed_up > best.signed_up {
+            d
+        } else {
+            best
+        }
+    }) {
         text.push_str(&format!(
             " Most signups in a day: {}, on {}.",
             busiest.signed_up,
@@ -178,11 +184,20 @@ mod tests {
         let svg = readers_svg(&days).unwrap();
 
         assert!(svg.starts_with("<svg class=\"chart\" role=\"img\" aria-labelledby=\"readers-chart-title readers-chart-desc\" width=\"100%\" viewBox=\"0 0 720 300\""), "{svg}");
-        assert!(svg.contains("<title id=\"readers-chart-title\">Readers over the last 3 days</title>"), "{svg}");
+        assert!(
+            svg.contains("<title id=\"readers-chart-title\">Readers over the last 3 days</title>"),
+            "{svg}"
+        );
         assert!(svg.contains("from 8 Mar to 10 Mar: 8 signed up, 4 confirmed and 1 left (1 unsubscribed, 0 bounced, 0 erased). Most signups in a day: 5, on 9 Mar."), "{svg}");
-        assert!(svg.contains("\nSigned up\n</text>") && svg.contains("\nLeft\n</text>"), "{svg}");
+        assert!(
+            svg.contains("\nSigned up\n</text>") && svg.contains("\nLeft\n</text>"),
+            "{svg}"
+        );
         assert!(svg.contains("<polyline"), "{svg}");
-        assert!(!svg.contains("style="), "the CSP refuses inline styles: {svg}");
+        assert!(
+            !svg.contains("style="),
+            "the CSP refuses inline styles: {svg}"
+        );
         assert!(svg.trim_end().ends_with("</svg>"), "{svg}");
     }
 
@@ -192,6 +207,9 @@ mod tests {
 
         let svg = readers_svg(&days).unwrap();
 
-        assert!(svg.contains("0 signed up, 0 confirmed and 0 left") && !svg.contains("Most signups"), "{svg}");
+        assert!(
+            svg.contains("0 signed up, 0 confirmed and 0 left") && !svg.contains("Most signups"),
+            "{svg}"
+        );
     }
 }

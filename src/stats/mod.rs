@@ -133,7 +133,11 @@ fn start_of(zone: chrono_tz::Tz, date: NaiveDate) -> Millis {
         .filter_map(|hour| date.and_hms_opt(hour, 0, 0))
         .find_map(|local| zone.from_local_datetime(&local).earliest())
         .map_or_else(
-            || date.and_time(chrono::NaiveTime::MIN).and_utc().timestamp_millis(),
+            || {
+                date.and_time(chrono::NaiveTime::MIN)
+                    .and_utc()
+                    .timestamp_millis()
+            },
             |start| start.timestamp_millis(),
         )
 }
@@ -284,7 +288,8 @@ mod tests {
 
     #[test]
     fn days_end_with_today_in_the_newsletters_zone() {
-        let (dates, starts) = day_bounds(at("2026-03-10T02:00:00Z"), chrono_tz::America::New_York, 3);
+        let (dates, starts) =
+            day_bounds(at("2026-03-10T02:00:00Z"), chrono_tz::America::New_York, 3);
 
         // 02:00 UTC is still the 9th in New York.
         let dates: Vec<String> = dates.iter().map(|d| d.to_string()).collect();

@@ -20,7 +20,10 @@ const ZONE: &str = "Asia/Kolkata";
 /// The date of `at` (Unix milliseconds) in `ZONE`.
 fn local_date(at: i64) -> NaiveDate {
     let zone: chrono_tz::Tz = ZONE.parse().unwrap();
-    DateTime::from_timestamp_millis(at).unwrap().with_timezone(&zone).date_naive()
+    DateTime::from_timestamp_millis(at)
+        .unwrap()
+        .with_timezone(&zone)
+        .date_naive()
 }
 
 /// Expected counts of one day: signed up, confirmed, unsubscribed, bounced, erased.
@@ -28,7 +31,15 @@ type Counts = [i64; 5];
 
 /// One CSV line of a day: date, signed_up, confirmed, left, unsubscribed, bounced, erased.
 fn csv_line(date: NaiveDate, c: &Counts) -> String {
-    format!("{date},{},{},{},{},{},{}", c[0], c[1], c[2] + c[3] + c[4], c[2], c[3], c[4])
+    format!(
+        "{date},{},{},{},{},{},{}",
+        c[0],
+        c[1],
+        c[2] + c[3] + c[4],
+        c[2],
+        c[3],
+        c[4]
+    )
 }
 
 /// The `List-Unsubscribe` URL's path in the digest mailed to `to`.
@@ -39,9 +50,16 @@ fn unsubscribe_path(app: &TestApp, to: &str) -> String {
         .into_iter()
         .find(|m| m.to == [to] && m.parsed().header_raw("List-Unsubscribe").is_some())
         .expect("a digest to the reader");
-    let header = mail.parsed().header_raw("List-Unsubscribe").unwrap().trim().to_string();
+    let header = mail
+        .parsed()
+        .header_raw("List-Unsubscribe")
+        .unwrap()
+        .trim()
+        .to_string();
     let url = header.trim_start_matches('<').trim_end_matches('>');
-    url.strip_prefix(&app.address).expect("a link to this app").to_string()
+    url.strip_prefix(&app.address)
+        .expect("a link to this app")
+        .to_string()
 }
 
 backend_tests! {
