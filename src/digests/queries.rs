@@ -72,7 +72,13 @@ pub async fn snapshot_recipients(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected())
+    let recipients = done.rows_affected();
+    sqlx::query("update digests set recipients = $2 where id = $1")
+        .bind(digest_id)
+        .bind(i64::try_from(recipients).unwrap_or(i64::MAX))
+        .execute(&mut **tx)
+        .await?;
+    Ok(recipients)
 }
 
 pub async fn mark_cancelled(tx: &mut Tx<'_>, digest_id: i64) -> sqlx::Result<()> {
@@ -172,9 +178,12 @@ impl DigestStatus {
 
 /// The digests in `digests` (a table or a subquery) with their deliveries counted by state.
 ///
-/// One range count per state from the (digest_id, status) index: a join grouped by digest
-/// sorted every delivery of the digests shown (2.9 s for three digests of 870,000 readers on
-/// SQLite; 90 ms this way).
+/// One range count per state from the (digest_id, status) index, and the recipients stored
+/// with the digest: sent is what is left of them, so the hundreds of thousands of sent rows
+/// are never counted (the few failed, pending and cancelled ones are). A join grouped by
+/// digest sorted every delivery of the digests shown instead: 2.9 s for three digests of
+/// 870,000 readers on SQLite. Digests made before `recipients` existed count every row
+/// (`coalesce` evaluates its second argument only when the first is null).
 fn status_select(digests: &str) -> String {
     let count = |states: &str| {
         format!(
@@ -183,9 +192,10 @@ fn status_select(digests: &str) -> String {
     };
     format!(
         "select d.id, d.subject, d.status, d.created_by, d.created_at,
-            {} as sent, {} as failed, {} as pending, {} as in_flight, {} as cancelled
+            coalesce(d.recipients, {}) as total,
+            {} as failed, {} as pending, {} as in_flight, {} as cancelled
          from {digests} d",
-        count("'sent'"),
+        count("'pending', 'sending', 'sent', 'failed', 'cancelled'"),
         count("'failed'"),
         count("'pending', 'sending'"),
         count("'sending'"),
@@ -195,15 +205,15 @@ fn status_select(digests: &str) -> String {
 
 fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
     let stored: String = row.try_get("status")?;
-    let (sent, failed, pending, in_flight, cancelled): (i64, i64, i64, i64, i64) = (
-        row.try_get("sent")?,
+    let (total, failed, pending, in_flight, cancelled): (i64, i64, i64, i64, i64) = (
+        row.try_get("total")?,
         row.try_get("failed")?,
         row.try_get("pending")?,
         row.try_get("in_flight")?,
         row.try_get("cancelled")?,
     );
     // Every delivery is in one of these states (the table's check constraint).
-    let total = sent + failed + pending + cancelled;
+    let sent = total - failed - pending - cancelled;
     // The stored status only says whether the digest was cancelled; the rest is counted.
     let status = if stored == "cancelled" {
         DigestState::Cancelled
