@@ -48,7 +48,7 @@ fn draw(days: &[Day], svg: &mut String) -> anyhow::Result<()> {
     chart
         .configure_mesh()
         .disable_x_mesh()
-        .light_line_style(RGBColor(0xee, 0xee, 0xee))
+        .light_line_style(TRANSPARENT)
         .bold_line_style(RGBColor(0xdd, 0xdd, 0xdd))
         .axis_style(INK)
         // plotters writes text at 1/1.24 of the size asked for: 16 comes out at 13 px.
