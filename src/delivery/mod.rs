@@ -192,6 +192,47 @@ pub async fn cancel_pending_for(tx: &mut Tx<'_>, subscriber_id: i64) -> sqlx::Re
         .map(|_| ())
 }
 
+/// The reader left through the unsubscribe link of this digest: its count of unsubscribes
+/// (`unsubscribes_for_digests`) takes them in. The first departure counts, not a repeat.
+pub async fn mark_unsubscribed_from(
+    tx: &mut Tx<'_>,
+    digest_id: i64,
+    subscriber_id: i64,
+    now: Millis,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update deliveries set unsubscribed_at = $3
+         where digest_id = $1 and subscriber_id = $2 and unsubscribed_at is null",
+    )
+    .bind(digest_id)
+    .bind(subscriber_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// How many readers each digest's unsubscribe link made leave (digests with none are absent).
+pub async fn unsubscribes_for_digests(
+    pool: &sqlx::AnyPool,
+    digest_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, i64>> {
+    if digest_ids.is_empty() {
+        return Ok(Default::default());
+    }
+    // From the partial index on unsubscribed rows: a digest's other deliveries are not read.
+    let sql = format!(
+        "select digest_id, count(*) as readers from deliveries
+         where unsubscribed_at is not null and digest_id in ({}) group by digest_id",
+        crate::db::placeholders(1, digest_ids.len())
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+    for id in digest_ids {
+        query = query.bind(id);
+    }
+    Ok(query.fetch_all(pool).await?.into_iter().collect())
+}
+
 /// Erasure: the reader's rows stay (so the digest's counts stay true) but lose everything
 /// that names them, replies quoting the address included; what had not gone out never will.
 pub async fn forget_reader(tx: &mut Tx<'_>, subscriber_id: i64) -> sqlx::Result<()> {

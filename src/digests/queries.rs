@@ -7,6 +7,7 @@ use sqlx::{AnyPool, Row};
 use super::Composition;
 use crate::bounces::{self, BounceCounts, DigestBounces};
 use crate::db::{self, Backend, Millis, Tx};
+use crate::delivery;
 
 /// Digest creation reads "articles in no digest yet" and then writes: one at a time, or two
 /// could take the same articles. SQLite's BEGIN IMMEDIATE already serialises writers.
@@ -75,7 +76,13 @@ pub async fn snapshot_recipients(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected())
+    let recipients = done.rows_affected();
+    sqlx::query("update digests set recipients = $2 where id = $1")
+        .bind(digest_id)
+        .bind(i64::try_from(recipients).unwrap_or(i64::MAX))
+        .execute(&mut **tx)
+        .await?;
+    Ok(recipients)
 }
 
 pub async fn mark_cancelled(tx: &mut Tx<'_>, digest_id: i64) -> sqlx::Result<()> {
@@ -157,6 +164,8 @@ pub struct DigestStatus {
     /// Bounces and complaints reported for this digest, as counts and as shares of the
     /// messages it sent.
     pub bounces: DigestBounces,
+    /// Readers who left through this digest's unsubscribe link (one-click or the footer).
+    pub unsubscribes: i64,
 }
 
 impl DigestStatus {
@@ -171,25 +180,44 @@ impl DigestStatus {
     }
 }
 
-const STATUS_SELECT: &str = "select d.id, d.subject, d.status, d.created_by, d.created_at,
-        count(l.id) as total,
-        coalesce(sum(case when l.status = 'sent' then 1 else 0 end), 0) as sent,
-        coalesce(sum(case when l.status = 'failed' then 1 else 0 end), 0) as failed,
-        coalesce(sum(case when l.status in ('pending', 'sending') then 1 else 0 end), 0) as pending,
-        coalesce(sum(case when l.status = 'sending' then 1 else 0 end), 0) as in_flight,
-        coalesce(sum(case when l.status = 'cancelled' then 1 else 0 end), 0) as cancelled
-    from digests d left join deliveries l on l.digest_id = d.id";
-const STATUS_GROUP: &str = "group by d.id, d.subject, d.status, d.created_by, d.created_at";
+/// The digests in `digests` (a table or a subquery) with their deliveries counted by state.
+///
+/// One range count per state from the (digest_id, status) index, and the recipients stored
+/// with the digest: sent is what is left of them, so the hundreds of thousands of sent rows
+/// are never counted (the few failed, pending and cancelled ones are). A join grouped by
+/// digest sorted every delivery of the digests shown instead: 2.9 s for three digests of
+/// 870,000 readers on SQLite. Digests made before `recipients` existed count every row
+/// (`coalesce` evaluates its second argument only when the first is null).
+fn status_select(digests: &str) -> String {
+    let count = |states: &str| {
+        format!(
+            "(select count(*) from deliveries l where l.digest_id = d.id and l.status in ({states}))"
+        )
+    };
+    format!(
+        "select d.id, d.subject, d.status, d.created_by, d.created_at,
+            coalesce(d.recipients, {}) as total,
+            {} as failed, {} as pending, {} as in_flight, {} as cancelled
+         from {digests} d",
+        count("'pending', 'sending', 'sent', 'failed', 'cancelled'"),
+        count("'failed'"),
+        count("'pending', 'sending'"),
+        count("'sending'"),
+        count("'cancelled'"),
+    )
+}
 
 fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
     let stored: String = row.try_get("status")?;
-    let (total, sent, failed, pending, in_flight): (i64, i64, i64, i64, i64) = (
+    let (total, failed, pending, in_flight, cancelled): (i64, i64, i64, i64, i64) = (
         row.try_get("total")?,
-        row.try_get("sent")?,
         row.try_get("failed")?,
         row.try_get("pending")?,
         row.try_get("in_flight")?,
+        row.try_get("cancelled")?,
     );
+    // Every delivery is in one of these states (the table's check constraint).
+    let sent = total - failed - pending - cancelled;
     // The stored status only says whether the digest was cancelled; the rest is counted.
     let status = if stored == "cancelled" {
         DigestState::Cancelled
@@ -208,41 +236,46 @@ fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
         sent,
         failed,
         pending,
-        cancelled: row.try_get("cancelled")?,
+        cancelled,
         created_by: row.try_get("created_by")?,
         created_at: crate::db::format_time(row.try_get("created_at")?),
         bounces: DigestBounces::new(BounceCounts::default(), 0),
+        unsubscribes: 0,
     })
 }
 
-/// Fills in each digest's bounce figures.
-async fn with_bounces(
+/// Fills in each digest's bounce figures and unsubscribes.
+async fn with_reports(
     pool: &AnyPool,
     mut digests: Vec<DigestStatus>,
 ) -> sqlx::Result<Vec<DigestStatus>> {
     let ids: Vec<i64> = digests.iter().map(|d| d.id).collect();
     let counts = bounces::counts_for_digests(pool, &ids).await?;
+    let unsubscribes = delivery::unsubscribes_for_digests(pool, &ids).await?;
     for digest in &mut digests {
         let count = counts.get(&digest.id).copied().unwrap_or_default();
         digest.bounces = DigestBounces::new(count, digest.sent + digest.failed);
+        digest.unsubscribes = unsubscribes.get(&digest.id).copied().unwrap_or_default();
     }
     Ok(digests)
 }
 
 pub async fn find_status(pool: &AnyPool, id: i64) -> sqlx::Result<Option<DigestStatus>> {
-    let row = sqlx::query(&format!("{STATUS_SELECT} where d.id = $1 {STATUS_GROUP}"))
+    let row = sqlx::query(&format!("{} where d.id = $1", status_select("digests")))
         .bind(id)
         .fetch_optional(pool)
         .await?;
     let Some(status) = row.as_ref().map(status_from_row).transpose()? else {
         return Ok(None);
     };
-    Ok(with_bounces(pool, vec![status]).await?.pop())
+    Ok(with_reports(pool, vec![status]).await?.pop())
 }
 
 pub async fn list_recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<DigestStatus>> {
+    // The newest digests first, then their deliveries: only theirs are counted.
     let rows = sqlx::query(&format!(
-        "{STATUS_SELECT} {STATUS_GROUP} order by d.id desc limit $1"
+        "{} order by d.id desc",
+        status_select("(select * from digests order by id desc limit $1)")
     ))
     .bind(limit)
     .fetch_all(pool)
@@ -251,7 +284,7 @@ pub async fn list_recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<DigestS
         .iter()
         .map(status_from_row)
         .collect::<sqlx::Result<_>>()?;
-    with_bounces(pool, statuses).await
+    with_reports(pool, statuses).await
 }
 
 /// Which of these digests were cancelled.

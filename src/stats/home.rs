@@ -7,8 +7,6 @@ use axum::response::{IntoResponse, Response};
 
 use super::Stats;
 use crate::config::{Settings, Transport};
-use crate::digests::DigestStatus;
-use crate::digests::queries as digests;
 use crate::doctor::EXAMPLE_POSTAL_ADDRESS;
 use crate::editors::{self, EditorSession};
 use crate::error::AppResult;
@@ -29,9 +27,10 @@ struct HomePage<'a> {
     editor: &'a str,
     csrf: &'a str,
     stats: &'a Stats,
+    /// The readers chart, an inline SVG element.
+    chart: &'a str,
     /// The next send, in the newsletter's time zone.
     next_send: Option<String>,
-    digests: &'a [DigestStatus],
     steps: &'a [Step],
     steps_left: usize,
 }
@@ -92,7 +91,7 @@ pub async fn page(State(state): State<AppState>, session: EditorSession) -> AppR
             .format("%a %-d %b %Y, %H:%M")
             .to_string()
     });
-    let recent = digests::list_recent(&state.db.pool, 3).await?;
+    let chart = super::chart::readers_svg(&stats.daily)?;
     let has_token = editors::has_live_token(&state.db)
         .await
         .map_err(anyhow::Error::from)?;
@@ -102,8 +101,8 @@ pub async fn page(State(state): State<AppState>, session: EditorSession) -> AppR
         editor: &session.email,
         csrf: &session.csrf,
         stats: &stats,
+        chart: &chart,
         next_send,
-        digests: &recent,
         steps_left: steps.iter().filter(|s| !s.done).count(),
         steps: &steps,
     };

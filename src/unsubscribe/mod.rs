@@ -128,6 +128,9 @@ pub async fn unsubscribe(
         )
         .await?;
         delivery::cancel_pending_for(&mut tx, subscriber_id).await?;
+        if digest_id != 0 {
+            delivery::mark_unsubscribed_from(&mut tx, digest_id, subscriber_id, now).await?;
+        }
         state.metrics.unsubscribes.inc();
         tracing::info!(subscriber_id, digest_id, "reader unsubscribed");
     }
