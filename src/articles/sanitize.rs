@@ -60,7 +60,7 @@ mod tests {
     #[test]
     fn markdown_becomes_html_without_anything_unsafe() {
         let html = super::markdown_to_html(
-            "Hello *readers*,\n\n- [one](https://x.example/1)\n\n<script>alert(1)</script>[bad](javascript:alert(1))",
+            "Hello *readers*,\n\n- [one](https://x.example/1)\n\n<script>alert(1)</script>\n\n[bad](javascript:alert(1))",
         );
         assert!(html.contains("<em>readers</em>"), "{html}");
         assert!(html.contains(r#"<a href="https://x.example/1""#), "{html}");
