@@ -227,7 +227,7 @@ pub async fn save(
     if seen.len() != article_ids.len() || article_ids.len() > MAX_ARTICLES {
         return Err(ComposeError::Articles);
     }
-    let found = articles::list_in_order(&mut **tx, article_ids).await?;
+    let found = articles::list_in_order(tx, article_ids).await?;
     if let Some(missing) = article_ids
         .iter()
         .find(|id| !found.iter().any(|a| a.id == **id))

@@ -179,7 +179,7 @@ pub async fn create_in(
         }
         None => {
             let limit = i64::from(state.settings.digest.max_articles);
-            let next = draft::next(&mut **tx, limit).await?;
+            let next = draft::next(tx, limit).await?;
             if next.draft.is_some() {
                 if next.articles.is_empty() {
                     return Err(CreateDigestError::EmptyDraft);
