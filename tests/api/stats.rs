@@ -285,5 +285,8 @@ backend_tests! {
         };
         assert!(row_end(first).ends_with("<td>sent</td><td>2</td><td>0</td><td>1</td><td>0</td>"), "{}", row_end(first));
         assert!(row_end(second).ends_with("<td>sent</td><td>1</td><td>0</td><td>0</td><td>0</td>"), "{}", row_end(second));
+        let digests = app.editor_page("/editor/digest").await;
+        let row = digests.split(&format!("#{first} ")).nth(1).unwrap().split("</tr>").next().unwrap();
+        assert!(row.contains("1 unsubscribe from its links"), "{row}");
     }
 }
