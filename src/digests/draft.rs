@@ -157,17 +157,6 @@ impl Next {
     pub fn article_ids(&self) -> Vec<i64> {
         self.articles.iter().map(|a| a.id).collect()
     }
-
-    /// What a send confirms: the draft's revision (0 for none) and the articles, so that a
-    /// send refuses when either changed since the editor looked.
-    pub fn version(&self) -> String {
-        let ids: Vec<String> = self.articles.iter().map(|a| a.id.to_string()).collect();
-        format!(
-            "{}:{}",
-            self.draft.as_ref().map_or(0, |d| d.revision),
-            ids.join(",")
-        )
-    }
 }
 
 pub async fn find(conn: &mut AnyConnection) -> sqlx::Result<Option<Draft>> {

@@ -118,11 +118,12 @@ async fn digest_page(
     .flatten()
     .and_then(|s| s.next_slot(chrono::Utc::now()))
     .map(|at| shown(at.timestamp_millis(), zone));
-    let preview = digests::preview(state).await?;
+    let next = digests::next(state).await?;
     let compose = match forms.compose {
         Some(posted) => posted,
-        None => Composer::of(&digests::next(state).await?, zone),
+        None => Composer::of(&next, zone),
     };
+    let preview = digests::preview_of(state, next).await?;
     let candidates = articles::list_unsent(&state.db.pool, draft::MAX_ARTICLES as i64)
         .await?
         .into_iter()
@@ -333,28 +334,16 @@ impl ComposeForm {
     }
 }
 
-/// Why the posted composer was not taken.
-enum NotComposed {
-    /// A field was wrong: show the page again with it.
-    Refused(Composer),
-    Failed(AppError),
-}
-
-impl<E: Into<AppError>> From<E> for NotComposed {
-    fn from(err: E) -> Self {
-        NotComposed::Failed(err.into())
-    }
-}
-
 const CHANGED: &str = "the next digest changed since you opened this page (new articles, a send, or another editor's change); please look at it again";
 
 /// Saves what the page posted as the draft when it differs from the next digest (so that
-/// looking and sending a test leave no draft behind).
+/// looking and sending a test leave no draft behind). `Some`: a field was wrong, and the
+/// composer to show again with it.
 async fn apply(
     state: &AppState,
     session: &EditorSession,
     form: &ComposeForm,
-) -> Result<(), NotComposed> {
+) -> AppResult<Option<Composer>> {
     let posted = form.posted()?;
     let current = digests::next(state).await?;
     let unchanged = posted.article_ids == current.article_ids()
@@ -364,14 +353,14 @@ async fn apply(
             .checked(&posted.article_ids)
             .is_ok_and(|c| c == current.composition);
     if unchanged {
-        return Ok(());
+        return Ok(None);
     }
     // What the buttons changed must start from what is saved now.
     let revision = current.draft.as_ref().map_or(0, |d| d.revision);
     if form.revision != revision
         || (revision == 0 && article_ids(&form.article_ids)? != current.article_ids())
     {
-        return Err(AppError::Conflict(CHANGED.to_string()).into());
+        return Err(AppError::Conflict(CHANGED.to_string()));
     }
     let mut tx = state.db.begin().await?;
     let by = format!("editor:{}", session.email);
@@ -389,11 +378,11 @@ async fn apply(
             drop(tx);
             let mut conn = state.db.pool.acquire().await?;
             let shown = articles::list_in_order(&mut conn, &posted.article_ids).await?;
-            return Err(NotComposed::Refused(form.refused(posted, shown, &err)));
+            return Ok(Some(form.refused(posted, shown, &err)));
         }
     }
     tx.commit().await?;
-    Ok(())
+    Ok(None)
 }
 
 /// The page again, showing the refused composer (and what else was typed).
@@ -424,10 +413,9 @@ pub async fn compose(
         tx.commit().await?;
         return Ok(Redirect::to("/editor/digest").into_response());
     }
-    match apply(&state, &session, &form).await {
-        Ok(()) => Ok(Redirect::to("/editor/digest#compose").into_response()),
-        Err(NotComposed::Refused(compose)) => refused_page(&state, &session, compose, None).await,
-        Err(NotComposed::Failed(err)) => Err(err),
+    match apply(&state, &session, &form).await? {
+        None => Ok(Redirect::to("/editor/digest#compose").into_response()),
+        Some(compose) => refused_page(&state, &session, compose, None).await,
     }
 }
 
@@ -450,12 +438,8 @@ pub async fn send_test(
             return digest_page(&state, &session, forms).await;
         }
     };
-    match apply(&state, &session, &form).await {
-        Ok(()) => {}
-        Err(NotComposed::Refused(compose)) => {
-            return refused_page(&state, &session, compose, Some(&form.to)).await;
-        }
-        Err(NotComposed::Failed(err)) => return Err(err),
+    if let Some(compose) = apply(&state, &session, &form).await? {
+        return refused_page(&state, &session, compose, Some(&form.to)).await;
     }
     let by = format!("editor:{}", session.email);
     test_send::queue(&state, &to, &[], &by).await?;
@@ -507,12 +491,8 @@ pub async fn confirm_send(
     PageForm(form): PageForm<ComposeForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
-    match apply(&state, &session, &form).await {
-        Ok(()) => {}
-        Err(NotComposed::Refused(compose)) => {
-            return refused_page(&state, &session, compose, None).await;
-        }
-        Err(NotComposed::Failed(err)) => return Err(err),
+    if let Some(compose) = apply(&state, &session, &form).await? {
+        return refused_page(&state, &session, compose, None).await;
     }
     let Some(preview) = digests::preview(&state).await? else {
         return Ok(Redirect::to("/editor/digest").into_response());

@@ -104,7 +104,11 @@ pub async fn next(state: &AppState) -> sqlx::Result<Next> {
 
 /// `None` when the next digest would hold no article.
 pub async fn preview(state: &AppState) -> AppResult<Option<Preview>> {
-    let next = next(state).await?;
+    preview_of(state, next(state).await?).await
+}
+
+/// `next` rendered for an example reader; `None` when it holds no article.
+pub async fn preview_of(state: &AppState, next: Next) -> AppResult<Option<Preview>> {
     if next.articles.is_empty() {
         return Ok(None);
     }
