@@ -132,6 +132,9 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
             configured.as_bytes().to_vec()
         },
     };
+    crate::newsletters::queries::follow_config(&db.pool, &settings, db::now())
+        .await
+        .context("updating the default newsletter from the config")?;
     let branding = SharedBranding::load(&db, &settings)
         .await
         .context("loading the branding")?;

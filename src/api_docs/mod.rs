@@ -16,7 +16,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::state::AppState;
 use crate::web::page::Page;
-use crate::{articles, digests, stats, subscribers};
+use crate::{articles, digests, newsletters, stats, subscribers};
 
 pub const SPEC_PATH: &str = "/api/openapi.json";
 
@@ -40,6 +40,7 @@ pub const SPEC_PATH: &str = "/api/openapi.json";
         (name = "signup", description = "The public signup, the JSON twin of the form"),
         (name = "articles", description = "What digests are made of"),
         (name = "digests", description = "Making, sending and following digests"),
+        (name = "newsletters", description = "The publication's newsletters, each with its own schedule and topics"),
         (name = "subscribers", description = "Readers and their data"),
         (name = "stats", description = "The editors' home figures"),
         (name = "reference", description = "This description of the API"),
@@ -75,6 +76,7 @@ pub static SPEC: LazyLock<utoipa::openapi::OpenApi> = LazyLock::new(|| {
         subscribers::ApiDoc::openapi(),
         articles::ApiDoc::openapi(),
         digests::ApiDoc::openapi(),
+        newsletters::ApiDoc::openapi(),
         stats::ApiDoc::openapi(),
         Reference::openapi(),
     ] {

@@ -4,8 +4,11 @@ use sqlx::any::{AnyArguments, AnyRow};
 use sqlx::query::Query;
 use sqlx::{Any, AnyPool, Row};
 
+use std::collections::HashMap;
+
 use super::{Article, NewArticle};
 use crate::db::{Db, Millis, Tx, format_time};
+use crate::newsletters::{Cadence, Newsletter};
 
 const COLUMNS: &str = "id, title, url, summary_html, summary_text, author, image_url, published_at";
 
@@ -139,20 +142,83 @@ pub async fn count(pool: &AnyPool) -> sqlx::Result<i64> {
 }
 
 /// Articles in no digest yet (cancelled digests do not count), newest first.
-pub async fn list_unsent<'e, E>(executor: E, limit: i64) -> sqlx::Result<Vec<Article>>
+pub async fn list_unsent<'e, E>(
+    executor: E,
+    newsletter: &Newsletter,
+    cadence: Cadence,
+    published_after: Option<Millis>,
+    limit: i64,
+) -> sqlx::Result<Vec<Article>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let rows = sqlx::query(&format!(
+    // $1 newsletter, $2 cadence, $3 published after, $4 limit, then the topics.
+    let topic_filter = if newsletter.topics.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " and exists (select 1 from article_topics t
+                          where t.article_id = a.id and t.topic in ({}))",
+            crate::db::placeholders(5, newsletter.topics.len())
+        )
+    };
+    let sql = format!(
         "select {COLUMNS} from articles a
          where not exists (select 1 from digest_articles da join digests d on d.id = da.digest_id
-                           where da.article_id = a.id and d.status <> 'cancelled')
-         order by published_at desc, id desc limit $1"
-    ))
-    .bind(limit)
-    .fetch_all(executor)
-    .await?;
+                           where da.article_id = a.id and d.status <> 'cancelled'
+                             and d.newsletter_id = $1 and d.cadence = $2)
+           and a.published_at > $3{topic_filter}
+         order by published_at desc, id desc limit $4"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(newsletter.id)
+        .bind(cadence.as_str())
+        .bind(published_after.unwrap_or(i64::MIN))
+        .bind(limit);
+    for topic in &newsletter.topics {
+        query = query.bind(topic);
+    }
+    let rows = query.fetch_all(executor).await?;
     rows.iter().map(from_row).collect()
+}
+
+/// The topics of each of these articles (those with none are absent).
+pub async fn topics_of<'e, E>(executor: E, ids: &[i64]) -> sqlx::Result<HashMap<i64, Vec<String>>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let mut topics: HashMap<i64, Vec<String>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(topics);
+    }
+    let sql = format!(
+        "select article_id, topic from article_topics where article_id in ({}) order by topic",
+        crate::db::placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    for (id, topic) in query.fetch_all(executor).await? {
+        topics.entry(id).or_default().push(topic);
+    }
+    Ok(topics)
+}
+
+/// Replaces the article's topics.
+pub async fn set_topics(tx: &mut Tx<'_>, article_id: i64, topics: &[String]) -> sqlx::Result<()> {
+    sqlx::query("delete from article_topics where article_id = $1")
+        .bind(article_id)
+        .execute(&mut **tx)
+        .await?;
+    for topic in topics {
+        sqlx::query("insert into article_topics (article_id, topic) values ($1, $2)")
+            .bind(article_id)
+            .bind(topic)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 /// A digest's articles in the digest's order.

@@ -184,17 +184,40 @@ async fn digest(settings: Settings, command: DigestCommand) -> anyhow::Result<()
     let db = Db::connect_and_migrate(&settings.database).await?;
     let state = build_state(settings, db).await?;
     match command {
-        DigestCommand::Preview { html } => match digests::preview(&state).await? {
-            Some(preview) => {
-                println!("Subject: {}", preview.subject);
-                println!("Recipients: {}\n", preview.recipients);
-                println!("{}", if html { &preview.html } else { &preview.text });
+        DigestCommand::Preview { html, newsletter } => {
+            let audience = audience(&state, newsletter.as_deref()).await?;
+            match digests::preview(&state, &audience.newsletter).await? {
+                Some(preview) => {
+                    println!("Subject: {}", preview.subject);
+                    println!("Recipients: {}\n", preview.recipients);
+                    println!("{}", if html { &preview.html } else { &preview.text });
+                }
+                None => anyhow::bail!("{}", digests::NOTHING_NEW),
             }
-            None => anyhow::bail!("{}", digests::NOTHING_NEW),
-        },
-        DigestCommand::Send => send_digest(state).await?,
+        }
+        DigestCommand::Send { newsletter } => {
+            let audience = audience(&state, newsletter.as_deref()).await?;
+            send_digest(state, &audience).await?
+        }
     }
     Ok(())
+}
+
+/// The readers of the newsletter named (the default one when none is) on its own schedule.
+async fn audience(
+    state: &crate::state::AppState,
+    slug: Option<&str>,
+) -> anyhow::Result<digests::Audience> {
+    let newsletter = match slug {
+        None => crate::newsletters::queries::find_default(&state.db.pool).await?,
+        Some(slug) => crate::newsletters::queries::find_by_slug(&state.db.pool, slug)
+            .await?
+            .with_context(|| format!("there is no newsletter {slug:?}"))?,
+    };
+    Ok(digests::Audience {
+        newsletter,
+        cadence: crate::newsletters::Cadence::Scheduled,
+    })
 }
 
 async fn doctor(settings: Settings) -> anyhow::Result<()> {
@@ -223,16 +246,23 @@ async fn doctor(settings: Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Creates the digest and runs delivery workers here until it is done.
-async fn send_digest(state: crate::state::AppState) -> anyhow::Result<()> {
-    let id = digests::create(&state, None, digests::Composition::default(), "cli")
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+/// Creates the digests and runs delivery workers here until they are done.
+async fn send_digest(
+    state: crate::state::AppState,
+    audience: &digests::Audience,
+) -> anyhow::Result<()> {
+    let created = digests::create(
+        &state,
+        audience,
+        None,
+        digests::Composition::default(),
+        "cli",
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let shutdown = CancellationToken::new();
     let workers = tokio::spawn(workers::run(state.clone(), shutdown.clone()));
-    let status = digests::queries::find_status(&state.db.pool, id)
-        .await?
-        .context("the new digest")?;
+    let status = total_status(&state, &created.ids).await?;
     let bar = ProgressBar::new(status.total as u64).with_style(
         ProgressStyle::with_template(
             "{bar:40} {pos}/{len} sent or failed, {per_sec}, {eta} left {msg}",
@@ -240,9 +270,7 @@ async fn send_digest(state: crate::state::AppState) -> anyhow::Result<()> {
         .expect("a valid template"),
     );
     let last = loop {
-        let status = digests::queries::find_status(&state.db.pool, id)
-            .await?
-            .context("the digest")?;
+        let status = total_status(&state, &created.ids).await?;
         bar.set_position((status.total - status.pending) as u64);
         bar.set_message(format!("({} failed)", status.failed));
         if status.status.is_finished() {
@@ -260,9 +288,48 @@ async fn send_digest(state: crate::state::AppState) -> anyhow::Result<()> {
     bar.finish();
     shutdown.cancel();
     workers.await?;
+    let ids: Vec<String> = created.ids.iter().map(i64::to_string).collect();
     println!(
-        "digest {id} {}: {} sent, {} failed, {} cancelled, {} pending of {}",
-        last.status, last.sent, last.failed, last.cancelled, last.pending, last.total
+        "digest {} {}: {} sent, {} failed, {} cancelled, {} pending of {}{}",
+        ids.join(", "),
+        last.status,
+        last.sent,
+        last.failed,
+        last.cancelled,
+        last.pending,
+        last.total,
+        match created.skipped {
+            0 => String::new(),
+            n => format!(" ({n} readers had nothing new)"),
+        }
     );
     Ok(())
+}
+
+/// The digests of one send counted together: sent when every one is.
+async fn total_status(
+    state: &crate::state::AppState,
+    ids: &[i64],
+) -> anyhow::Result<digests::DigestStatus> {
+    let mut total: Option<digests::DigestStatus> = None;
+    for id in ids {
+        let status = digests::queries::find_status(&state.db.pool, *id)
+            .await?
+            .context("the new digest")?;
+        total = Some(match total {
+            None => status,
+            Some(mut sum) => {
+                sum.total += status.total;
+                sum.sent += status.sent;
+                sum.failed += status.failed;
+                sum.pending += status.pending;
+                sum.cancelled += status.cancelled;
+                if !status.status.is_finished() {
+                    sum.status = status.status;
+                }
+                sum
+            }
+        });
+    }
+    total.context("no digest was made")
 }

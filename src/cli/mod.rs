@@ -120,8 +120,15 @@ pub enum DigestCommand {
     Preview {
         #[arg(long)]
         html: bool,
+        /// The newsletter (its slug); absent: the default one.
+        #[arg(long)]
+        newsletter: Option<String>,
     },
     /// Create the next digest now and deliver it, with a progress bar, until every reader
     /// has an outcome. Running servers share the work.
-    Send,
+    Send {
+        /// The newsletter (its slug); absent: the default one.
+        #[arg(long)]
+        newsletter: Option<String>,
+    },
 }

@@ -123,6 +123,8 @@ pub struct Evidence<'a> {
     pub source: ConsentSource,
     pub form: Option<&'a str>,
     pub client: &'a ClientInfo,
+    /// The newsletters asked for (slugs, space-separated).
+    pub newsletters: Option<&'a str>,
 }
 
 pub async fn record(

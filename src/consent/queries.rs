@@ -27,8 +27,8 @@ pub async fn insert_event(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
-             text_hash, source, form, ip, user_agent, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+             text_hash, source, form, ip, user_agent, created_at, newsletters)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(subscriber_id)
     .bind(event.as_str())
@@ -40,24 +40,28 @@ pub async fn insert_event(
     .bind(evidence.client.ip.map(|ip| ip.to_string()))
     .bind(&evidence.client.user_agent)
     .bind(now)
+    .bind(evidence.newsletters)
     .execute(&mut **tx)
     .await
     .map(|_| ())
 }
 
 /// Records `event` for the statement, versions and source of the reader's latest grant
-/// (what they are now confirming or withdrawing), with the current request's client.
+/// (what they are now confirming or withdrawing), with the current request's client, about
+/// `newsletters` (slugs, space-separated) or else the newsletters the grant named.
 pub async fn copy_latest_grant(
     tx: &mut Tx<'_>,
     subscriber_id: i64,
     event: ConsentEvent,
     client: &ClientInfo,
+    newsletters: Option<&str>,
     now: Millis,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
-             text_hash, source, form, ip, user_agent, created_at)
-         select subscriber_id, $2, privacy_version, terms_version, text_hash, source, form, $3, $4, $5
+             text_hash, source, form, ip, user_agent, created_at, newsletters)
+         select subscriber_id, $2, privacy_version, terms_version, text_hash, source, form, $3, $4, $5,
+                coalesce($6, newsletters)
          from consent_events
          where subscriber_id = $1 and event = 'granted'
          order by id desc
@@ -68,6 +72,7 @@ pub async fn copy_latest_grant(
     .bind(client.ip.map(|ip| ip.to_string()))
     .bind(&client.user_agent)
     .bind(now)
+    .bind(newsletters)
     .execute(&mut **tx)
     .await
     .map(|_| ())
@@ -82,9 +87,9 @@ pub async fn withdraw_for_complaint(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
-             text_hash, source, form, ip, user_agent, created_at)
+             text_hash, source, form, ip, user_agent, created_at, newsletters)
          select subscriber_id, 'withdrawn', privacy_version, terms_version, text_hash,
-                $3, form, null, null, $2
+                $3, form, null, null, $2, newsletters
          from consent_events
          where subscriber_id = $1 and event = 'granted'
          order by id desc
@@ -109,13 +114,13 @@ pub async fn insert_events_bulk(
     if subscriber_ids.is_empty() {
         return Ok(());
     }
-    // Everything but the reader is shared: $1..$9, then one parameter per reader.
-    let values = db::rows_per_id(10, subscriber_ids.len(), |id| {
-        format!("({id}, $1, $2, $3, $4, $5, $6, $7, $8, $9)")
+    // Everything but the reader is shared: $1..$10, then one parameter per reader.
+    let values = db::rows_per_id(11, subscriber_ids.len(), |id| {
+        format!("({id}, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
     });
     let sql = format!(
         "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
-             text_hash, source, form, ip, user_agent, created_at)
+             text_hash, source, form, ip, user_agent, created_at, newsletters)
          values {values}"
     );
     let mut query = sqlx::query(&sql)
@@ -127,7 +132,8 @@ pub async fn insert_events_bulk(
         .bind(evidence.form)
         .bind(evidence.client.ip.map(|ip| ip.to_string()))
         .bind(&evidence.client.user_agent)
-        .bind(now);
+        .bind(now)
+        .bind(evidence.newsletters);
     for id in subscriber_ids {
         query = query.bind(id);
     }
@@ -149,6 +155,8 @@ pub struct ConsentRecord {
     pub source: String,
     /// The `source` the signup named (which form or placement).
     pub form: Option<String>,
+    /// The newsletters (slugs) it was about; absent on records from before there were several.
+    pub newsletters: Vec<String>,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     /// RFC 3339, UTC.
@@ -159,7 +167,7 @@ pub struct ConsentRecord {
 pub async fn events_for(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<Vec<ConsentRecord>> {
     let rows = sqlx::query(
         "select e.event, e.privacy_version, e.terms_version, t.body, e.text_hash, e.source,
-                e.form, e.ip, e.user_agent, e.created_at
+                e.form, e.ip, e.user_agent, e.created_at, e.newsletters
          from consent_events e join consent_texts t on t.hash = e.text_hash
          where e.subscriber_id = $1 order by e.id",
     )
@@ -176,6 +184,10 @@ pub async fn events_for(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<Vec<
                 statement_sha256: row.try_get("text_hash")?,
                 source: row.try_get("source")?,
                 form: row.try_get("form")?,
+                newsletters: row
+                    .try_get::<Option<String>, _>("newsletters")?
+                    .map(|n| crate::topics::split(&n))
+                    .unwrap_or_default(),
                 ip: row.try_get("ip")?,
                 user_agent: row.try_get("user_agent")?,
                 at: format_time(row.try_get("created_at")?),

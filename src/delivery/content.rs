@@ -2,15 +2,21 @@
 
 use crate::articles::queries as articles;
 use crate::digests::{self, DigestContent};
+use crate::newsletters::Newsletter;
 use crate::queue::NotMade;
 use crate::state::AppState;
 
-pub async fn render(state: &AppState, digest_id: i64) -> Result<DigestContent, NotMade> {
+pub async fn render(
+    state: &AppState,
+    digest_id: i64,
+    newsletter: &Newsletter,
+) -> Result<DigestContent, NotMade> {
     let composition = digests::queries::get_composition(&state.db.pool, digest_id).await?;
     let list = articles::list_for_digest(&state.db.pool, digest_id).await?;
     DigestContent::render(
         &state.settings,
         state.branding.current(),
+        newsletter,
         &list,
         &composition,
         Some(digest_id),

@@ -20,6 +20,7 @@ use crate::bounces;
 use crate::db::{Db, Millis, Tx};
 use crate::digests::{self, DigestContent, Personal};
 use crate::mail::{ListHeaders, OutgoingEmail};
+use crate::newsletters::Newsletter;
 use crate::queue::{Job, Kind, LeasedQueue, NotMade, Rendered, Renderer, RowStatus};
 use crate::state::AppState;
 use crate::subscribers::{self, EmailAddress, Reader};
@@ -43,7 +44,14 @@ pub async fn claim(db: &Db, now: Millis, lease_ms: Millis, limit: i64) -> anyhow
 /// process and kept while it is being sent.
 #[derive(Default)]
 pub struct DigestEmails {
-    contents: Mutex<HashMap<i64, Arc<DigestContent>>>,
+    contents: Mutex<HashMap<i64, Rendering>>,
+}
+
+/// A digest's shared part, and the newsletter it belongs to (its List-Id, its From name).
+#[derive(Clone)]
+struct Rendering {
+    content: Arc<DigestContent>,
+    newsletter: Arc<Newsletter>,
 }
 
 impl Renderer for DigestEmails {
@@ -85,7 +93,7 @@ impl DigestEmails {
                 continue;
             };
             let made = match self.content(state, digest_id).await {
-                Ok(content) => personalise(state, &content, digest_id, subscriber_id, reader),
+                Ok(rendering) => personalise(state, &rendering, digest_id, subscriber_id, reader),
                 Err(err) => Err(err),
             };
             rendered.push(match made {
@@ -100,28 +108,38 @@ impl DigestEmails {
         Ok(rendered)
     }
 
-    async fn content(
-        &self,
-        state: &AppState,
-        digest_id: i64,
-    ) -> Result<Arc<DigestContent>, NotMade> {
-        if let Some(content) = self.contents.lock().expect("not poisoned").get(&digest_id) {
-            return Ok(content.clone());
+    async fn content(&self, state: &AppState, digest_id: i64) -> Result<Rendering, NotMade> {
+        if let Some(rendering) = self.contents.lock().expect("not poisoned").get(&digest_id) {
+            return Ok(rendering.clone());
         }
-        let content = Arc::new(content::render(state, digest_id).await?);
+        let newsletter = newsletter_of(&state.db, digest_id).await?;
+        let rendering = Rendering {
+            content: Arc::new(content::render(state, digest_id, &newsletter).await?),
+            newsletter: Arc::new(newsletter),
+        };
         let mut contents = self.contents.lock().expect("not poisoned");
         // Digests finish; keep the cache from growing without bound in a long-lived process.
-        if contents.len() > 16 {
+        // One send of several newsletters and topic choices can be many digests at once.
+        if contents.len() > 256 {
             contents.clear();
         }
-        contents.insert(digest_id, content.clone());
-        Ok(content)
+        contents.insert(digest_id, rendering.clone());
+        Ok(rendering)
     }
+}
+
+async fn newsletter_of(db: &Db, digest_id: i64) -> Result<Newsletter, NotMade> {
+    let mut conn = db.pool.acquire().await.map_err(NotMade::from)?;
+    let newsletter = digests::queries::newsletter_of(&mut conn, digest_id).await?;
+    newsletter.ok_or_else(|| NotMade::Impossible(format!("digest {digest_id} has no newsletter")))
 }
 
 fn personalise(
     state: &AppState,
-    content: &DigestContent,
+    Rendering {
+        content,
+        newsletter,
+    }: &Rendering,
     digest_id: i64,
     subscriber_id: i64,
     reader: &Reader,
@@ -144,7 +162,7 @@ fn personalise(
         message_id: Some(format!("digest-{digest_id}.reader-{subscriber_id}")),
         return_path: bounces::return_path(state, digest_id, subscriber_id),
         list: Some(ListHeaders {
-            list_id: format!("<digest.{}>", state.mailer.domain()),
+            list_id: newsletter.list_id(state.mailer.domain()),
             unsubscribe_url,
             unsubscribe_mailto: state
                 .settings
@@ -154,6 +172,7 @@ fn personalise(
                 .filter(|m| !m.is_empty()),
         }),
         attachment: None,
+        from_name: newsletter.from_name.clone(),
     })
 }
 
@@ -190,6 +209,24 @@ pub async fn cancel_pending_for(tx: &mut Tx<'_>, subscriber_id: i64) -> sqlx::Re
         .execute(&mut **tx)
         .await
         .map(|_| ())
+}
+
+/// The reader left one newsletter: nothing more from its digests already queued.
+pub async fn cancel_pending_for_newsletter(
+    tx: &mut Tx<'_>,
+    subscriber_id: i64,
+    newsletter_id: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update deliveries set status = 'cancelled'
+         where subscriber_id = $1 and status = 'pending'
+           and digest_id in (select id from digests where newsletter_id = $2)",
+    )
+    .bind(subscriber_id)
+    .bind(newsletter_id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
 }
 
 /// The reader left through the unsubscribe link of this digest: its count of unsubscribes

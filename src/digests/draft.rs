@@ -1,6 +1,6 @@
 //! The draft of the next digest: the articles an editor picked, in their order, the lead
-//! story, the subject, preview text and intro note. There is one draft, kept in the database
-//! so that it survives restarts and is the same for every instance. The next digest made (from
+//! story, the subject, preview text and intro note. Each newsletter has at most one draft,
+//! kept in the database so that it survives restarts and is the same for every instance. The next digest made (from
 //! the editors' page, the API, the schedule or a send-later) is made from it and ends it; with
 //! no draft, the next digest is the newest articles in no digest yet.
 
@@ -159,20 +159,24 @@ impl Next {
     }
 }
 
-pub async fn find(conn: &mut AnyConnection) -> sqlx::Result<Option<Draft>> {
+/// The newsletter's draft (a draft's id is its newsletter's).
+pub async fn find(conn: &mut AnyConnection, newsletter_id: i64) -> sqlx::Result<Option<Draft>> {
     let Some(row) = sqlx::query(
         "select subject, preview_text, intro, lead_article_id, revision, updated_by, updated_at
-         from digest_draft where id = 1",
+         from digest_draft where id = $1",
     )
+    .bind(newsletter_id)
     .fetch_optional(&mut *conn)
     .await?
     else {
         return Ok(None);
     };
-    let article_ids: Vec<i64> =
-        sqlx::query_scalar("select article_id from digest_draft_articles order by position")
-            .fetch_all(&mut *conn)
-            .await?;
+    let article_ids: Vec<i64> = sqlx::query_scalar(
+        "select article_id from digest_draft_articles where draft_id = $1 order by position",
+    )
+    .bind(newsletter_id)
+    .fetch_all(&mut *conn)
+    .await?;
     Ok(Some(Draft {
         article_ids,
         composition: Composition {
@@ -187,16 +191,28 @@ pub async fn find(conn: &mut AnyConnection) -> sqlx::Result<Option<Draft>> {
     }))
 }
 
-/// The next digest, `limit` articles at most when there is no draft.
-pub async fn next(conn: &mut AnyConnection, limit: i64) -> sqlx::Result<Next> {
-    match find(conn).await? {
+/// The newsletter's next digest on its own schedule: its draft, or else the newest articles
+/// it carries that are in none of its digests yet, `limit` at most.
+pub async fn next(
+    conn: &mut AnyConnection,
+    newsletter: &crate::newsletters::Newsletter,
+    limit: i64,
+) -> sqlx::Result<Next> {
+    match find(conn, newsletter.id).await? {
         Some(draft) => Ok(Next {
             articles: articles::list_in_order(conn, &draft.article_ids).await?,
             composition: draft.composition.clone(),
             draft: Some(draft),
         }),
         None => Ok(Next {
-            articles: articles::list_unsent(&mut *conn, limit).await?,
+            articles: articles::list_unsent(
+                &mut *conn,
+                newsletter,
+                crate::newsletters::Cadence::Scheduled,
+                None,
+                limit,
+            )
+            .await?,
             composition: Composition::default(),
             draft: None,
         }),
@@ -206,6 +222,7 @@ pub async fn next(conn: &mut AnyConnection, limit: i64) -> sqlx::Result<Next> {
 /// Saves the draft (checked), replacing the one before; returns its new revision.
 pub async fn save(
     tx: &mut Tx<'_>,
+    newsletter_id: i64,
     article_ids: &[i64],
     composition: Composition,
     by: &str,
@@ -227,7 +244,7 @@ pub async fn save(
     let revision: i64 = sqlx::query_scalar(
         "insert into digest_draft (id, subject, preview_text, intro, lead_article_id, revision,
                                    updated_by, updated_at)
-         values (1, $1, $2, $3, $4, 1, $5, $6)
+         values ($7, $1, $2, $3, $4, 1, $5, $6)
          on conflict (id) do update set subject = excluded.subject,
              preview_text = excluded.preview_text, intro = excluded.intro,
              lead_article_id = excluded.lead_article_id,
@@ -241,27 +258,35 @@ pub async fn save(
     .bind(composition.lead_article_id)
     .bind(by)
     .bind(db::now())
+    .bind(newsletter_id)
     .fetch_one(&mut **tx)
     .await?;
-    sqlx::query("delete from digest_draft_articles")
+    sqlx::query("delete from digest_draft_articles where draft_id = $1")
+        .bind(newsletter_id)
         .execute(&mut **tx)
         .await?;
     for (position, id) in article_ids.iter().enumerate() {
-        sqlx::query("insert into digest_draft_articles (article_id, position) values ($1, $2)")
-            .bind(id)
-            .bind(position as i64)
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(
+            "insert into digest_draft_articles (draft_id, article_id, position)
+             values ($1, $2, $3)",
+        )
+        .bind(newsletter_id)
+        .bind(id)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await?;
     }
     Ok(revision)
 }
 
-/// Ends the draft: the next digest is made of the newest articles again.
-pub async fn discard(tx: &mut Tx<'_>) -> sqlx::Result<()> {
-    sqlx::query("delete from digest_draft_articles")
+/// Ends the newsletter's draft: its next digest is made of the newest articles again.
+pub async fn discard(tx: &mut Tx<'_>, newsletter_id: i64) -> sqlx::Result<()> {
+    sqlx::query("delete from digest_draft_articles where draft_id = $1")
+        .bind(newsletter_id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("delete from digest_draft")
+    sqlx::query("delete from digest_draft where id = $1")
+        .bind(newsletter_id)
         .execute(&mut **tx)
         .await?;
     Ok(())

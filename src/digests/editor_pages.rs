@@ -16,6 +16,7 @@ use crate::db::Millis;
 use crate::digests;
 use crate::editors::{CsrfForm, EditorSession};
 use crate::error::{AppError, AppResult};
+use crate::newsletters::Cadence;
 use crate::scheduler::Schedule;
 use crate::scheduler::one_off::{self, ScheduledSend};
 use crate::state::AppState;
@@ -118,17 +119,25 @@ async fn digest_page(
     .flatten()
     .and_then(|s| s.next_slot(chrono::Utc::now()))
     .map(|at| shown(at.timestamp_millis(), zone));
-    let next = digests::next(state).await?;
+    let audience = digests::default_audience(state).await?;
+    let newsletter = &audience.newsletter;
+    let next = digests::next(state, newsletter).await?;
     let compose = match forms.compose {
         Some(posted) => posted,
         None => Composer::of(&next, zone),
     };
-    let preview = digests::preview_of(state, next).await?;
-    let candidates = articles::list_unsent(&state.db.pool, draft::MAX_ARTICLES as i64)
-        .await?
-        .into_iter()
-        .filter(|a| !compose.article_ids.contains(&a.id))
-        .collect();
+    let preview = digests::preview_of(state, newsletter, next).await?;
+    let candidates = articles::list_unsent(
+        &state.db.pool,
+        newsletter,
+        Cadence::Scheduled,
+        None,
+        draft::MAX_ARTICLES as i64,
+    )
+    .await?
+    .into_iter()
+    .filter(|a| !compose.article_ids.contains(&a.id))
+    .collect();
     let recent = queries::list_recent(&state.db.pool, DIGESTS_SHOWN).await?;
     let refused =
         forms.test_error.is_some() || forms.later_error.is_some() || compose.error.is_some();
@@ -345,7 +354,8 @@ async fn apply(
     form: &ComposeForm,
 ) -> AppResult<Option<Composer>> {
     let posted = form.posted()?;
-    let current = digests::next(state).await?;
+    let audience = digests::default_audience(state).await?;
+    let current = digests::next(state, &audience.newsletter).await?;
     let unchanged = posted.article_ids == current.article_ids()
         && posted
             .composition
@@ -366,6 +376,7 @@ async fn apply(
     let by = format!("editor:{}", session.email);
     match draft::save(
         &mut tx,
+        audience.newsletter.id,
         &posted.article_ids,
         posted.composition.clone(),
         &by,
@@ -408,8 +419,9 @@ pub async fn compose(
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
     if form.op == "discard" {
+        let audience = digests::default_audience(&state).await?;
         let mut tx = state.db.begin().await?;
-        draft::discard(&mut tx).await?;
+        draft::discard(&mut tx, audience.newsletter.id).await?;
         tx.commit().await?;
         return Ok(Redirect::to("/editor/digest").into_response());
     }
@@ -442,7 +454,8 @@ pub async fn send_test(
         return refused_page(&state, &session, compose, Some(&form.to)).await;
     }
     let by = format!("editor:{}", session.email);
-    test_send::queue(&state, &to, &[], &by).await?;
+    let audience = digests::default_audience(&state).await?;
+    test_send::queue(&state, &audience.newsletter, &to, &[], &by).await?;
     Ok(Redirect::to(&format!("/editor/digest?tested={}", to.len())).into_response())
 }
 
@@ -494,7 +507,8 @@ pub async fn confirm_send(
     if let Some(compose) = apply(&state, &session, &form).await? {
         return refused_page(&state, &session, compose, None).await;
     }
-    let Some(preview) = digests::preview(&state).await? else {
+    let audience = digests::default_audience(&state).await?;
+    let Some(preview) = digests::preview(&state, &audience.newsletter).await? else {
         return Ok(Redirect::to("/editor/digest").into_response());
     };
     let sending = queries::list_recent(&state.db.pool, DIGESTS_SHOWN)
@@ -522,7 +536,8 @@ pub async fn send(
     session.check_csrf(&form.csrf)?;
     // Send exactly what was confirmed, and only once: a second press, a change to the draft
     // or articles added since find the next digest changed.
-    let next = digests::next(&state).await?;
+    let audience = digests::default_audience(&state).await?;
+    let next = digests::next(&state, &audience.newsletter).await?;
     let revision = next.draft.as_ref().map_or(0, |d| d.revision);
     if revision != form.revision || article_ids(&form.article_ids)? != next.article_ids() {
         return Err(AppError::Conflict(
@@ -531,6 +546,7 @@ pub async fn send(
     }
     digests::create(
         &state,
+        &audience,
         None,
         Composition::default(),
         &format!("editor:{}", session.email),

@@ -1,6 +1,7 @@
 //! Digests: the next one previewed from the articles in no digest yet, created with a
 //! snapshot of its recipients, and its delivery progress. (Sending is the delivery engine's.)
 
+mod create;
 pub mod draft;
 mod editor_pages;
 pub mod queries;
@@ -11,11 +12,12 @@ pub mod test_send;
 use axum::Router;
 use axum::routing::{get, post};
 
-use crate::articles;
-use crate::db::{self, Tx};
 use crate::error::{AppError, AppResult};
+use crate::newsletters::{self, Cadence, Newsletter};
 use crate::state::AppState;
+use crate::subscribers::subscriptions;
 
+pub use create::{Audience, Created, create_in};
 pub use draft::{ComposeError, Composition, Next};
 pub use queries::{DigestState, DigestStatus};
 pub use render::{DigestContent, Personal};
@@ -43,6 +45,13 @@ pub enum CreateDigestError {
     EmptyDraft,
     #[error("give at least one article id, or leave it out")]
     NoArticlesGiven,
+    #[error("at most {} articles in one digest", draft::MAX_ARTICLES)]
+    TooManyArticles,
+    /// Every reader has had each of the articles (or chose topics none of them has).
+    #[error(
+        "every reader has already had these articles, or chose topics they are not about ({0} readers)"
+    )]
+    EveryoneHadThem(u64),
     #[error("no article with id {0}")]
     UnknownArticles(String),
     #[error(transparent)]
@@ -56,10 +65,12 @@ pub enum CreateDigestError {
 impl From<CreateDigestError> for AppError {
     fn from(err: CreateDigestError) -> AppError {
         match err {
-            CreateDigestError::NothingNew | CreateDigestError::EmptyDraft => {
-                AppError::Conflict(err.to_string())
-            }
-            CreateDigestError::NoArticlesGiven | CreateDigestError::UnknownArticles(_) => {
+            CreateDigestError::NothingNew
+            | CreateDigestError::EmptyDraft
+            | CreateDigestError::EveryoneHadThem(_) => AppError::Conflict(err.to_string()),
+            CreateDigestError::NoArticlesGiven
+            | CreateDigestError::TooManyArticles
+            | CreateDigestError::UnknownArticles(_) => {
                 AppError::field("article_ids", err.to_string())
             }
             CreateDigestError::Composition(err) => err.into(),
@@ -96,25 +107,31 @@ impl From<CancelDigestError> for AppError {
 /// The unsubscribe link shown in previews; it leads to a page saying the link is not valid.
 const PREVIEW_UNSUBSCRIBE: &str = "/unsubscribe/preview";
 
-/// The next digest (the draft, or the newest articles in no digest yet).
-pub async fn next(state: &AppState) -> sqlx::Result<Next> {
+/// The newsletter's next digest on its own schedule (its draft, or the newest articles in
+/// none of its digests yet).
+pub async fn next(state: &AppState, newsletter: &Newsletter) -> sqlx::Result<Next> {
     let mut conn = state.db.pool.acquire().await?;
-    draft::next(&mut conn, i64::from(state.settings.digest.max_articles)).await
+    draft::next(&mut conn, newsletter, newsletter.max_articles).await
 }
 
 /// `None` when the next digest would hold no article.
-pub async fn preview(state: &AppState) -> AppResult<Option<Preview>> {
-    preview_of(state, next(state).await?).await
+pub async fn preview(state: &AppState, newsletter: &Newsletter) -> AppResult<Option<Preview>> {
+    preview_of(state, newsletter, next(state, newsletter).await?).await
 }
 
 /// `next` rendered for an example reader; `None` when it holds no article.
-pub async fn preview_of(state: &AppState, next: Next) -> AppResult<Option<Preview>> {
+pub async fn preview_of(
+    state: &AppState,
+    newsletter: &Newsletter,
+    next: Next,
+) -> AppResult<Option<Preview>> {
     if next.articles.is_empty() {
         return Ok(None);
     }
     let content = DigestContent::render(
         &state.settings,
         state.branding.current(),
+        newsletter,
         &next.articles,
         &next.composition,
         None,
@@ -126,7 +143,7 @@ pub async fn preview_of(state: &AppState, next: Next) -> AppResult<Option<Previe
             policy_notice: None,
         })
         .map_err(anyhow::Error::from)?;
-    let recipients = queries::count_recipients(&state.db.pool).await?;
+    let recipients = subscriptions::count_recipients(&state.db.pool, newsletter.id).await?;
     Ok(Some(Preview {
         subject: content.subject,
         text,
@@ -136,87 +153,55 @@ pub async fn preview_of(state: &AppState, next: Next) -> AppResult<Option<Previe
     }))
 }
 
-/// Creates a digest of the given articles, or else the next digest (the draft, which it
-/// ends, or the newest articles in no digest yet), with one pending delivery per confirmed
-/// reader; all in one transaction. `composition`'s fields win over the draft's.
+/// Creates the next digests for the audience (see `create::create_in`), in a transaction of
+/// its own, and wakes the send engine.
 pub async fn create(
     state: &AppState,
+    audience: &Audience,
     article_ids: Option<&[i64]>,
     composition: Composition,
     created_by: &str,
-) -> Result<i64, CreateDigestError> {
+) -> Result<Created, CreateDigestError> {
     let mut tx = state.db.begin().await?;
-    let id = create_in(&mut tx, state, article_ids, composition, created_by).await?;
+    let created = create_in(
+        &mut tx,
+        state,
+        audience,
+        article_ids,
+        composition,
+        created_by,
+    )
+    .await?;
     tx.commit().await?;
     state.delivery_wake.notify_waiters();
-    Ok(id)
+    Ok(created)
 }
 
-/// `create` inside the caller's transaction (the scheduler takes its slot in the same one).
-/// The caller commits, then wakes the delivery workers.
-pub async fn create_in(
-    tx: &mut Tx<'_>,
-    state: &AppState,
-    article_ids: Option<&[i64]>,
-    composition: Composition,
-    created_by: &str,
-) -> Result<i64, CreateDigestError> {
-    let now = db::now();
-    queries::lock_creation(tx, state.db.backend).await?;
-    let (articles, composition) = match article_ids {
-        Some([]) => return Err(CreateDigestError::NoArticlesGiven),
-        Some(ids) => {
-            // An id listed twice is one article (a digest holds each article once).
-            let mut ids = ids.to_vec();
-            ids.sort_unstable();
-            ids.dedup();
-            let found = articles::queries::list_by_ids(tx, &ids).await?;
-            let missing: Vec<String> = ids
-                .iter()
-                .filter(|id| !found.iter().any(|a| a.id == **id))
-                .map(i64::to_string)
-                .collect();
-            if !missing.is_empty() {
-                return Err(CreateDigestError::UnknownArticles(missing.join(", ")));
-            }
-            (found, composition)
-        }
-        None => {
-            let limit = i64::from(state.settings.digest.max_articles);
-            let next = draft::next(tx, limit).await?;
-            if next.draft.is_some() {
-                if next.articles.is_empty() {
-                    return Err(CreateDigestError::EmptyDraft);
-                }
-                draft::discard(tx).await?;
-            }
-            (next.articles, composition.or(next.composition))
-        }
+/// The named newsletter's readers on its own schedule (the default newsletter's when none
+/// is named); an unknown slug is refused under `newsletter`.
+pub async fn audience_of(state: &AppState, slug: Option<&str>) -> AppResult<Audience> {
+    let Some(slug) = slug.map(str::trim).filter(|s| !s.is_empty()) else {
+        return Ok(default_audience(state).await?);
     };
-    if articles.is_empty() {
-        return Err(CreateDigestError::NothingNew);
+    match newsletters::queries::find_by_slug(&state.db.pool, slug).await? {
+        Some(newsletter) => Ok(Audience {
+            newsletter,
+            cadence: Cadence::Scheduled,
+        }),
+        None => Err(AppError::field(
+            "newsletter",
+            format!("there is no newsletter {slug:?}"),
+        )),
     }
-    let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
-    let composition = composition.checked(&ids)?;
-    let subject = match &composition.subject {
-        Some(subject) => subject.clone(),
-        None => render::subject_from_template(
-            &state.settings.digest.subject,
-            &state.settings.newsletter.name,
-            &articles,
-        ),
-    };
-    let id = queries::insert_digest(tx, &subject, &composition, created_by, now).await?;
-    queries::insert_articles(tx, id, &ids).await?;
-    let recipients = queries::snapshot_recipients(tx, id, now).await?;
-    tracing::info!(
-        digest_id = id,
-        articles = ids.len(),
-        recipients,
-        created_by,
-        "digest created"
-    );
-    Ok(id)
+}
+
+/// The default newsletter's readers on its own schedule: whom a digest is for when nobody
+/// says otherwise.
+pub async fn default_audience(state: &AppState) -> sqlx::Result<Audience> {
+    Ok(Audience {
+        newsletter: newsletters::queries::find_default(&state.db.pool).await?,
+        cadence: Cadence::Scheduled,
+    })
 }
 
 /// Stops a digest: its pending deliveries are cancelled (those already in flight finish).

@@ -4,7 +4,9 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
-use super::Composition;
+use std::collections::HashMap;
+
+use super::{Audience, Composition};
 use crate::bounces::{self, BounceCounts, DigestBounces};
 use crate::db::{self, Backend, Millis, Tx};
 use crate::delivery;
@@ -22,6 +24,7 @@ pub async fn lock_creation(tx: &mut Tx<'_>, backend: Backend) -> sqlx::Result<()
 
 pub async fn insert_digest(
     tx: &mut Tx<'_>,
+    audience: &Audience,
     subject: &str,
     composition: &Composition,
     created_by: &str,
@@ -29,8 +32,8 @@ pub async fn insert_digest(
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "insert into digests (subject, preview_text, intro, lead_article_id, status, created_by,
-                              created_at)
-         values ($1, $2, $3, $4, 'queued', $5, $6)
+                              created_at, newsletter_id, cadence)
+         values ($1, $2, $3, $4, 'queued', $5, $6, $7, $8)
          returning id",
     )
     .bind(subject)
@@ -39,6 +42,8 @@ pub async fn insert_digest(
     .bind(composition.lead_article_id)
     .bind(created_by)
     .bind(now)
+    .bind(audience.newsletter.id)
+    .bind(audience.cadence.as_str())
     .fetch_one(&mut **tx)
     .await
 }
@@ -61,28 +66,83 @@ pub async fn insert_articles(
     Ok(())
 }
 
-/// One pending delivery per confirmed reader, in one statement however long the list.
-pub async fn snapshot_recipients(
+/// One pending delivery of the digest per reader listed.
+pub async fn insert_recipients(
     tx: &mut Tx<'_>,
     digest_id: i64,
+    subscriber_ids: &[i64],
     now: Millis,
 ) -> sqlx::Result<u64> {
-    let done = sqlx::query(
-        "insert into deliveries (digest_id, subscriber_id, status, next_attempt_at)
-         select $1, id, 'pending', $2 from subscribers
-         where status = 'confirmed' and bounced_at is null",
-    )
-    .bind(digest_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    let recipients = done.rows_affected();
+    let mut inserted = 0;
+    // $1 digest, $2 now, then one parameter per reader: well under every bind limit.
+    for chunk in subscriber_ids.chunks(1000) {
+        let values = db::rows_per_id(3, chunk.len(), |id| format!("($1, {id}, 'pending', $2)"));
+        let sql = format!(
+            "insert into deliveries (digest_id, subscriber_id, status, next_attempt_at)
+             values {values}"
+        );
+        let mut query = sqlx::query(&sql).bind(digest_id).bind(now);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        inserted += query.execute(&mut **tx).await?.rows_affected();
+    }
+    Ok(inserted)
+}
+
+pub async fn set_recipients(tx: &mut Tx<'_>, digest_id: i64, recipients: u64) -> sqlx::Result<()> {
     sqlx::query("update digests set recipients = $2 where id = $1")
         .bind(digest_id)
         .bind(i64::try_from(recipients).unwrap_or(i64::MAX))
         .execute(&mut **tx)
-        .await?;
-    Ok(recipients)
+        .await
+        .map(|_| ())
+}
+
+/// Which of these articles (as bits, in the order given) each reader has had, or is about to
+/// get, in any digest: from their deliveries, not cancelled or failed, and the digests'
+/// articles. Readers who had none are absent.
+pub async fn had_before(tx: &mut Tx<'_>, article_ids: &[i64]) -> sqlx::Result<HashMap<i64, u64>> {
+    let mut had: HashMap<i64, u64> = HashMap::new();
+    if article_ids.is_empty() {
+        return Ok(had);
+    }
+    let sql = format!(
+        "select d.subscriber_id, da.article_id
+         from digest_articles da join deliveries d on d.digest_id = da.digest_id
+         where da.article_id in ({}) and d.status in ('pending', 'sending', 'sent')",
+        db::placeholders(1, article_ids.len())
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
+    for id in article_ids {
+        query = query.bind(id);
+    }
+    let bit: HashMap<i64, u64> = article_ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, 1u64 << i))
+        .collect();
+    let mut rows = query.fetch(&mut **tx);
+    while let Some((reader, article)) = futures_util::TryStreamExt::try_next(&mut rows).await? {
+        *had.entry(reader).or_default() |= bit.get(&article).copied().unwrap_or(0);
+    }
+    Ok(had)
+}
+
+/// The newsletter a digest belongs to.
+pub async fn newsletter_of(
+    conn: &mut sqlx::AnyConnection,
+    digest_id: i64,
+) -> sqlx::Result<Option<crate::newsletters::Newsletter>> {
+    let id: Option<i64> = sqlx::query_scalar("select newsletter_id from digests where id = $1")
+        .bind(digest_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .flatten();
+    match id {
+        Some(id) => crate::newsletters::queries::find(&mut *conn, id).await,
+        None => Ok(None),
+    }
 }
 
 pub async fn mark_cancelled(tx: &mut Tx<'_>, digest_id: i64) -> sqlx::Result<()> {
@@ -97,14 +157,6 @@ pub async fn mark_cancelled(tx: &mut Tx<'_>, digest_id: i64) -> sqlx::Result<()>
     .execute(&mut **tx)
     .await
     .map(|_| ())
-}
-
-pub async fn count_recipients(pool: &AnyPool) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "select count(*) from subscribers where status = 'confirmed' and bounced_at is null",
-    )
-    .fetch_one(pool)
-    .await
 }
 
 /// Where a digest's delivery stands.

@@ -9,6 +9,7 @@ use super::Composition;
 use crate::articles::{Article, markdown_to_html};
 use crate::branding::{Accent, Branding};
 use crate::config::{PolicySettings, Settings};
+use crate::newsletters::Newsletter;
 
 /// The lead story (shown first, larger, with its image) and the rest.
 #[derive(Template)]
@@ -76,15 +77,16 @@ impl DigestContent {
     pub fn render(
         settings: &Settings,
         brand: Arc<Branding>,
+        newsletter: &Newsletter,
         articles: &[Article],
         composition: &Composition,
         digest_id: Option<i64>,
     ) -> anyhow::Result<DigestContent> {
-        let newsletter = settings.newsletter.name.clone();
         let subject = match &composition.subject {
             Some(subject) => subject.clone(),
-            None => subject_from_template(&settings.digest.subject, &newsletter, articles),
+            None => subject_from_template(&newsletter.subject, &newsletter.name, articles),
         };
+        let newsletter = newsletter.name.clone();
         let lead = composition
             .lead_article_id
             .and_then(|id| articles.iter().find(|a| a.id == id));
@@ -191,9 +193,12 @@ mod tests {
     fn each_reader_gets_their_escaped_name_and_own_link_around_the_shared_part() {
         let settings = Settings::load_from(std::path::Path::new("config"), false).unwrap();
         let brand = Arc::new(Branding::from_config(&settings));
+        let mut newsletter = crate::newsletters::blank(&settings);
+        newsletter.name = settings.newsletter.name.clone();
         let content = DigestContent::render(
             &settings,
             brand,
+            &newsletter,
             &[article("Big <news>")],
             &Composition::default(),
             None,

@@ -12,7 +12,7 @@ use crate::editors::ApiClient;
 use crate::error::doc::{BadId, Busy, MalformedJson, TooLarge, Unauthorized, WrongContentType};
 use crate::error::{ApiResult, AppError, ErrorBody};
 use crate::state::AppState;
-use crate::web::extract::{ApiJson, ApiPath};
+use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
 
 /// Preview the next digest
 ///
@@ -24,6 +24,7 @@ use crate::web::extract::{ApiJson, ApiPath};
     operation_id = "preview_digest",
     tag = "digests",
     security(("bearer" = [])),
+    params(NewsletterParam),
     responses(
         (status = 200, description = "The digest's HTML", body = String, content_type = "text/html",
             headers(
@@ -32,11 +33,17 @@ use crate::web::extract::{ApiJson, ApiPath};
             )),
         Unauthorized,
         (status = 409, description = "Every article is already in a digest", body = ErrorBody),
+        (status = 422, description = "No newsletter with this slug", body = ErrorBody),
         Busy,
     )
 )]
-pub async fn preview(State(state): State<AppState>, _client: ApiClient) -> ApiResult<Response> {
-    match super::preview(&state).await? {
+pub async fn preview(
+    State(state): State<AppState>,
+    _client: ApiClient,
+    ApiQuery(param): ApiQuery<NewsletterParam>,
+) -> ApiResult<Response> {
+    let audience = super::audience_of(&state, param.newsletter.as_deref()).await?;
+    match super::preview(&state, &audience.newsletter).await? {
         Some(preview) => Ok((
             [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
             [
@@ -50,6 +57,14 @@ pub async fn preview(State(state): State<AppState>, _client: ApiClient) -> ApiRe
     }
 }
 
+/// Which newsletter's digest.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NewsletterParam {
+    /// The newsletter's slug; absent: the default newsletter.
+    newsletter: Option<String>,
+}
+
 /// Where a test goes and what it shows.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -61,6 +76,8 @@ pub struct TestSendRequest {
     /// articles in no digest yet).
     #[serde(default)]
     article_ids: Vec<i64>,
+    /// The newsletter (its slug) whose next digest to test; absent: the default newsletter.
+    newsletter: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -99,7 +116,8 @@ pub async fn test(
 ) -> ApiResult<(StatusCode, Json<TestQueued>)> {
     let to = super::test_send::addresses(&request.to.join(","))?;
     let by = format!("token:{}", client.token_name);
-    super::test_send::queue(&state, &to, &request.article_ids, &by).await?;
+    let audience = super::audience_of(&state, request.newsletter.as_deref()).await?;
+    super::test_send::queue(&state, &audience.newsletter, &to, &request.article_ids, &by).await?;
     Ok((StatusCode::ACCEPTED, Json(TestQueued { queued: to.len() })))
 }
 
@@ -136,6 +154,8 @@ pub struct CreateDigest {
     intro: Option<String>,
     /// One of the digest's articles, shown first, larger and with its image.
     lead_article_id: Option<i64>,
+    /// The newsletter (its slug) whose readers get it; absent: the default newsletter.
+    newsletter: Option<String>,
 }
 
 impl CreateDigest {
@@ -151,8 +171,13 @@ impl CreateDigest {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DigestCreated {
-    /// Follow its delivery at `/api/v1/digests/{id}`.
+    /// Follow its delivery at `/api/v1/digests/{id}`. When readers' topic choices differ,
+    /// one send is several digests: this is the one with the most readers.
     id: i64,
+    /// Every digest this send made, `id` first.
+    ids: Vec<i64>,
+    /// Readers whose choice had nothing new (every article theirs was one they had).
+    skipped: u64,
 }
 
 /// Send a digest
@@ -170,7 +195,7 @@ pub struct DigestCreated {
         (status = 202, description = "Made and queued for sending", body = DigestCreated),
         MalformedJson,
         Unauthorized,
-        (status = 409, description = "No `article_ids` given and every article is already in a digest, or the draft lists none", body = ErrorBody),
+        (status = 409, description = "No `article_ids` given and every article is already in a digest, or the draft lists none, or every reader has had them", body = ErrorBody),
         TooLarge,
         (status = 422, description = "Invalid fields (say, an unknown article id), listed in `fields`", body = ErrorBody),
         Busy,
@@ -198,14 +223,23 @@ pub async fn create(
             })?
     };
     let created_by = format!("token:{}", client.token_name);
-    let id = super::create(
+    let audience = super::audience_of(&state, request.newsletter.as_deref()).await?;
+    let created = super::create(
         &state,
+        &audience,
         request.article_ids.as_deref(),
         request.composition(),
         &created_by,
     )
     .await?;
-    Ok((StatusCode::ACCEPTED, Json(DigestCreated { id })))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(DigestCreated {
+            id: created.id(),
+            skipped: created.skipped,
+            ids: created.ids,
+        }),
+    ))
 }
 
 /// Follow a digest's delivery
@@ -347,17 +381,21 @@ pub struct SaveDraft {
     operation_id = "get_draft",
     tag = "digests",
     security(("bearer" = [])),
+    params(NewsletterParam),
     responses(
         (status = 200, description = "The draft", body = DraftView),
         Unauthorized,
+        (status = 422, description = "No newsletter with this slug", body = ErrorBody),
         Busy,
     )
 )]
 pub async fn get_draft(
     State(state): State<AppState>,
     _client: ApiClient,
+    ApiQuery(param): ApiQuery<NewsletterParam>,
 ) -> ApiResult<Json<DraftView>> {
-    let next = super::next(&state).await?;
+    let audience = super::audience_of(&state, param.newsletter.as_deref()).await?;
+    let next = super::next(&state, &audience.newsletter).await?;
     Ok(Json(DraftView::of(&next)))
 }
 
@@ -372,6 +410,7 @@ pub async fn get_draft(
     operation_id = "save_draft",
     tag = "digests",
     security(("bearer" = [])),
+    params(NewsletterParam),
     request_body = SaveDraft,
     responses(
         (status = 200, description = "Saved", body = DraftView),
@@ -379,15 +418,18 @@ pub async fn get_draft(
         Unauthorized,
         WrongContentType,
         TooLarge,
-        (status = 422, description = "Invalid fields (`article_ids`, `lead_article_id`, `subject`, `preview_text`, `intro`), listed in `fields`", body = ErrorBody),
+        (status = 422, description = "Invalid fields (`article_ids`, `lead_article_id`, `subject`, `preview_text`, `intro`, `newsletter`), listed in `fields`", body = ErrorBody),
         Busy,
     )
 )]
 pub async fn save_draft(
     State(state): State<AppState>,
     client: ApiClient,
+    ApiQuery(param): ApiQuery<NewsletterParam>,
     ApiJson(request): ApiJson<SaveDraft>,
 ) -> ApiResult<Json<DraftView>> {
+    let audience = super::audience_of(&state, param.newsletter.as_deref()).await?;
+    let newsletter = &audience.newsletter;
     let composition = Composition {
         subject: request.subject,
         preview_text: request.preview_text,
@@ -396,9 +438,16 @@ pub async fn save_draft(
     };
     let by = format!("token:{}", client.token_name);
     let mut tx = state.db.begin().await?;
-    draft::save(&mut tx, &request.article_ids, composition, &by).await?;
+    draft::save(
+        &mut tx,
+        newsletter.id,
+        &request.article_ids,
+        composition,
+        &by,
+    )
+    .await?;
     tx.commit().await?;
-    let next = super::next(&state).await?;
+    let next = super::next(&state, newsletter).await?;
     Ok(Json(DraftView::of(&next)))
 }
 
@@ -411,18 +460,22 @@ pub async fn save_draft(
     operation_id = "discard_draft",
     tag = "digests",
     security(("bearer" = [])),
+    params(NewsletterParam),
     responses(
         (status = 204, description = "Discarded (or there was none)"),
         Unauthorized,
+        (status = 422, description = "No newsletter with this slug", body = ErrorBody),
         Busy,
     )
 )]
 pub async fn discard_draft(
     State(state): State<AppState>,
     _client: ApiClient,
+    ApiQuery(param): ApiQuery<NewsletterParam>,
 ) -> ApiResult<StatusCode> {
+    let audience = super::audience_of(&state, param.newsletter.as_deref()).await?;
     let mut tx = state.db.begin().await?;
-    draft::discard(&mut tx).await?;
+    draft::discard(&mut tx, audience.newsletter.id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,6 +10,7 @@ use super::{Composition, DigestContent, Personal};
 use crate::articles::queries as articles;
 use crate::db;
 use crate::mail::{ListHeaders, OutgoingEmail};
+use crate::newsletters::Newsletter;
 use crate::outbox;
 use crate::queue::{Job, NotMade, Rendered, Renderer};
 use crate::state::AppState;
@@ -69,6 +70,7 @@ pub fn addresses(text: &str) -> Result<Vec<String>, TestSendError> {
 /// Queues a test of `article_ids` (the next digest's when empty) to each address.
 pub async fn queue(
     state: &AppState,
+    newsletter: &Newsletter,
     to: &[String],
     article_ids: &[i64],
     requested_by: &str,
@@ -78,7 +80,7 @@ pub async fn queue(
     }
     // The next digest as composed (the draft, or the newest articles), or the articles given.
     let (ids, composition) = if article_ids.is_empty() {
-        let next = super::next(state).await?;
+        let next = super::next(state, newsletter).await?;
         (next.article_ids(), next.composition)
     } else {
         for id in article_ids {
@@ -113,9 +115,11 @@ async fn prepare(state: &AppState, job: &Job) -> Result<Option<OutgoingEmail>, N
     if list.is_empty() {
         return Ok(None);
     }
+    let newsletter = crate::newsletters::queries::find_default(&state.db.pool).await?;
     let content = DigestContent::render(
         &state.settings,
         state.branding.current(),
+        &newsletter,
         &list,
         &test.composition,
         None,
@@ -144,6 +148,7 @@ async fn prepare(state: &AppState, job: &Job) -> Result<Option<OutgoingEmail>, N
             unsubscribe_mailto: None,
         }),
         attachment: None,
+        from_name: None,
     }))
 }
 

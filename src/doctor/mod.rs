@@ -409,6 +409,7 @@ fn signed_list_headers(state: &AppState) -> Check {
             unsubscribe_mailto: None,
         }),
         attachment: None,
+        from_name: None,
     };
     let built = match state.mailer.build(sample) {
         Ok(built) => built,

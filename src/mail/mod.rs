@@ -41,6 +41,8 @@ pub struct OutgoingEmail {
     pub list: Option<ListHeaders>,
     /// A file sent along (a reader's data export).
     pub attachment: Option<Attachment>,
+    /// The name in From instead of `mail.from`'s (a newsletter's own); the address stays.
+    pub from_name: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -220,7 +222,10 @@ impl Mailer {
             .map_err(|e| MailError::Build(e.to_string()))?;
         let mut builder = Message::builder()
             .envelope(envelope.clone())
-            .from(self.from.clone())
+            .from(match email.from_name {
+                Some(name) => Mailbox::new(Some(name), self.from.email.clone()),
+                None => self.from.clone(),
+            })
             .to(email.to)
             .subject(email.subject)
             .message_id(Some(message_id.clone()))

@@ -182,8 +182,19 @@ pub async fn fire_due(state: &AppState) -> anyhow::Result<usize> {
             continue;
         }
         let created_by = format!("scheduled:{id}");
-        match digests::create_in(&mut tx, state, None, Composition::default(), &created_by).await {
-            Ok(digest_id) => {
+        let audience = digests::default_audience(state).await?;
+        let made = digests::create_in(
+            &mut tx,
+            state,
+            &audience,
+            None,
+            Composition::default(),
+            &created_by,
+        )
+        .await;
+        match made {
+            Ok(created) => {
+                let digest_id = created.id();
                 sqlx::query("update scheduled_sends set digest_id = $2 where id = $1")
                     .bind(id)
                     .bind(digest_id)
@@ -194,7 +205,11 @@ pub async fn fire_due(state: &AppState) -> anyhow::Result<usize> {
                 tracing::info!(id, digest_id, "scheduled send fired");
                 fired += 1;
             }
-            Err(CreateDigestError::NothingNew | CreateDigestError::EmptyDraft) => {
+            Err(
+                CreateDigestError::NothingNew
+                | CreateDigestError::EmptyDraft
+                | CreateDigestError::EveryoneHadThem(_),
+            ) => {
                 sqlx::query("update scheduled_sends set status = 'nothing_new' where id = $1")
                     .bind(id)
                     .execute(&mut *tx)

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use futures_util::future::BoxFuture;
 use lettre::message::Mailbox;
 
-use super::{EmailAddress, SubscriptionStatus, queries, suppression};
+use super::{EmailAddress, SubscriptionStatus, queries, subscriptions, suppression};
 use crate::branding::Branding;
 use crate::consent::{self, ClientInfo, ConsentEvent};
 use crate::db::{self, Millis};
@@ -123,15 +123,20 @@ pub async fn confirm(
             link_state(&state, &token_hash, now).await?,
         ));
     };
-    if queries::mark_confirmed(&mut tx, subscriber_id, now).await? {
+    let newly_confirmed = queries::mark_confirmed(&mut tx, subscriber_id, now).await?;
+    let joined = subscriptions::confirm_pending(&mut tx, subscriber_id, now).await?;
+    if newly_confirmed || !joined.is_empty() {
         consent::copy_latest_grant(
             &mut tx,
             subscriber_id,
             ConsentEvent::Confirmed,
             &client,
+            None,
             now,
         )
         .await?;
+    }
+    if newly_confirmed {
         lift_suppression(&mut tx, &state, subscriber_id).await?;
         state.metrics.confirmations.inc();
         tracing::info!(subscriber_id, "subscription confirmed");
@@ -204,12 +209,18 @@ struct Pending {
     link_secret: String,
 }
 
-/// The reader, if still pending. `None`: confirmed meanwhile, or gone; nothing is sent.
+/// The reader, if they still have something to confirm (their address, or a newsletter a
+/// confirmed reader asked for). `None`: confirmed meanwhile, left, or gone; nothing is sent.
 async fn pending_reader(state: &AppState, subscriber_id: i64) -> Result<Option<Pending>, NotMade> {
     let Some(reader) = queries::find_recipient(&state.db.pool, subscriber_id).await? else {
         return Ok(None);
     };
-    if reader.status != SubscriptionStatus::Pending {
+    let confirming = match reader.status {
+        SubscriptionStatus::Pending => true,
+        SubscriptionStatus::Confirmed => reader.asking,
+        SubscriptionStatus::Unsubscribed => false,
+    };
+    if !confirming {
         return Ok(None);
     }
     let address = EmailAddress::parse(&reader.email, false)
@@ -271,6 +282,7 @@ fn confirmation_email(
         return_path: None,
         list: None,
         attachment: None,
+        from_name: None,
     })
 }
 

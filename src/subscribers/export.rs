@@ -203,6 +203,7 @@ pub async fn prepare_data_export_email(
             content_type: "application/json",
             body,
         }),
+        from_name: None,
     }))
 }
 

@@ -224,6 +224,7 @@ impl Import<'_> {
             consent: true,
             source: None,
             website: None,
+            ..Default::default()
         };
         let new = request
             .parse(self.state.settings.signup.case_sensitive_local_part)
@@ -336,13 +337,17 @@ impl Import<'_> {
             ip: None,
             user_agent: Some("tidings subscribers import".to_string()),
         };
+        // Imports join the default newsletter.
+        let newsletter = crate::newsletters::queries::find_default(&mut *tx).await?;
         let evidence = Evidence {
             statement: &self.statement,
             source: ConsentSource::Import,
             form: Some(&self.form),
             client: &client,
+            newsletters: Some(&newsletter.slug),
         };
         let granted: Vec<i64> = new_ids.iter().chain(&promoted).copied().collect();
+        super::subscriptions::add_imported(&mut tx, &granted, self.confirmed, now).await?;
         consent::insert_events_bulk(&mut tx, &granted, ConsentEvent::Granted, &evidence, now)
             .await?;
         if self.confirmed {

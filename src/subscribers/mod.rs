@@ -13,6 +13,7 @@ mod queries;
 pub mod retention;
 mod routes;
 mod signup;
+pub mod subscriptions;
 pub mod suppression;
 
 use axum::Router;

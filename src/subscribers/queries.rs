@@ -68,19 +68,27 @@ pub struct Recipient {
     pub name: Option<String>,
     pub status: SubscriptionStatus,
     pub link_secret: String,
+    /// Newsletters they asked for and have not confirmed yet.
+    pub asking: bool,
 }
 
 pub async fn find_recipient(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<Option<Recipient>> {
-    let row = sqlx::query("select email, name, status, link_secret from subscribers where id = $1")
-        .bind(subscriber_id)
-        .fetch_optional(pool)
-        .await?;
+    let row = sqlx::query(
+        "select email, name, status, link_secret,
+                (select count(*) from subscriptions p
+                 where p.subscriber_id = s.id and p.status = 'pending') as asking
+         from subscribers s where id = $1",
+    )
+    .bind(subscriber_id)
+    .fetch_optional(pool)
+    .await?;
     row.map(|row| {
         Ok(Recipient {
             email: row.try_get("email")?,
             name: row.try_get("name")?,
             status: SubscriptionStatus::from_db(row.try_get("status")?)?,
             link_secret: row.try_get("link_secret")?,
+            asking: row.try_get::<i64, _>("asking")? > 0,
         })
     })
     .transpose()
@@ -117,13 +125,17 @@ pub async fn insert_token(
 pub struct TokenRow {
     pub expires_at: Millis,
     pub used_at: Option<Millis>,
-    /// Whether the reader it was made for is subscribed now (through this link or another).
+    /// Whether the reader it was made for is subscribed now, to everything they asked for
+    /// (through this link or another).
     pub reader_confirmed: bool,
 }
 
 pub async fn find_token(pool: &AnyPool, token_hash: &str) -> sqlx::Result<Option<TokenRow>> {
     let row = sqlx::query(
-        "select t.expires_at, t.used_at, s.status from confirmation_tokens t
+        "select t.expires_at, t.used_at, s.status,
+                (select count(*) from subscriptions p
+                 where p.subscriber_id = s.id and p.status = 'pending') as pending
+         from confirmation_tokens t
          join subscribers s on s.id = t.subscriber_id where t.token_hash = $1",
     )
     .bind(token_hash)
@@ -133,7 +145,8 @@ pub async fn find_token(pool: &AnyPool, token_hash: &str) -> sqlx::Result<Option
         Ok(TokenRow {
             expires_at: row.try_get("expires_at")?,
             used_at: row.try_get("used_at")?,
-            reader_confirmed: row.try_get::<String, _>("status")? == "confirmed",
+            reader_confirmed: row.try_get::<String, _>("status")? == "confirmed"
+                && row.try_get::<i64, _>("pending")? == 0,
         })
     })
     .transpose()
@@ -245,6 +258,7 @@ pub async fn mark_unsubscribed(
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    super::subscriptions::leave_all(tx, subscriber_id, now).await?;
     Ok(done.rows_affected() == 1)
 }
 

@@ -91,6 +91,7 @@ impl SubscribeForm {
             consent: self.consent.as_deref().is_some_and(|c| !c.is_empty()),
             source: self.source.clone(),
             website: self.website.clone(),
+            ..Default::default()
         }
     }
 }

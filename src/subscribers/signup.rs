@@ -4,12 +4,15 @@ use serde::Deserialize;
 use validator::{Validate, ValidationError};
 
 use super::batch::{self, Job, Written};
+use super::subscriptions::{self, Choice};
 use super::{EmailAddress, SubscriptionStatus, queries};
 use crate::consent::{self, ClientInfo, ConsentEvent, ConsentSource, ConsentStatement, Evidence};
 use crate::db::{Millis, Tx};
 use crate::error::{AppResult, FieldErrors};
+use crate::newsletters::{self, Cadence};
 use crate::outbox::{self, OutboxKind};
 use crate::state::AppState;
+use crate::topics;
 use crate::web::extract::field_errors;
 
 const MAX_NAME_CHARS: usize = 100;
@@ -41,6 +44,19 @@ pub struct SignupRequest {
         custom(function = "check_source")
     )]
     pub source: Option<String>,
+    /// The newsletters to join, by slug; none: the default newsletter. One confirmation
+    /// email confirms them all.
+    #[serde(default)]
+    #[schema(example = json!(["daily"]))]
+    #[validate(length(max = 20, message = "at most 20 newsletters"))]
+    pub newsletters: Vec<String>,
+    /// Topics to get from each newsletter joined; none: everything it sends.
+    #[serde(default)]
+    #[validate(custom(function = "check_topics"))]
+    pub topics: Vec<String>,
+    /// How often, where each newsletter joined offers it; absent: on its own schedule.
+    #[validate(skip)]
+    pub cadence: Option<Cadence>,
     /// The honeypot of the embedded form, sent by its script: people leave it empty, and a
     /// signup that fills it is answered 202 like any other and ignored.
     #[serde(default)]
@@ -80,6 +96,12 @@ fn check_consent(consent: &bool) -> Result<(), ValidationError> {
     }
 }
 
+fn check_topics(list: &[String]) -> Result<(), ValidationError> {
+    topics::parse(list)
+        .map(|_| ())
+        .map_err(|message| ValidationError::new("topics").with_message(message.into()))
+}
+
 fn check_source(source: &str) -> Result<(), ValidationError> {
     if source
         .chars()
@@ -98,6 +120,10 @@ pub struct NewSubscription {
     pub email: EmailAddress,
     pub name: Option<String>,
     pub form: Option<String>,
+    /// Slugs as typed; resolved to `joining` before the signup is written.
+    pub newsletters: Vec<String>,
+    pub joining: newsletters::Joining,
+    pub choice: Choice,
 }
 
 impl SignupRequest {
@@ -117,7 +143,26 @@ impl SignupRequest {
             .map(|n| n.trim().to_string())
             .filter(|n| !n.is_empty());
         let form = self.source.filter(|s| !s.is_empty());
-        Ok(NewSubscription { email, name, form })
+        let topics = topics::parse(&self.topics).unwrap_or_default();
+        let mut newsletters: Vec<String> = self
+            .newsletters
+            .iter()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        newsletters.sort_unstable();
+        newsletters.dedup();
+        Ok(NewSubscription {
+            email,
+            name,
+            form,
+            newsletters,
+            joining: Default::default(),
+            choice: Choice {
+                cadence: self.cadence,
+                topics: (!topics.is_empty()).then_some(topics),
+            },
+        })
     }
 }
 
@@ -155,6 +200,10 @@ pub async fn sign_up(
     source: ConsentSource,
     client: ClientInfo,
 ) -> AppResult<SignupOutcome> {
+    // Checked before the signup joins the batch, so that a mistake is the asker's own 422.
+    let mut new = new;
+    new.joining =
+        newsletters::joining(&state.db.pool, &new.newsletters, new.choice.cadence).await?;
     let Written {
         subscriber_id,
         outcome,
@@ -184,7 +233,12 @@ pub(super) async fn write(
         now,
     )
     .await?;
-    if status == SubscriptionStatus::Confirmed {
+    let unconfirmed =
+        subscriptions::ask(tx, subscriber_id, &new.joining.ids, &new.choice, now).await?;
+    // A confirmed reader who asks only for what they already get: nothing to confirm. One
+    // who asks for another newsletter confirms it by email like anyone (the answer is the
+    // same either way, so the form still tells a stranger nothing).
+    if status == SubscriptionStatus::Confirmed && !unconfirmed {
         return Ok(Written {
             subscriber_id,
             outcome: SignupOutcome::AlreadyConfirmed,
@@ -195,6 +249,7 @@ pub(super) async fn write(
         source: job.source,
         form: new.form.as_deref(),
         client: &job.client,
+        newsletters: Some(&new.joining.slugs),
     };
     consent::record(tx, subscriber_id, ConsentEvent::Granted, &evidence, now).await?;
     let queued = outbox::enqueue_within_daily_limit(
@@ -227,6 +282,7 @@ mod tests {
             consent,
             source: None,
             website: None,
+            ..Default::default()
         }
     }
 

@@ -177,6 +177,7 @@ pub async fn prepare_link_email(
         return_path: None,
         list: None,
         attachment: None,
+        from_name: None,
     }))
 }
 

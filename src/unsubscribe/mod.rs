@@ -18,12 +18,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::consent::{self, ClientInfo, ConsentEvent};
-use crate::db;
+use crate::db::{self, Tx};
 use crate::error::AppResult;
+use crate::newsletters::Newsletter;
 use crate::state::AppState;
+use crate::subscribers::subscriptions;
 use crate::token::{self, ReaderLink};
 use crate::web::page::Page;
-use crate::{delivery, subscribers};
+use crate::{delivery, digests, subscribers};
 
 /// The link to a reader's page (the unsubscribe link) from a digest (0: from no digest).
 pub fn url(state: &AppState, subscriber_id: i64, digest_id: i64, link_secret: &str) -> String {
@@ -118,16 +120,16 @@ pub async fn unsubscribe(
     };
     let now = db::now();
     let mut tx = state.db.begin().await?;
-    if subscribers::mark_unsubscribed(&mut tx, subscriber_id, now).await? {
-        consent::copy_latest_grant(
-            &mut tx,
-            subscriber_id,
-            ConsentEvent::Withdrawn,
-            &client,
-            now,
-        )
-        .await?;
-        delivery::cancel_pending_for(&mut tx, subscriber_id).await?;
+    // A digest's link leaves that digest's newsletter; a link from no digest leaves them all.
+    let newsletter = match digest_id {
+        0 => None,
+        id => digests::queries::newsletter_of(&mut tx, id).await?,
+    };
+    let left = match &newsletter {
+        Some(newsletter) => leave_one(&mut tx, subscriber_id, newsletter, &client, now).await?,
+        None => leave_all(&mut tx, subscriber_id, &client, now).await?,
+    };
+    if left {
         if digest_id != 0 {
             delivery::mark_unsubscribed_from(&mut tx, digest_id, subscriber_id, now).await?;
         }
@@ -135,11 +137,71 @@ pub async fn unsubscribe(
         tracing::info!(subscriber_id, digest_id, "reader unsubscribed");
     }
     tx.commit().await?;
+    let name = match &newsletter {
+        Some(newsletter) => newsletter.name.as_str(),
+        None => state.settings.newsletter.name.as_str(),
+    };
     Ok(Page(UnsubscribedPage {
-        newsletter: &state.settings.newsletter.name,
+        newsletter: name,
         token: &token,
     })
     .into_response())
+}
+
+/// The reader leaves one newsletter, and with the last one leaves altogether. Returns false
+/// when they had already left it.
+async fn leave_one(
+    tx: &mut Tx<'_>,
+    subscriber_id: i64,
+    newsletter: &Newsletter,
+    client: &ClientInfo,
+    now: db::Millis,
+) -> sqlx::Result<bool> {
+    if !subscriptions::leave(tx, subscriber_id, newsletter.id, now).await? {
+        // Already off this newsletter (or never on it: a link from before there were
+        // several); a reader with nothing left is made sure to be out.
+        if subscriptions::count_staying(tx, subscriber_id).await? == 0 {
+            return leave_all(tx, subscriber_id, client, now).await;
+        }
+        return Ok(false);
+    }
+    consent::copy_latest_grant(
+        tx,
+        subscriber_id,
+        ConsentEvent::Withdrawn,
+        client,
+        Some(&newsletter.slug),
+        now,
+    )
+    .await?;
+    delivery::cancel_pending_for_newsletter(tx, subscriber_id, newsletter.id).await?;
+    if subscriptions::count_staying(tx, subscriber_id).await? == 0 {
+        subscribers::mark_unsubscribed(tx, subscriber_id, now).await?;
+    }
+    Ok(true)
+}
+
+/// The reader leaves every newsletter. Returns false when they had already left.
+pub(crate) async fn leave_all(
+    tx: &mut Tx<'_>,
+    subscriber_id: i64,
+    client: &ClientInfo,
+    now: db::Millis,
+) -> sqlx::Result<bool> {
+    if !subscribers::mark_unsubscribed(tx, subscriber_id, now).await? {
+        return Ok(false);
+    }
+    consent::copy_latest_grant(
+        tx,
+        subscriber_id,
+        ConsentEvent::Withdrawn,
+        client,
+        None,
+        now,
+    )
+    .await?;
+    delivery::cancel_pending_for(tx, subscriber_id).await?;
+    Ok(true)
 }
 
 pub fn router() -> Router<AppState> {

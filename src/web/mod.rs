@@ -22,8 +22,8 @@ use crate::db::Db;
 use crate::error::{AppError, ErrorPageInfo};
 use crate::state::AppState;
 use crate::{
-    api_docs, archive, articles, bounces, branding, digests, doctor, editors, embed, stats,
-    subscribers, unsubscribe,
+    api_docs, archive, articles, bounces, branding, digests, doctor, editors, embed, newsletters,
+    stats, subscribers, unsubscribe,
 };
 
 /// Signup bodies are a few hundred bytes; anything near this is not a signup.
@@ -39,6 +39,7 @@ pub fn router(state: AppState) -> Router {
         .merge(subscribers::api_router())
         .merge(articles::router())
         .merge(digests::router())
+        .merge(newsletters::router())
         .merge(stats::router())
         .merge(api_docs::router());
     let api = match embed::cors(&state.settings.server) {

@@ -113,7 +113,8 @@ async fn queued_digest(
     tidings::articles::queries::upsert(&db, &article.parse(chrono_tz::UTC).unwrap(), 1)
         .await
         .unwrap();
-    tidings::digests::create(&state, None, Default::default(), "test")
+    let audience = tidings::digests::default_audience(&state).await.unwrap();
+    tidings::digests::create(&state, &audience, None, Default::default(), "test")
         .await
         .unwrap();
     (url, db, pg)

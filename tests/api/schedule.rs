@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use tidings::app::build_state;
+use tidings::digests::default_audience;
 use tidings::scheduler::{Due, SlotOutcome, take_slot};
 
 use crate::backend_tests;
@@ -24,9 +25,13 @@ backend_tests! {
         let first_instance = build_state(app.settings.clone(), app.db.clone()).await.unwrap();
         let second_instance = build_state(app.settings.clone(), app.db.clone()).await.unwrap();
         let slot = Due::Fire(at("2026-11-24T07:00:00Z"));
+        let audience = default_audience(&first_instance).await.unwrap();
 
-        let (a, b) = tokio::join!(take_slot(&first_instance, slot), take_slot(&second_instance, slot));
-        let after_restart = take_slot(&first_instance, slot).await.unwrap();
+        let (a, b) = tokio::join!(
+            take_slot(&first_instance, &audience, slot),
+            take_slot(&second_instance, &audience, slot)
+        );
+        let after_restart = take_slot(&first_instance, &audience, slot).await.unwrap();
 
         let outcomes = [a.unwrap(), b.unwrap()];
         assert_eq!(outcomes.iter().filter(|o| matches!(o, SlotOutcome::Sent(_))).count(), 1, "{outcomes:?}");
@@ -43,9 +48,10 @@ backend_tests! {
         let app = TestApp::spawn(backend).await;
         let state = build_state(app.settings.clone(), app.db.clone()).await.unwrap();
 
-        let outcome = take_slot(&state, Due::Fire(at("2026-11-24T07:00:00Z"))).await.unwrap();
+        let audience = default_audience(&state).await.unwrap();
+        let outcome = take_slot(&state, &audience, Due::Fire(at("2026-11-24T07:00:00Z"))).await.unwrap();
 
-        assert_eq!(outcome, SlotOutcome::NothingNew);
+        assert_eq!(outcome, SlotOutcome::NothingNew { skipped: 0 });
         assert_eq!(app.count("digests").await, 0);
         let why: String = sqlx::query_scalar("select outcome from digest_slots").fetch_one(&app.db.pool).await.unwrap();
         assert_eq!(why, "nothing new");
@@ -57,7 +63,8 @@ backend_tests! {
         app.add_article(&token, &json!({"title": "Old news", "url": "https://news.example/o"})).await;
         let state = build_state(app.settings.clone(), app.db.clone()).await.unwrap();
 
-        let outcome = take_slot(&state, Due::Missed(at("2026-11-23T07:00:00Z"))).await.unwrap();
+        let audience = default_audience(&state).await.unwrap();
+        let outcome = take_slot(&state, &audience, Due::Missed(at("2026-11-23T07:00:00Z"))).await.unwrap();
 
         assert_eq!(outcome, SlotOutcome::Missed);
         assert_eq!(app.count("digests").await, 0);

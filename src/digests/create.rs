@@ -1,0 +1,357 @@
+//! Making digests: a newsletter's readers on one cadence, each getting the newest articles
+//! they chose (the newsletter's topic filter, then their own topics) that they have not had
+//! before, from any newsletter or cadence. Readers whose choice comes to the same articles
+//! share one digest, rendered once; the usual case (nobody chose topics, nobody had any of
+//! these articles) is one digest for everyone, snapshotted in one statement. A reader with
+//! nothing new is skipped, and counted.
+//!
+//! "Had before" is read from the delivery ledger (a reader's deliveries joined to each
+//! digest's articles), so remembering it costs nothing beyond the one delivery row per reader
+//! and digest that progress is counted from anyway.
+
+use std::collections::HashMap;
+
+use super::draft::{self, MAX_ARTICLES};
+use super::{Composition, CreateDigestError, queries, render};
+use crate::articles::{self, Article};
+use crate::db::{self, Millis, Tx};
+use crate::newsletters::{Cadence, Newsletter};
+use crate::state::AppState;
+use crate::subscribers::subscriptions;
+
+/// Whom a digest is for: a newsletter's readers on one cadence.
+#[derive(Debug, Clone)]
+pub struct Audience {
+    pub newsletter: Newsletter,
+    pub cadence: Cadence,
+}
+
+/// The digests one send made: the largest group's first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub ids: Vec<i64>,
+    pub recipients: u64,
+    /// Readers whose choice had nothing new this time.
+    pub skipped: u64,
+}
+
+impl Created {
+    pub fn id(&self) -> i64 {
+        self.ids[0]
+    }
+}
+
+/// How far back daily, weekly and instant emails look for articles: a little more than
+/// their period, so that one sent late still finds what came since the last.
+fn window(cadence: Cadence) -> Option<Millis> {
+    const DAY: Millis = 24 * 3600 * 1000;
+    match cadence {
+        Cadence::Scheduled => None,
+        Cadence::Instant | Cadence::Daily => Some(2 * DAY),
+        Cadence::Weekly => Some(8 * DAY),
+    }
+}
+
+/// What `create_in` works from: the candidate articles in order, and how many each reader
+/// may get.
+struct Candidates {
+    articles: Vec<Article>,
+    composition: Composition,
+    per_reader: usize,
+}
+
+async fn candidates(
+    tx: &mut Tx<'_>,
+    audience: &Audience,
+    article_ids: Option<&[i64]>,
+    composition: Composition,
+    now: Millis,
+) -> Result<Candidates, CreateDigestError> {
+    let newsletter = &audience.newsletter;
+    let max = usize::try_from(newsletter.max_articles).unwrap_or(1);
+    match article_ids {
+        Some([]) => Err(CreateDigestError::NoArticlesGiven),
+        Some(ids) => {
+            // An id listed twice is one article (a digest holds each article once).
+            let mut ids = ids.to_vec();
+            ids.sort_unstable();
+            ids.dedup();
+            if ids.len() > MAX_ARTICLES {
+                return Err(CreateDigestError::TooManyArticles);
+            }
+            let found = articles::queries::list_by_ids(tx, &ids).await?;
+            let missing: Vec<String> = ids
+                .iter()
+                .filter(|id| !found.iter().any(|a| a.id == **id))
+                .map(i64::to_string)
+                .collect();
+            if !missing.is_empty() {
+                return Err(CreateDigestError::UnknownArticles(missing.join(", ")));
+            }
+            Ok(Candidates {
+                per_reader: found.len(),
+                articles: found,
+                composition,
+            })
+        }
+        None if audience.cadence == Cadence::Scheduled => {
+            if let Some(draft) = draft::find(tx, newsletter.id).await? {
+                if draft.article_ids.is_empty() {
+                    return Err(CreateDigestError::EmptyDraft);
+                }
+                draft::discard(tx, newsletter.id).await?;
+                let found = articles::queries::list_in_order(tx, &draft.article_ids).await?;
+                return Ok(Candidates {
+                    per_reader: found.len(),
+                    articles: found,
+                    composition: composition.or(draft.composition),
+                });
+            }
+            Ok(Candidates {
+                articles: articles::queries::list_unsent(
+                    &mut **tx,
+                    newsletter,
+                    Cadence::Scheduled,
+                    None,
+                    MAX_ARTICLES as i64,
+                )
+                .await?,
+                composition,
+                per_reader: max,
+            })
+        }
+        None => Ok(Candidates {
+            articles: articles::queries::list_unsent(
+                &mut **tx,
+                newsletter,
+                audience.cadence,
+                window(audience.cadence).map(|w| now - w),
+                MAX_ARTICLES as i64,
+            )
+            .await?,
+            composition,
+            per_reader: max,
+        }),
+    }
+}
+
+/// Creates the digests of the given articles, or else of the audience's next articles (for
+/// the newsletter's own schedule: its draft, which it ends, or the newest articles in none of
+/// its digests), with one pending delivery per reader who gets something; all in the caller's
+/// transaction (the scheduler takes its slot in the same one). `composition`'s fields win
+/// over the draft's. The caller commits, then wakes the send engine.
+pub async fn create_in(
+    tx: &mut Tx<'_>,
+    state: &AppState,
+    audience: &Audience,
+    article_ids: Option<&[i64]>,
+    composition: Composition,
+    created_by: &str,
+) -> Result<Created, CreateDigestError> {
+    let now = db::now();
+    queries::lock_creation(tx, state.db.backend).await?;
+    let Candidates {
+        articles,
+        composition,
+        per_reader,
+    } = candidates(tx, audience, article_ids, composition, now).await?;
+    if articles.is_empty() {
+        return Err(CreateDigestError::NothingNew);
+    }
+    let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
+    let composition = composition.checked(&ids)?;
+    let topics = articles::queries::topics_of(&mut **tx, &ids).await?;
+    let article_topics: Vec<&[String]> = ids
+        .iter()
+        .map(|id| topics.get(id).map_or(&[][..], Vec::as_slice))
+        .collect();
+    let history = queries::had_before(tx, &ids).await?;
+    let newsletter = &audience.newsletter;
+    let choosy = subscriptions::count_choosy(tx, newsletter.id, audience.cadence).await?;
+    let everyone = choose(&article_topics, &[], 0, per_reader);
+
+    let (groups, skipped) = if history.is_empty() && choosy == 0 {
+        (vec![(everyone, Readers::All)], 0)
+    } else {
+        let recipients = subscriptions::recipients(tx, newsletter.id, audience.cadence).await?;
+        group(&article_topics, &recipients, &history, per_reader)
+    };
+    let groups = match groups.is_empty() {
+        // No reader on this cadence at all: the digest is made all the same (its archive
+        // page, its place in the list), for nobody.
+        true if skipped == 0 => vec![(everyone, Readers::Listed(Vec::new()))],
+        true => return Err(CreateDigestError::EveryoneHadThem(skipped)),
+        false => groups,
+    };
+
+    let mut created = Created {
+        ids: Vec::with_capacity(groups.len()),
+        recipients: 0,
+        skipped,
+    };
+    for (mask, readers) in groups {
+        let chosen: Vec<&Article> = articles
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, a)| a)
+            .collect();
+        let chosen_ids: Vec<i64> = chosen.iter().map(|a| a.id).collect();
+        let mut composition = composition.clone();
+        // A lead story this group's readers did not choose is simply not theirs.
+        composition.lead_article_id = composition
+            .lead_article_id
+            .filter(|lead| chosen_ids.contains(lead));
+        let subject = match &composition.subject {
+            Some(subject) => subject.clone(),
+            None => render::subject_from_template(
+                &newsletter.subject,
+                &newsletter.name,
+                &chosen.iter().map(|a| (*a).clone()).collect::<Vec<_>>(),
+            ),
+        };
+        let id =
+            queries::insert_digest(tx, audience, &subject, &composition, created_by, now).await?;
+        queries::insert_articles(tx, id, &chosen_ids).await?;
+        let recipients = match readers {
+            Readers::All => {
+                subscriptions::snapshot_all(tx, id, newsletter.id, audience.cadence, now).await?
+            }
+            Readers::Listed(readers) => queries::insert_recipients(tx, id, &readers, now).await?,
+        };
+        queries::set_recipients(tx, id, recipients).await?;
+        created.ids.push(id);
+        created.recipients += recipients;
+    }
+    tracing::info!(
+        newsletter = newsletter.slug,
+        cadence = audience.cadence.as_str(),
+        digests = created.ids.len(),
+        articles = ids.len(),
+        recipients = created.recipients,
+        skipped = created.skipped,
+        created_by,
+        "digest created"
+    );
+    Ok(created)
+}
+
+enum Readers {
+    /// Every reader of the audience: snapshotted by the database in one statement.
+    All,
+    Listed(Vec<i64>),
+}
+
+/// The articles (as bits, in candidate order) a reader gets: those with one of their topics
+/// (any, when they chose none) that they have not had, the first `limit` of them.
+fn choose(article_topics: &[&[String]], reader_topics: &[&str], had: u64, limit: usize) -> u64 {
+    let mut mask = 0u64;
+    let mut taken = 0;
+    for (i, topics) in article_topics.iter().enumerate() {
+        if taken == limit {
+            break;
+        }
+        if had & (1 << i) != 0 {
+            continue;
+        }
+        if !reader_topics.is_empty() && !topics.iter().any(|t| reader_topics.contains(&t.as_str()))
+        {
+            continue;
+        }
+        mask |= 1 << i;
+        taken += 1;
+    }
+    mask
+}
+
+/// Readers by the articles they get, the largest group first; and how many get nothing.
+fn group(
+    article_topics: &[&[String]],
+    recipients: &[subscriptions::Recipient],
+    history: &HashMap<i64, u64>,
+    limit: usize,
+) -> (Vec<(u64, Readers)>, u64) {
+    let mut groups: HashMap<u64, Vec<i64>> = HashMap::new();
+    let mut skipped = 0;
+    for reader in recipients {
+        let topics: Vec<&str> = reader.topics.split_whitespace().collect();
+        let had = history.get(&reader.subscriber_id).copied().unwrap_or(0);
+        match choose(article_topics, &topics, had, limit) {
+            0 => skipped += 1,
+            mask => groups.entry(mask).or_default().push(reader.subscriber_id),
+        }
+    }
+    let mut groups: Vec<(u64, Readers)> = groups
+        .into_iter()
+        .map(|(mask, readers)| (mask, Readers::Listed(readers)))
+        .collect();
+    groups.sort_by_key(|(mask, readers)| match readers {
+        Readers::Listed(readers) => (std::cmp::Reverse(readers.len()), *mask),
+        Readers::All => (std::cmp::Reverse(usize::MAX), *mask),
+    });
+    (groups, skipped)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topics(list: &[&str]) -> Vec<String> {
+        list.iter().map(|t| t.to_string()).collect()
+    }
+
+    #[test]
+    fn a_reader_gets_the_newest_articles_of_their_topics_they_have_not_had() {
+        let sport = topics(&["sport"]);
+        let politics = topics(&["politics"]);
+        let both = topics(&["politics", "sport"]);
+        let articles: Vec<&[String]> = vec![&sport, &politics, &both, &sport];
+        assert_eq!(choose(&articles, &[], 0, 5), 0b1111);
+        assert_eq!(
+            choose(&articles, &[], 0, 2),
+            0b0011,
+            "newest first, limit kept"
+        );
+        assert_eq!(choose(&articles, &["sport"], 0, 5), 0b1101);
+        assert_eq!(
+            choose(&articles, &["sport"], 0b0001, 5),
+            0b1100,
+            "never twice"
+        );
+        assert_eq!(choose(&articles, &["sport"], 0b1101, 5), 0, "nothing new");
+        assert_eq!(choose(&articles, &["weather"], 0, 5), 0);
+    }
+
+    #[test]
+    fn readers_with_the_same_articles_share_a_digest_and_the_rest_are_skipped() {
+        let sport = topics(&["sport"]);
+        let politics = topics(&["politics"]);
+        let articles: Vec<&[String]> = vec![&sport, &politics];
+        let reader = |id, topics: &str| subscriptions::Recipient {
+            subscriber_id: id,
+            topics: topics.into(),
+        };
+        let recipients = [
+            reader(1, ""),
+            reader(2, "sport"),
+            reader(3, "sport"),
+            reader(4, ""),
+            reader(5, "politics"),
+            reader(6, "weather"),
+        ];
+        let history = HashMap::from([(4, 0b01)]);
+        let (groups, skipped) = group(&articles, &recipients, &history, 5);
+        let listed: Vec<(u64, Vec<i64>)> = groups
+            .into_iter()
+            .map(|(mask, readers)| match readers {
+                Readers::Listed(ids) => (mask, ids),
+                Readers::All => unreachable!(),
+            })
+            .collect();
+        assert_eq!(
+            listed,
+            [(0b01, vec![2, 3]), (0b10, vec![4, 5]), (0b11, vec![1])]
+        );
+        assert_eq!(skipped, 1);
+    }
+}

@@ -1,0 +1,316 @@
+//! Which newsletters each reader is on, and how: SQL for `subscriptions`. A reader's own
+//! status (`subscribers.status`) says whether they confirmed their address and are still
+//! with us at all; each subscription says whether they get one newsletter, on which cadence
+//! and with which topics. A signup asks for newsletters (pending); the confirmation link
+//! confirms every pending one at once; leaving a newsletter ends that subscription only, and
+//! leaving the last one (or everything) makes the reader `unsubscribed`.
+
+use serde::Serialize;
+use sqlx::{AnyPool, Row};
+
+use crate::db::{self, Millis, Tx};
+use crate::newsletters::Cadence;
+use crate::topics;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    Pending,
+    Confirmed,
+    Left,
+}
+
+impl State {
+    fn from_db(value: &str) -> sqlx::Result<State> {
+        match value {
+            "pending" => Ok(State::Pending),
+            "confirmed" => Ok(State::Confirmed),
+            "left" => Ok(State::Left),
+            other => Err(sqlx::Error::Decode(
+                format!("unknown subscription status {other:?}").into(),
+            )),
+        }
+    }
+}
+
+/// One reader's place on one newsletter.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Subscription {
+    #[serde(skip)]
+    pub newsletter_id: i64,
+    /// The newsletter's slug.
+    pub newsletter: String,
+    pub status: State,
+    pub cadence: Cadence,
+    /// Empty: everything the newsletter sends.
+    pub topics: Vec<String>,
+}
+
+/// What a signup asks of each newsletter it names.
+#[derive(Debug, Clone, Default)]
+pub struct Choice {
+    pub cadence: Option<Cadence>,
+    pub topics: Option<Vec<String>>,
+}
+
+/// The reader asks for these newsletters: each they are not on yet (or left) becomes
+/// pending; one they are on keeps its state. A choice given replaces the one stored.
+/// Returns whether any of them still needs confirming.
+pub async fn ask(
+    tx: &mut Tx<'_>,
+    subscriber_id: i64,
+    newsletter_ids: &[i64],
+    choice: &Choice,
+    now: Millis,
+) -> sqlx::Result<bool> {
+    let mut unconfirmed = false;
+    for newsletter_id in newsletter_ids {
+        let status: String = sqlx::query_scalar(
+            "insert into subscriptions (subscriber_id, newsletter_id, status, cadence, topics,
+                                        created_at)
+             values ($1, $2, 'pending', $3, $4, $5)
+             on conflict (subscriber_id, newsletter_id) do update set
+                 status = case when subscriptions.status = 'confirmed' then 'confirmed'
+                               else 'pending' end,
+                 cadence = case when $6 then excluded.cadence else subscriptions.cadence end,
+                 topics = case when $7 then excluded.topics else subscriptions.topics end
+             returning status",
+        )
+        .bind(subscriber_id)
+        .bind(newsletter_id)
+        .bind(choice.cadence.unwrap_or(Cadence::Scheduled).as_str())
+        .bind(topics::join(choice.topics.as_deref().unwrap_or_default()))
+        .bind(now)
+        .bind(choice.cadence.is_some())
+        .bind(choice.topics.is_some())
+        .fetch_one(&mut **tx)
+        .await?;
+        unconfirmed |= status != "confirmed";
+    }
+    Ok(unconfirmed)
+}
+
+/// The confirmation link was used: every pending subscription is confirmed. Returns the
+/// newsletters newly confirmed (each gets its welcome email).
+pub async fn confirm_pending(
+    tx: &mut Tx<'_>,
+    subscriber_id: i64,
+    now: Millis,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "update subscriptions set status = 'confirmed', confirmed_at = $2, left_at = null
+         where subscriber_id = $1 and status = 'pending'
+         returning newsletter_id",
+    )
+    .bind(subscriber_id)
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// The reader leaves one newsletter. Returns false when they were not on it.
+pub async fn leave(
+    tx: &mut Tx<'_>,
+    subscriber_id: i64,
+    newsletter_id: i64,
+    now: Millis,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update subscriptions set status = 'left', left_at = $3
+         where subscriber_id = $1 and newsletter_id = $2 and status <> 'left'",
+    )
+    .bind(subscriber_id)
+    .bind(newsletter_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn leave_all(tx: &mut Tx<'_>, subscriber_id: i64, now: Millis) -> sqlx::Result<()> {
+    sqlx::query(
+        "update subscriptions set status = 'left', left_at = $2
+         where subscriber_id = $1 and status <> 'left'",
+    )
+    .bind(subscriber_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// Newsletters the reader is still on or waiting to confirm.
+pub async fn count_staying(tx: &mut Tx<'_>, subscriber_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "select count(*) from subscriptions where subscriber_id = $1 and status <> 'left'",
+    )
+    .bind(subscriber_id)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// The reader's newsletters, the default first.
+pub async fn of_reader<'e, E>(executor: E, subscriber_id: i64) -> sqlx::Result<Vec<Subscription>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let rows = sqlx::query(
+        "select s.newsletter_id, n.slug, s.status, s.cadence, s.topics
+         from subscriptions s join newsletters n on n.id = s.newsletter_id
+         where s.subscriber_id = $1
+         order by n.is_default desc, n.name, n.id",
+    )
+    .bind(subscriber_id)
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let cadence: String = row.try_get("cadence")?;
+            Ok(Subscription {
+                newsletter_id: row.try_get("newsletter_id")?,
+                newsletter: row.try_get("slug")?,
+                status: State::from_db(&row.try_get::<String, _>("status")?)?,
+                cadence: Cadence::parse(&cadence).unwrap_or(Cadence::Scheduled),
+                topics: topics::split(&row.try_get::<String, _>("topics")?),
+            })
+        })
+        .collect()
+}
+
+/// The reader's own choice of cadence and topics on one newsletter they are on.
+pub async fn set_choice(
+    tx: &mut Tx<'_>,
+    subscriber_id: i64,
+    newsletter_id: i64,
+    cadence: Cadence,
+    topics: &[String],
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "update subscriptions set cadence = $3, topics = $4
+         where subscriber_id = $1 and newsletter_id = $2 and status <> 'left'",
+    )
+    .bind(subscriber_id)
+    .bind(newsletter_id)
+    .bind(cadence.as_str())
+    .bind(topics::join(topics))
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Readers of the newsletter on this cadence who chose topics.
+pub async fn count_choosy(
+    tx: &mut Tx<'_>,
+    newsletter_id: i64,
+    cadence: Cadence,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "select count(*) from subscriptions
+         where newsletter_id = $1 and cadence = $2 and status = 'confirmed' and topics <> ''",
+    )
+    .bind(newsletter_id)
+    .bind(cadence.as_str())
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// A reader who gets a newsletter on a cadence, with their topics (empty: all).
+pub struct Recipient {
+    pub subscriber_id: i64,
+    pub topics: String,
+}
+
+/// Everyone a digest of the newsletter on this cadence goes to: confirmed on it, confirmed
+/// as a reader, and not bounced.
+pub async fn recipients(
+    tx: &mut Tx<'_>,
+    newsletter_id: i64,
+    cadence: Cadence,
+) -> sqlx::Result<Vec<Recipient>> {
+    let rows = sqlx::query(RECIPIENTS)
+        .bind(newsletter_id)
+        .bind(cadence.as_str())
+        .fetch_all(&mut **tx)
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Recipient {
+                subscriber_id: row.try_get("subscriber_id")?,
+                topics: row.try_get("topics")?,
+            })
+        })
+        .collect()
+}
+
+const RECIPIENTS: &str = "select s.subscriber_id, s.topics
+     from subscriptions s join subscribers r on r.id = s.subscriber_id
+     where s.newsletter_id = $1 and s.cadence = $2 and s.status = 'confirmed'
+       and r.status = 'confirmed' and r.bounced_at is null
+     order by s.subscriber_id";
+
+/// How many readers would get the newsletter's next digest on its own schedule.
+pub async fn count_recipients(pool: &AnyPool, newsletter_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "select count(*) from subscriptions s join subscribers r on r.id = s.subscriber_id
+         where s.newsletter_id = $1 and s.status = 'confirmed'
+           and r.status = 'confirmed' and r.bounced_at is null",
+    )
+    .bind(newsletter_id)
+    .fetch_one(pool)
+    .await
+}
+
+/// One pending delivery of `digest_id` per recipient of the newsletter on this cadence, in
+/// one statement: the usual case, where every reader gets the same articles.
+pub async fn snapshot_all(
+    tx: &mut Tx<'_>,
+    digest_id: i64,
+    newsletter_id: i64,
+    cadence: Cadence,
+    now: Millis,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "insert into deliveries (digest_id, subscriber_id, status, next_attempt_at)
+         select $3, s.subscriber_id, 'pending', $4
+         from subscriptions s join subscribers r on r.id = s.subscriber_id
+         where s.newsletter_id = $1 and s.cadence = $2 and s.status = 'confirmed'
+           and r.status = 'confirmed' and r.bounced_at is null",
+    )
+    .bind(newsletter_id)
+    .bind(cadence.as_str())
+    .bind(digest_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Readers brought in by an import join the default newsletter with the status they got.
+pub async fn add_imported(
+    tx: &mut Tx<'_>,
+    subscriber_ids: &[i64],
+    confirmed: bool,
+    now: Millis,
+) -> sqlx::Result<()> {
+    for chunk in subscriber_ids.chunks(500) {
+        let sql = format!(
+            "insert into subscriptions (subscriber_id, newsletter_id, status, created_at,
+                                        confirmed_at)
+             select id, (select id from newsletters where is_default = 1), $1, $2,
+                    case when $1 = 'confirmed' then $2 end
+             from subscribers where id in ({})
+             on conflict (subscriber_id, newsletter_id) do update set
+                 status = case when $1 = 'confirmed' then 'confirmed'
+                               else subscriptions.status end",
+            db::placeholders(3, chunk.len())
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(if confirmed { "confirmed" } else { "pending" })
+            .bind(now);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! Topics: short slugs ("politics", "local-news") that articles carry, that a newsletter may
+//! be limited to, and that readers pick. Stored space-separated in one column where a list
+//! belongs to one row (a newsletter's filter, a reader's choice), one row each for articles.
+
+/// At most this many topics in one list; more is a mistake, not a choice.
+pub const MAX_TOPICS: usize = 30;
+const MAX_TOPIC_CHARS: usize = 40;
+
+/// The list as typed (any case, surrounding blanks) made into sorted, unique slugs; the
+/// message says what is wrong with the first bad one.
+pub fn parse(topics: &[String]) -> Result<Vec<String>, String> {
+    let mut slugs = Vec::with_capacity(topics.len());
+    for topic in topics {
+        let slug = topic.trim().to_lowercase();
+        if slug.is_empty() {
+            continue;
+        }
+        let valid = slug.chars().count() <= MAX_TOPIC_CHARS
+            && slug
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !slug.starts_with('-')
+            && !slug.ends_with('-');
+        if !valid {
+            return Err(format!(
+                "{topic:?} is not a topic: use at most {MAX_TOPIC_CHARS} letters, digits and \
+                 hyphens, e.g. \"local-news\""
+            ));
+        }
+        slugs.push(slug);
+    }
+    slugs.sort_unstable();
+    slugs.dedup();
+    if slugs.len() > MAX_TOPICS {
+        return Err(format!("at most {MAX_TOPICS} topics"));
+    }
+    Ok(slugs)
+}
+
+/// A feed's category ("Local News", "Sport/Football") as a topic, or `None` when nothing of
+/// it makes a slug.
+pub fn from_label(label: &str) -> Option<String> {
+    let mut slug = String::new();
+    for c in label.trim().to_lowercase().chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug: String = slug
+        .trim_end_matches('-')
+        .chars()
+        .take(MAX_TOPIC_CHARS)
+        .collect();
+    let slug = slug.trim_end_matches('-').to_string();
+    (!slug.is_empty()).then_some(slug)
+}
+
+/// The stored form of a list.
+pub fn join(topics: &[String]) -> String {
+    topics.join(" ")
+}
+
+pub fn split(stored: &str) -> Vec<String> {
+    stored.split_whitespace().map(str::to_string).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_are_lowercase_slugs_listed_once() {
+        let typed = [
+            "Sport".to_string(),
+            " politics ".into(),
+            "sport".into(),
+            "".into(),
+        ];
+        assert_eq!(parse(&typed).unwrap(), ["politics", "sport"]);
+        assert!(parse(&["local news".to_string()]).is_err());
+        assert!(parse(&["-x".to_string()]).is_err());
+        assert!(parse(&["é".to_string()]).is_err());
+    }
+
+    #[test]
+    fn feed_categories_become_slugs() {
+        assert_eq!(from_label("Local News").as_deref(), Some("local-news"));
+        assert_eq!(
+            from_label("Sport/Football").as_deref(),
+            Some("sport-football")
+        );
+        assert_eq!(from_label(" ¿? "), None);
+    }
+}
