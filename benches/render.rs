@@ -44,7 +44,16 @@ fn main() -> anyhow::Result<()> {
         })
         .collect();
     let brand = std::sync::Arc::new(tidings::branding::Branding::from_config(&settings));
-    let content = DigestContent::render(&settings, brand, &articles, &Default::default(), Some(1))?;
+    let mut newsletter = tidings::newsletters::blank(&settings);
+    newsletter.name = settings.newsletter.name.clone();
+    let content = DigestContent::render(
+        &settings,
+        brand,
+        &newsletter,
+        &articles,
+        &Default::default(),
+        Some(1),
+    )?;
 
     let email = |i: usize| -> anyhow::Result<OutgoingEmail> {
         let name = format!("Reader {i}");
@@ -70,6 +79,7 @@ fn main() -> anyhow::Result<()> {
                 unsubscribe_mailto: None,
             }),
             attachment: None,
+            from_name: None,
         })
     };
 

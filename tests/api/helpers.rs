@@ -451,7 +451,23 @@ impl TestApp {
         .execute(&self.db.pool)
         .await
         .unwrap();
+        join_default(&self.db).await;
     }
+}
+
+/// Readers written straight to the database (no signup) join the default newsletter, with
+/// their own status, as the migration that brought newsletters did for readers then.
+pub async fn join_default(db: &tidings::db::Db) {
+    sqlx::query(
+        "insert into subscriptions (subscriber_id, newsletter_id, status, created_at, confirmed_at)
+         select id, (select id from newsletters where is_default = 1),
+                case status when 'unsubscribed' then 'left' else status end, created_at, confirmed_at
+         from subscribers s
+         where not exists (select 1 from subscriptions p where p.subscriber_id = s.id)",
+    )
+    .execute(&db.pool)
+    .await
+    .unwrap();
 }
 
 /// The CSRF token in a page's forms.

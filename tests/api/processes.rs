@@ -104,6 +104,7 @@ async fn queued_digest(
     .execute(&db.pool)
     .await
     .unwrap();
+    crate::helpers::join_default(&db).await;
     let state = build_state(settings, db.clone()).await.unwrap();
     let article = tidings::articles::ArticleInput {
         title: "Crash test".into(),
@@ -285,6 +286,7 @@ async fn digest_send_delivers_the_next_digest_and_reports_the_outcome() {
     .execute(&db.pool)
     .await
     .unwrap();
+    crate::helpers::join_default(&db).await;
     let sink = SmtpSink::start().await;
 
     let output = Command::new(env!("CARGO_BIN_EXE_tidings"))
