@@ -41,6 +41,7 @@ fn main() -> anyhow::Result<()> {
             author: Some("A. Writer".into()),
             image_url: None,
             published_at: "2026-11-24T07:00:00Z".into(),
+            topics: Vec::new(),
         })
         .collect();
     let brand = std::sync::Arc::new(tidings::branding::Branding::from_config(&settings));

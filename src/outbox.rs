@@ -95,15 +95,19 @@ pub async fn enqueue_many(
 #[derive(Debug, Clone)]
 pub struct TestSend {
     pub address: String,
+    /// The newsletter whose digest it tests; `None` for tests queued before there were
+    /// several (the default's).
+    pub newsletter_id: Option<i64>,
     pub article_ids: Vec<i64>,
     /// The draft's subject, intro, lead... as they were when the test was asked for.
     pub composition: Composition,
     pub requested_by: String,
 }
 
-/// Queues one test email per address, in the caller's transaction.
+/// Queues one test email of the newsletter's digest per address, in the caller's transaction.
 pub async fn enqueue_tests(
     tx: &mut Tx<'_>,
+    newsletter_id: i64,
     addresses: &[String],
     article_ids: &[i64],
     composition: &Composition,
@@ -120,8 +124,8 @@ pub async fn enqueue_tests(
     for address in addresses {
         sqlx::query(
             "insert into outbox (kind, address, article_ids, composition, requested_by, status,
-                                 next_attempt_at, created_at)
-             values ($1, $2, $3, $4, $5, 'pending', $6, $6)",
+                                 next_attempt_at, created_at, newsletter_id)
+             values ($1, $2, $3, $4, $5, 'pending', $6, $6, $7)",
         )
         .bind(OutboxKind::TestDigest.as_str())
         .bind(address)
@@ -129,6 +133,7 @@ pub async fn enqueue_tests(
         .bind(&composition)
         .bind(requested_by)
         .bind(now)
+        .bind(newsletter_id)
         .execute(&mut **tx)
         .await?;
     }
@@ -137,7 +142,7 @@ pub async fn enqueue_tests(
 
 pub async fn find_test(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<TestSend>> {
     let row = sqlx::query(
-        "select address, article_ids, composition, requested_by from outbox
+        "select address, article_ids, composition, requested_by, newsletter_id from outbox
          where id = $1 and kind = $2",
     )
     .bind(id)
@@ -153,6 +158,7 @@ pub async fn find_test(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<Tes
             .unwrap_or_default();
         Ok(TestSend {
             composition,
+            newsletter_id: row.try_get("newsletter_id")?,
             address: row
                 .try_get::<Option<String>, _>("address")?
                 .unwrap_or_default(),

@@ -66,6 +66,16 @@ pub fn split(stored: &str) -> Vec<String> {
     stored.split_whitespace().map(str::to_string).collect()
 }
 
+/// A list as an editor types it in one field ("sport, local-news" or "sport local-news"),
+/// for `parse` to check.
+pub fn split_typed(typed: &str) -> Vec<String> {
+    typed
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +92,15 @@ mod tests {
         assert!(parse(&["local news".to_string()]).is_err());
         assert!(parse(&["-x".to_string()]).is_err());
         assert!(parse(&["é".to_string()]).is_err());
+    }
+
+    #[test]
+    fn a_typed_list_is_split_at_commas_and_blanks() {
+        assert_eq!(
+            split_typed(" Sport, local-news;weather  politics,,"),
+            ["Sport", "local-news", "weather", "politics"]
+        );
+        assert!(split_typed(" , ").is_empty());
     }
 
     #[test]

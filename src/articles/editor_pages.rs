@@ -55,6 +55,9 @@ pub struct ArticleForm {
     image_url: String,
     #[serde(default)]
     published_at: String,
+    /// Topics as typed: separated by commas or spaces.
+    #[serde(default)]
+    topics: String,
 }
 
 impl ArticleForm {
@@ -67,6 +70,7 @@ impl ArticleForm {
             author: optional(&self.author),
             image_url: optional(&self.image_url),
             published_at: optional(&self.published_at),
+            topics: crate::topics::split_typed(&self.topics),
         }
     }
 
@@ -79,6 +83,7 @@ impl ArticleForm {
             author: article.author.clone().unwrap_or_default(),
             image_url: article.image_url.clone().unwrap_or_default(),
             published_at: local_time(&article.published_at, zone).1,
+            topics: article.topics.join(", "),
         }
     }
 }
@@ -219,7 +224,7 @@ pub async fn save_article(
         Ok(article) => article,
         Err(err) => return Ok(edit_page(&state, &session, id, &form, &errors_of(err)?)),
     };
-    match queries::update(&state.db.pool, id, &article, db::now()).await {
+    match queries::update(&state.db, id, &article, db::now()).await {
         Ok(Some(_)) => Ok(Redirect::to("/editor/articles").into_response()),
         Ok(None) => Err(AppError::NotFound),
         Err(err) if db::is_unique_violation(&err) => {

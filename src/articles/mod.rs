@@ -31,6 +31,9 @@ pub struct Article {
     /// RFC 3339, UTC.
     #[schema(format = DateTime)]
     pub published_at: String,
+    /// Its topics, sorted (readers and newsletters choose articles by them).
+    #[schema(example = json!(["local-news", "sport"]))]
+    pub topics: Vec<String>,
 }
 
 /// An article as the API and the editors' form send it.
@@ -73,6 +76,11 @@ pub struct ArticleInput {
     /// is in the newsletter's time zone (`digest.timezone`); now when absent.
     #[schema(format = DateTime)]
     pub published_at: Option<String>,
+    /// Lowercase letters, digits and hyphens, e.g. `["local-news", "sport"]` (any case, each
+    /// listed once); at most 30. Absent: none.
+    #[serde(default)]
+    #[schema(max_items = 30)]
+    pub topics: Vec<String>,
 }
 
 fn single_line(value: &str) -> Result<(), ValidationError> {
@@ -105,13 +113,24 @@ pub struct NewArticle {
     pub author: Option<String>,
     pub image_url: Option<String>,
     pub published_at: Millis,
+    /// Sorted slugs, each once.
+    pub topics: Vec<String>,
 }
 
 impl ArticleInput {
     /// `zone`: where a date and time without an offset (a browser's `datetime-local`) is.
     pub fn parse(self, zone: chrono_tz::Tz) -> Result<NewArticle, AppError> {
-        self.validate()
-            .map_err(|e| AppError::invalid(crate::web::extract::field_errors(&e)))?;
+        let mut errors = match self.validate() {
+            Ok(()) => FieldErrors::new(),
+            Err(e) => crate::web::extract::field_errors(&e),
+        };
+        let topics = crate::topics::parse(&self.topics).unwrap_or_else(|message| {
+            errors.insert("topics".to_string(), message);
+            Vec::new()
+        });
+        if !errors.is_empty() {
+            return Err(AppError::invalid(errors));
+        }
         let published_at = match self.published_at.as_deref().filter(|s| !s.is_empty()) {
             None => db::now(),
             Some(text) => parse_time(text, zone).ok_or_else(|| {
@@ -133,6 +152,7 @@ impl ArticleInput {
                 .filter(|a| !a.is_empty()),
             image_url: self.image_url.filter(|u| !u.is_empty()),
             published_at,
+            topics,
         })
     }
 }

@@ -22,7 +22,30 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Article> {
         author: row.try_get("author")?,
         image_url: row.try_get("image_url")?,
         published_at: format_time(row.try_get("published_at")?),
+        // Filled in by `with_topics`: every query here that returns articles calls it.
+        topics: Vec::new(),
     })
+}
+
+/// The articles with their topics (one query for all of them).
+async fn with_topics<'e, E>(executor: E, mut articles: Vec<Article>) -> sqlx::Result<Vec<Article>>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
+    let mut topics = topics_of(executor, &ids).await?;
+    for article in &mut articles {
+        article.topics = topics.remove(&article.id).unwrap_or_default();
+    }
+    Ok(articles)
+}
+
+async fn one_with_topics<'e, E>(executor: E, article: Article) -> sqlx::Result<Article>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let mut list = with_topics(executor, vec![article]).await?;
+    Ok(list.remove(0))
 }
 
 const INSERT: &str = "insert into articles (title, url, summary_html, summary_text, author,
@@ -62,27 +85,39 @@ pub async fn upsert(db: &Db, article: &NewArticle, now: Millis) -> sqlx::Result<
          returning {COLUMNS}"
     );
     let row = insert(&sql, article, now).fetch_one(&mut *tx).await?;
+    let stored = from_row(&row)?;
+    set_topics(&mut tx, stored.id, &article.topics).await?;
+    let stored = one_with_topics(&mut *tx, stored).await?;
     tx.commit().await?;
-    Ok((from_row(&row)?, existed.is_none()))
+    Ok((stored, existed.is_none()))
 }
 
-/// Inserts unless the URL is known (feeds must not overwrite an editor's changes).
-pub async fn insert_if_new(
-    pool: &AnyPool,
-    article: &NewArticle,
-    now: Millis,
-) -> sqlx::Result<bool> {
-    let sql = format!("{INSERT} on conflict (url) do nothing");
-    let done = insert(&sql, article, now).execute(pool).await?;
-    Ok(done.rows_affected() == 1)
+/// Inserts, with its topics, unless the URL is known (feeds must not overwrite an editor's
+/// changes). Returns whether it was new.
+pub async fn insert_if_new(db: &Db, article: &NewArticle, now: Millis) -> sqlx::Result<bool> {
+    let mut tx = db.begin().await?;
+    let sql = format!("{INSERT} on conflict (url) do nothing returning id");
+    let Some(id) = insert(&sql, article, now)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|row| row.try_get::<i64, _>("id"))
+        .transpose()?
+    else {
+        return Ok(false);
+    };
+    set_topics(&mut tx, id, &article.topics).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
+/// Replaces every field of the article, its topics too; `None` when there is no such article.
 pub async fn update(
-    pool: &AnyPool,
+    db: &Db,
     id: i64,
     article: &NewArticle,
     now: Millis,
 ) -> sqlx::Result<Option<Article>> {
+    let mut tx = db.begin().await?;
     let row = sqlx::query(&format!(
         "update articles set title = $2, url = $3, summary_html = $4, summary_text = $5,
              author = $6, image_url = $7, published_at = $8, updated_at = $9
@@ -98,9 +133,15 @@ pub async fn update(
     .bind(&article.image_url)
     .bind(article.published_at)
     .bind(now)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *tx)
     .await?;
-    row.as_ref().map(from_row).transpose()
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    set_topics(&mut tx, id, &article.topics).await?;
+    let stored = one_with_topics(&mut *tx, from_row(&row)?).await?;
+    tx.commit().await?;
+    Ok(Some(stored))
 }
 
 /// Deletes the article unless a digest holds it; false when nothing was deleted.
@@ -120,7 +161,10 @@ pub async fn find(pool: &AnyPool, id: i64) -> sqlx::Result<Option<Article>> {
         .bind(id)
         .fetch_optional(pool)
         .await?;
-    row.as_ref().map(from_row).transpose()
+    match row {
+        Some(row) => Ok(Some(one_with_topics(pool, from_row(&row)?).await?)),
+        None => Ok(None),
+    }
 }
 
 /// Newest first.
@@ -132,7 +176,8 @@ pub async fn list(pool: &AnyPool, limit: i64, offset: i64) -> sqlx::Result<Vec<A
     .bind(offset)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(from_row).collect()
+    let articles = rows.iter().map(from_row).collect::<sqlx::Result<_>>()?;
+    with_topics(pool, articles).await
 }
 
 pub async fn count(pool: &AnyPool) -> sqlx::Result<i64> {
@@ -142,16 +187,13 @@ pub async fn count(pool: &AnyPool) -> sqlx::Result<i64> {
 }
 
 /// Articles in no digest yet (cancelled digests do not count), newest first.
-pub async fn list_unsent<'e, E>(
-    executor: E,
+pub async fn list_unsent(
+    conn: &mut sqlx::AnyConnection,
     newsletter: &Newsletter,
     cadence: Cadence,
     published_after: Option<Millis>,
     limit: i64,
-) -> sqlx::Result<Vec<Article>>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
+) -> sqlx::Result<Vec<Article>> {
     // $1 newsletter, $2 cadence, $3 published after, $4 limit, then the topics.
     let topic_filter = if newsletter.topics.is_empty() {
         String::new()
@@ -178,8 +220,9 @@ where
     for topic in &newsletter.topics {
         query = query.bind(topic);
     }
-    let rows = query.fetch_all(executor).await?;
-    rows.iter().map(from_row).collect()
+    let rows = query.fetch_all(&mut *conn).await?;
+    let articles = rows.iter().map(from_row).collect::<sqlx::Result<_>>()?;
+    with_topics(conn, articles).await
 }
 
 /// The topics of each of these articles (those with none are absent).
@@ -230,7 +273,8 @@ pub async fn list_for_digest(pool: &AnyPool, digest_id: i64) -> sqlx::Result<Vec
     .bind(digest_id)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(from_row).collect()
+    let articles = rows.iter().map(from_row).collect::<sqlx::Result<_>>()?;
+    with_topics(pool, articles).await
 }
 
 /// The given articles in the order given (unknown ids are left out).
@@ -248,7 +292,7 @@ pub async fn list_in_order(
             articles.push(from_row(&row)?);
         }
     }
-    Ok(articles)
+    with_topics(conn, articles).await
 }
 
 /// The given articles (unknown ids are left out), newest first.

@@ -179,7 +179,7 @@ pub async fn update(
     ApiJson(input): ApiJson<ArticleInput>,
 ) -> ApiResult<Json<Article>> {
     let article = input.parse(state.settings.digest.zone())?;
-    match queries::update(&state.db.pool, id, &article, db::now()).await {
+    match queries::update(&state.db, id, &article, db::now()).await {
         Ok(Some(article)) => Ok(Json(article)),
         Ok(None) => Err(AppError::NotFound.into()),
         Err(err) if db::is_unique_violation(&err) => {

@@ -58,6 +58,8 @@ struct Candidates {
     articles: Vec<Article>,
     composition: Composition,
     per_reader: usize,
+    /// They are the newsletter's draft, which the digest made of them ends.
+    from_draft: bool,
 }
 
 async fn candidates(
@@ -92,6 +94,7 @@ async fn candidates(
                 per_reader: found.len(),
                 articles: found,
                 composition,
+                from_draft: false,
             })
         }
         None if audience.cadence == Cadence::Scheduled => {
@@ -99,17 +102,17 @@ async fn candidates(
                 if draft.article_ids.is_empty() {
                     return Err(CreateDigestError::EmptyDraft);
                 }
-                draft::discard(tx, newsletter.id).await?;
                 let found = articles::queries::list_in_order(tx, &draft.article_ids).await?;
                 return Ok(Candidates {
                     per_reader: found.len(),
                     articles: found,
                     composition: composition.or(draft.composition),
+                    from_draft: true,
                 });
             }
             Ok(Candidates {
                 articles: articles::queries::list_unsent(
-                    &mut **tx,
+                    tx,
                     newsletter,
                     Cadence::Scheduled,
                     None,
@@ -118,11 +121,12 @@ async fn candidates(
                 .await?,
                 composition,
                 per_reader: max,
+                from_draft: false,
             })
         }
         None => Ok(Candidates {
             articles: articles::queries::list_unsent(
-                &mut **tx,
+                tx,
                 newsletter,
                 audience.cadence,
                 window(audience.cadence).map(|w| now - w),
@@ -131,6 +135,7 @@ async fn candidates(
             .await?,
             composition,
             per_reader: max,
+            from_draft: false,
         }),
     }
 }
@@ -154,17 +159,17 @@ pub async fn create_in(
         articles,
         composition,
         per_reader,
+        from_draft,
     } = candidates(tx, audience, article_ids, composition, now).await?;
+    if from_draft {
+        draft::discard(tx, audience.newsletter.id).await?;
+    }
     if articles.is_empty() {
         return Err(CreateDigestError::NothingNew);
     }
     let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
     let composition = composition.checked(&ids)?;
-    let topics = articles::queries::topics_of(&mut **tx, &ids).await?;
-    let article_topics: Vec<&[String]> = ids
-        .iter()
-        .map(|id| topics.get(id).map_or(&[][..], Vec::as_slice))
-        .collect();
+    let article_topics: Vec<&[String]> = articles.iter().map(|a| a.topics.as_slice()).collect();
     let history = queries::had_before(tx, &ids).await?;
     let newsletter = &audience.newsletter;
     let choosy = subscriptions::count_choosy(tx, newsletter.id, audience.cadence).await?;
@@ -190,25 +195,11 @@ pub async fn create_in(
         skipped,
     };
     for (mask, readers) in groups {
-        let chosen: Vec<&Article> = articles
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, a)| a)
-            .collect();
+        let (chosen, composition) = chosen(&articles, &composition, mask);
         let chosen_ids: Vec<i64> = chosen.iter().map(|a| a.id).collect();
-        let mut composition = composition.clone();
-        // A lead story this group's readers did not choose is simply not theirs.
-        composition.lead_article_id = composition
-            .lead_article_id
-            .filter(|lead| chosen_ids.contains(lead));
         let subject = match &composition.subject {
             Some(subject) => subject.clone(),
-            None => render::subject_from_template(
-                &newsletter.subject,
-                &newsletter.name,
-                &chosen.iter().map(|a| (*a).clone()).collect::<Vec<_>>(),
-            ),
+            None => render::subject_from_template(&newsletter.subject, &newsletter.name, &chosen),
         };
         let id =
             queries::insert_digest(tx, audience, &subject, &composition, created_by, now).await?;
@@ -234,6 +225,59 @@ pub async fn create_in(
         "digest created"
     );
     Ok(created)
+}
+
+/// The articles of `mask` (bits in candidate order), and the composition for them.
+fn chosen(
+    articles: &[Article],
+    composition: &Composition,
+    mask: u64,
+) -> (Vec<Article>, Composition) {
+    let chosen: Vec<Article> = articles
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, a)| a.clone())
+        .collect();
+    let mut composition = composition.clone();
+    // A lead story these readers did not choose is simply not theirs.
+    composition.lead_article_id = composition
+        .lead_article_id
+        .filter(|lead| chosen.iter().any(|a| a.id == *lead));
+    (chosen, composition)
+}
+
+/// What one reader of the audience would get from its next digest (made now): the articles
+/// they chose (`topics`; none: everything) that they have not had before (`subscriber_id`'s
+/// deliveries; none: a new reader), and the composition for them. `None`: nothing for them.
+/// Reads only; the draft stays.
+pub(super) async fn for_reader(
+    tx: &mut Tx<'_>,
+    audience: &Audience,
+    topics: &[String],
+    subscriber_id: Option<i64>,
+) -> Result<Option<(Vec<Article>, Composition)>, CreateDigestError> {
+    let Candidates {
+        articles,
+        composition,
+        per_reader,
+        ..
+    } = candidates(tx, audience, None, Composition::default(), db::now()).await?;
+    if articles.is_empty() {
+        return Err(CreateDigestError::NothingNew);
+    }
+    let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
+    let composition = composition.checked(&ids)?;
+    let had = match subscriber_id {
+        Some(reader) => queries::had_before_by(tx, reader, &ids).await?,
+        None => 0,
+    };
+    let article_topics: Vec<&[String]> = articles.iter().map(|a| a.topics.as_slice()).collect();
+    let topics: Vec<&str> = topics.iter().map(String::as_str).collect();
+    match choose(&article_topics, &topics, had, per_reader) {
+        0 => Ok(None),
+        mask => Ok(Some(chosen(&articles, &composition, mask))),
+    }
 }
 
 enum Readers {

@@ -206,7 +206,7 @@ pub async fn next(
         }),
         None => Ok(Next {
             articles: articles::list_unsent(
-                &mut *conn,
+                conn,
                 newsletter,
                 crate::newsletters::Cadence::Scheduled,
                 None,

@@ -1,5 +1,8 @@
-//! The editors' page for digests: the next one previewed, sending it with a confirmation
-//! step, and the progress of the latest ones.
+//! The editors' page for digests, one newsletter at a time (`?newsletter=slug`; the default
+//! newsletter without it): its next digest composed and previewed (for everyone, or as a
+//! reader with a topic choice gets it), tested, sent with a confirmation step or scheduled,
+//! and the progress of the latest digests of every newsletter. Every form carries the
+//! newsletter's slug.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -16,8 +19,7 @@ use crate::db::Millis;
 use crate::digests;
 use crate::editors::{CsrfForm, EditorSession};
 use crate::error::{AppError, AppResult};
-use crate::newsletters::Cadence;
-use crate::scheduler::Schedule;
+use crate::newsletters::{self, Cadence, Newsletter};
 use crate::scheduler::one_off::{self, ScheduledSend};
 use crate::state::AppState;
 use crate::web::extract::PageForm;
@@ -29,12 +31,19 @@ struct DigestPage<'a> {
     newsletter: &'a str,
     editor: &'a str,
     csrf: &'a str,
+    /// The newsletter this page is about, and all of them (a choice is shown when there are
+    /// several).
+    current: &'a Newsletter,
+    newsletters: &'a [Newsletter],
+    /// The next digest for everyone (a reader who chose no topics).
     preview: Option<&'a Preview>,
+    /// "Preview as": what was asked, and what it shows.
+    preview_as: &'a PreviewChoice,
     /// The composer: the next digest as saved, or as posted when it was refused.
     compose: &'a Composer,
     /// Articles in no digest yet that the next one leaves out.
     candidates: Vec<Article>,
-    /// The subject the config's template makes, used when the editor writes none.
+    /// The subject the newsletter's template makes, used when the editor writes none.
     default_subject: String,
     /// Digests still going out, and the rest.
     sending: Vec<&'a DigestStatus>,
@@ -45,7 +54,7 @@ struct DigestPage<'a> {
     test_error: Option<&'a str>,
     /// A test just went out to this many addresses.
     tested: Option<usize>,
-    /// One-off sends, upcoming first, times in the newsletter's zone.
+    /// The newsletter's one-off sends, upcoming first, times in its zone.
     scheduled: Vec<(ScheduledSend, String)>,
     /// The "send later" form: what was typed and what was wrong with it.
     later_at: &'a str,
@@ -54,6 +63,20 @@ struct DigestPage<'a> {
     schedule: &'a str,
     next_automatic: Option<String>,
     zone: &'a str,
+}
+
+/// "Preview as": everyone, or a reader who chose some topics.
+#[derive(Default)]
+struct PreviewChoice {
+    /// A topic choice was asked for.
+    by_topics: bool,
+    /// The topics as typed.
+    topics: String,
+    /// What is wrong with them.
+    error: Option<String>,
+    /// The digest as a reader with that choice gets it, or why they would get nothing.
+    preview: Option<Preview>,
+    nothing: Option<String>,
 }
 
 /// What the page shows besides the digests: the test form and the send-later form, each
@@ -67,6 +90,8 @@ struct Forms<'a> {
     tested: Option<usize>,
     later_at: &'a str,
     later_error: Option<&'a str>,
+    /// "Preview as" a topic choice: the topics as typed.
+    preview_topics: Option<String>,
 }
 
 /// A local time as the page shows it.
@@ -83,6 +108,40 @@ const DIGESTS_SHOWN: i64 = 20;
 #[derive(Debug, Deserialize)]
 pub struct DigestQuery {
     tested: Option<usize>,
+    /// The newsletter's slug; absent: the default newsletter.
+    newsletter: Option<String>,
+    /// "Preview as": `everyone` or `topics`.
+    preview: Option<String>,
+    /// The topic choice to preview as, typed.
+    topics: Option<String>,
+}
+
+/// The newsletter a page or form is about: the one named, or the default one.
+async fn chosen(state: &AppState, slug: Option<&str>) -> AppResult<Newsletter> {
+    match slug.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(newsletters::queries::find_default(&state.db.pool).await?),
+        Some(slug) => newsletters::queries::find_by_slug(&state.db.pool, slug)
+            .await?
+            .ok_or(AppError::NotFound),
+    }
+}
+
+/// The digest page of the newsletter, with `query` (`tested=1`) and `fragment` (`#later`);
+/// the default newsletter's without naming it.
+fn page_url(newsletter: &Newsletter, query: &str, fragment: &str) -> String {
+    let mut params = Vec::new();
+    if !newsletter.is_default {
+        params.push(format!("newsletter={}", newsletter.slug));
+    }
+    if !query.is_empty() {
+        params.push(query.to_string());
+    }
+    let query = if params.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", params.join("&"))
+    };
+    format!("/editor/digest{query}{fragment}")
 }
 
 pub async fn digest(
@@ -90,20 +149,61 @@ pub async fn digest(
     session: EditorSession,
     Query(query): Query<DigestQuery>,
 ) -> AppResult<Response> {
+    let newsletter = chosen(&state, query.newsletter.as_deref()).await?;
     let forms = Forms {
         tested: query.tested,
+        preview_topics: (query.preview.as_deref() == Some("topics"))
+            .then(|| query.topics.clone().unwrap_or_default()),
         ..Forms::default()
     };
-    digest_page(&state, &session, forms).await
+    digest_page(&state, &session, &newsletter, forms).await
+}
+
+/// The next digest as a reader who chose `typed` topics gets it (none typed: everyone's).
+async fn preview_choice(
+    state: &AppState,
+    newsletter: &Newsletter,
+    typed: Option<String>,
+) -> AppResult<PreviewChoice> {
+    let Some(typed) = typed else {
+        return Ok(PreviewChoice::default());
+    };
+    let mut choice = PreviewChoice {
+        by_topics: true,
+        topics: typed,
+        ..PreviewChoice::default()
+    };
+    let topics = match crate::topics::parse(&crate::topics::split_typed(&choice.topics)) {
+        Ok(topics) => topics,
+        Err(message) => {
+            choice.error = Some(crate::error::sentence(&message));
+            return Ok(choice);
+        }
+    };
+    if topics.is_empty() {
+        choice.error = Some("Name at least one topic, or preview as everyone.".to_string());
+        return Ok(choice);
+    }
+    match digests::preview_as(state, newsletter, &digests::PreviewAs::Topics(topics)).await {
+        Ok(preview) => choice.preview = Some(preview),
+        Err(
+            err @ (digests::PreviewError::NothingForTopics(_)
+            | digests::PreviewError::NothingNew
+            | digests::PreviewError::EmptyDraft),
+        ) => choice.nothing = Some(crate::error::sentence(&err.to_string())),
+        Err(err) => return Err(err.into()),
+    }
+    Ok(choice)
 }
 
 async fn digest_page(
     state: &AppState,
     session: &EditorSession,
+    newsletter: &Newsletter,
     forms: Forms<'_>,
 ) -> AppResult<Response> {
-    let zone = state.settings.digest.zone();
-    let scheduled = one_off::list(&state.db.pool)
+    let zone = newsletter.zone();
+    let scheduled = one_off::list_for(&state.db.pool, newsletter.id)
         .await?
         .into_iter()
         .map(|send| {
@@ -111,24 +211,20 @@ async fn digest_page(
             (send, when)
         })
         .collect();
-    let next_automatic = Schedule::parse(
-        &state.settings.digest.schedule,
-        &state.settings.digest.timezone,
-    )
-    .ok()
-    .flatten()
-    .and_then(|s| s.next_slot(chrono::Utc::now()))
-    .map(|at| shown(at.timestamp_millis(), zone));
-    let audience = digests::default_audience(state).await?;
-    let newsletter = &audience.newsletter;
+    let next_automatic = newsletter
+        .schedule_of(Cadence::Scheduled)
+        .and_then(|s| s.next_slot(chrono::Utc::now()))
+        .map(|at| shown(at.timestamp_millis(), zone));
     let next = digests::next(state, newsletter).await?;
     let compose = match forms.compose {
         Some(posted) => posted,
         None => Composer::of(&next, zone),
     };
     let preview = digests::preview_of(state, newsletter, next).await?;
+    let preview_as = preview_choice(state, newsletter, forms.preview_topics).await?;
+    let mut conn = state.db.pool.acquire().await?;
     let candidates = articles::list_unsent(
-        &state.db.pool,
+        &mut conn,
         newsletter,
         Cadence::Scheduled,
         None,
@@ -138,17 +234,24 @@ async fn digest_page(
     .into_iter()
     .filter(|a| !compose.article_ids.contains(&a.id))
     .collect();
+    drop(conn);
     let recent = queries::list_recent(&state.db.pool, DIGESTS_SHOWN).await?;
-    let refused =
-        forms.test_error.is_some() || forms.later_error.is_some() || compose.error.is_some();
+    let all = newsletters::queries::list(&state.db.pool).await?;
+    let refused = forms.test_error.is_some()
+        || forms.later_error.is_some()
+        || compose.error.is_some()
+        || preview_as.error.is_some();
     let page = DigestPage {
         newsletter: &state.settings.newsletter.name,
         editor: &session.email,
         csrf: &session.csrf,
+        current: newsletter,
+        newsletters: &all,
         preview: preview.as_ref(),
+        preview_as: &preview_as,
         default_subject: super::render::subject_from_template(
-            &state.settings.digest.subject,
-            &state.settings.newsletter.name,
+            &newsletter.subject,
+            &newsletter.name,
             &compose.articles,
         ),
         compose: &compose,
@@ -162,9 +265,9 @@ async fn digest_page(
         scheduled,
         later_at: forms.later_at,
         later_error: forms.later_error,
-        schedule: &state.settings.digest.schedule,
+        schedule: &newsletter.schedule,
         next_automatic,
-        zone: &state.settings.digest.timezone,
+        zone: &newsletter.timezone,
     };
     let status = if refused {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -181,6 +284,9 @@ async fn digest_page(
 pub struct ComposeForm {
     #[serde(default)]
     csrf: String,
+    /// The newsletter's slug; empty: the default newsletter.
+    #[serde(default)]
+    newsletter: String,
     /// The draft revision the page showed (0: no draft).
     #[serde(default)]
     revision: i64,
@@ -351,11 +457,11 @@ const CHANGED: &str = "the next digest changed since you opened this page (new a
 async fn apply(
     state: &AppState,
     session: &EditorSession,
+    newsletter: &Newsletter,
     form: &ComposeForm,
 ) -> AppResult<Option<Composer>> {
     let posted = form.posted()?;
-    let audience = digests::default_audience(state).await?;
-    let current = digests::next(state, &audience.newsletter).await?;
+    let current = digests::next(state, newsletter).await?;
     let unchanged = posted.article_ids == current.article_ids()
         && posted
             .composition
@@ -376,7 +482,7 @@ async fn apply(
     let by = format!("editor:{}", session.email);
     match draft::save(
         &mut tx,
-        audience.newsletter.id,
+        newsletter.id,
         &posted.article_ids,
         posted.composition.clone(),
         &by,
@@ -400,6 +506,7 @@ async fn apply(
 async fn refused_page(
     state: &AppState,
     session: &EditorSession,
+    newsletter: &Newsletter,
     compose: Composer,
     test_to: Option<&str>,
 ) -> AppResult<Response> {
@@ -408,7 +515,7 @@ async fn refused_page(
         test_to,
         ..Forms::default()
     };
-    digest_page(state, session, forms).await
+    digest_page(state, session, newsletter, forms).await
 }
 
 /// A button of the composer: saves the draft (or discards it) and shows the page again.
@@ -418,16 +525,16 @@ pub async fn compose(
     PageForm(form): PageForm<ComposeForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
+    let newsletter = chosen(&state, Some(&form.newsletter)).await?;
     if form.op == "discard" {
-        let audience = digests::default_audience(&state).await?;
         let mut tx = state.db.begin().await?;
-        draft::discard(&mut tx, audience.newsletter.id).await?;
+        draft::discard(&mut tx, newsletter.id).await?;
         tx.commit().await?;
-        return Ok(Redirect::to("/editor/digest").into_response());
+        return Ok(Redirect::to(&page_url(&newsletter, "", "")).into_response());
     }
-    match apply(&state, &session, &form).await? {
-        None => Ok(Redirect::to("/editor/digest#compose").into_response()),
-        Some(compose) => refused_page(&state, &session, compose, None).await,
+    match apply(&state, &session, &newsletter, &form).await? {
+        None => Ok(Redirect::to(&page_url(&newsletter, "", "#compose")).into_response()),
+        Some(compose) => refused_page(&state, &session, &newsletter, compose, None).await,
     }
 }
 
@@ -438,6 +545,7 @@ pub async fn send_test(
     PageForm(form): PageForm<ComposeForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
+    let newsletter = chosen(&state, Some(&form.newsletter)).await?;
     let to = match test_send::addresses(&form.to) {
         Ok(to) => to,
         Err(err) => {
@@ -447,22 +555,25 @@ pub async fn send_test(
                 test_error: Some(&message),
                 ..Forms::default()
             };
-            return digest_page(&state, &session, forms).await;
+            return digest_page(&state, &session, &newsletter, forms).await;
         }
     };
-    if let Some(compose) = apply(&state, &session, &form).await? {
-        return refused_page(&state, &session, compose, Some(&form.to)).await;
+    if let Some(compose) = apply(&state, &session, &newsletter, &form).await? {
+        return refused_page(&state, &session, &newsletter, compose, Some(&form.to)).await;
     }
     let by = format!("editor:{}", session.email);
-    let audience = digests::default_audience(&state).await?;
-    test_send::queue(&state, &audience.newsletter, &to, &[], &by).await?;
-    Ok(Redirect::to(&format!("/editor/digest?tested={}", to.len())).into_response())
+    test_send::queue(&state, &newsletter, &to, &[], &by).await?;
+    let tested = format!("tested={}", to.len());
+    Ok(Redirect::to(&page_url(&newsletter, &tested, "")).into_response())
 }
 
 #[derive(Debug, Deserialize)]
 pub struct SendForm {
     #[serde(default)]
     csrf: String,
+    /// The newsletter's slug; empty: the default newsletter.
+    #[serde(default)]
+    newsletter: String,
     /// The next digest as confirmed: the draft's revision (0: none) and its articles,
     /// comma-separated, so that what is sent is what was seen.
     #[serde(default)]
@@ -489,6 +600,10 @@ struct ConfirmSendPage<'a> {
     newsletter: &'a str,
     editor: &'a str,
     csrf: &'a str,
+    /// The newsletter whose readers get it.
+    current: &'a Newsletter,
+    /// Where "Not now" leads.
+    back: String,
     subject: &'a str,
     recipients: i64,
     compose: Composer,
@@ -504,12 +619,12 @@ pub async fn confirm_send(
     PageForm(form): PageForm<ComposeForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
-    if let Some(compose) = apply(&state, &session, &form).await? {
-        return refused_page(&state, &session, compose, None).await;
+    let newsletter = chosen(&state, Some(&form.newsletter)).await?;
+    if let Some(compose) = apply(&state, &session, &newsletter, &form).await? {
+        return refused_page(&state, &session, &newsletter, compose, None).await;
     }
-    let audience = digests::default_audience(&state).await?;
-    let Some(preview) = digests::preview(&state, &audience.newsletter).await? else {
-        return Ok(Redirect::to("/editor/digest").into_response());
+    let Some(preview) = digests::preview(&state, &newsletter).await? else {
+        return Ok(Redirect::to(&page_url(&newsletter, "", "")).into_response());
     };
     let sending = queries::list_recent(&state.db.pool, DIGESTS_SHOWN)
         .await?
@@ -520,9 +635,11 @@ pub async fn confirm_send(
         newsletter: &state.settings.newsletter.name,
         editor: &session.email,
         csrf: &session.csrf,
+        current: &newsletter,
+        back: page_url(&newsletter, "", ""),
         subject: &preview.subject,
         recipients: preview.recipients,
-        compose: Composer::of(&preview.next, state.settings.digest.zone()),
+        compose: Composer::of(&preview.next, newsletter.zone()),
         sending,
     };
     Ok(Page(page).into_response())
@@ -534,16 +651,21 @@ pub async fn send(
     PageForm(form): PageForm<SendForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
+    let newsletter = chosen(&state, Some(&form.newsletter)).await?;
     // Send exactly what was confirmed, and only once: a second press, a change to the draft
     // or articles added since find the next digest changed.
-    let audience = digests::default_audience(&state).await?;
-    let next = digests::next(&state, &audience.newsletter).await?;
+    let next = digests::next(&state, &newsletter).await?;
     let revision = next.draft.as_ref().map_or(0, |d| d.revision);
     if revision != form.revision || article_ids(&form.article_ids)? != next.article_ids() {
         return Err(AppError::Conflict(
             "the next digest changed since you previewed it (or was just sent); please review it again".to_string(),
         ));
     }
+    let back = page_url(&newsletter, "", "");
+    let audience = digests::Audience {
+        newsletter,
+        cadence: Cadence::Scheduled,
+    };
     digests::create(
         &state,
         &audience,
@@ -552,13 +674,16 @@ pub async fn send(
         &format!("editor:{}", session.email),
     )
     .await?;
-    Ok(Redirect::to("/editor/digest").into_response())
+    Ok(Redirect::to(&back).into_response())
 }
 
 #[derive(Debug, Deserialize)]
 pub struct LaterForm {
     #[serde(default)]
     csrf: String,
+    /// The newsletter's slug; empty: the default newsletter.
+    #[serde(default)]
+    newsletter: String,
     /// A `datetime-local` value, in the newsletter's time zone.
     #[serde(default)]
     at: String,
@@ -571,12 +696,13 @@ pub async fn send_later(
     PageForm(form): PageForm<LaterForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
-    let at = crate::articles::parse_time(form.at.trim(), state.settings.digest.zone());
+    let newsletter = chosen(&state, Some(&form.newsletter)).await?;
+    let at = crate::articles::parse_time(form.at.trim(), newsletter.zone());
     let result = match at {
         None => Err("Choose a date and a time.".to_string()),
         Some(at) => {
             let by = format!("editor:{}", session.email);
-            match one_off::schedule(&state, at, &by).await {
+            match one_off::schedule(&state, newsletter.id, at, &by).await {
                 Ok(id) => Ok(id),
                 Err(one_off::ScheduleError::InThePast) => {
                     Err("Choose a time in the future.".to_string())
@@ -587,28 +713,39 @@ pub async fn send_later(
         }
     };
     match result {
-        Ok(_) => Ok(Redirect::to("/editor/digest#later").into_response()),
+        Ok(_) => Ok(Redirect::to(&page_url(&newsletter, "", "#later")).into_response()),
         Err(message) => {
             let forms = Forms {
                 later_at: &form.at,
                 later_error: Some(&message),
                 ..Forms::default()
             };
-            digest_page(&state, &session, forms).await
+            digest_page(&state, &session, &newsletter, forms).await
         }
     }
+}
+
+/// A form that changes one thing of a newsletter's page.
+#[derive(Debug, Deserialize)]
+pub struct NewsletterForm {
+    #[serde(default)]
+    csrf: String,
+    /// The newsletter's slug; empty: the default newsletter.
+    #[serde(default)]
+    newsletter: String,
 }
 
 pub async fn cancel_scheduled(
     State(state): State<AppState>,
     session: EditorSession,
     Path(id): Path<i64>,
-    PageForm(form): PageForm<CsrfForm>,
+    PageForm(form): PageForm<NewsletterForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
+    let newsletter = chosen(&state, Some(&form.newsletter)).await?;
     match one_off::cancel(&state, id).await {
         Ok(()) | Err(one_off::CancelScheduledError::NotScheduled) => {
-            Ok(Redirect::to("/editor/digest#later").into_response())
+            Ok(Redirect::to(&page_url(&newsletter, "", "#later")).into_response())
         }
         Err(one_off::CancelScheduledError::NotFound) => Err(AppError::NotFound),
         Err(one_off::CancelScheduledError::Database(err)) => Err(err.into()),
@@ -622,6 +759,8 @@ struct ConfirmCancelPage<'a> {
     editor: &'a str,
     csrf: &'a str,
     digest: &'a DigestStatus,
+    /// Its newsletter's digest page.
+    back: String,
 }
 
 /// The confirmation step before cancelling: how many would still not get it.
@@ -633,14 +772,16 @@ pub async fn confirm_cancel(
     let Some(digest) = queries::find_status(&state.db.pool, id).await? else {
         return Err(AppError::NotFound);
     };
+    let back = back_to(&state, &digest).await?;
     if !digest.status.in_progress() {
-        return Ok(Redirect::to("/editor/digest").into_response());
+        return Ok(Redirect::to(&back).into_response());
     }
     Ok(Page(ConfirmCancelPage {
         newsletter: &state.settings.newsletter.name,
         editor: &session.email,
         csrf: &session.csrf,
         digest: &digest,
+        back,
     })
     .into_response())
 }
@@ -652,6 +793,15 @@ pub async fn cancel_digest(
     PageForm(form): PageForm<CsrfForm>,
 ) -> AppResult<Response> {
     session.check_csrf(&form.csrf)?;
-    digests::cancel(&state, id).await?;
-    Ok(Redirect::to("/editor/digest").into_response())
+    let digest = digests::cancel(&state, id).await?;
+    Ok(Redirect::to(&back_to(&state, &digest).await?).into_response())
+}
+
+/// The digest page of the digest's newsletter.
+async fn back_to(state: &AppState, digest: &DigestStatus) -> AppResult<String> {
+    Ok(match chosen(state, Some(&digest.newsletter)).await {
+        Ok(newsletter) => page_url(&newsletter, "", ""),
+        Err(AppError::NotFound) => "/editor/digest".to_string(),
+        Err(err) => return Err(err),
+    })
 }

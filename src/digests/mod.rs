@@ -125,6 +125,14 @@ pub async fn preview_of(
     newsletter: &Newsletter,
     next: Next,
 ) -> AppResult<Option<Preview>> {
+    Ok(render_preview(state, newsletter, next).await?)
+}
+
+async fn render_preview(
+    state: &AppState,
+    newsletter: &Newsletter,
+    next: Next,
+) -> anyhow::Result<Option<Preview>> {
     if next.articles.is_empty() {
         return Ok(None);
     }
@@ -136,13 +144,11 @@ pub async fn preview_of(
         &next.composition,
         None,
     )?;
-    let (text, html) = content
-        .personalise(&Personal {
-            name: None,
-            unsubscribe_url: &state.settings.link(PREVIEW_UNSUBSCRIBE),
-            policy_notice: None,
-        })
-        .map_err(anyhow::Error::from)?;
+    let (text, html) = content.personalise(&Personal {
+        name: None,
+        unsubscribe_url: &state.settings.link(PREVIEW_UNSUBSCRIBE),
+        policy_notice: None,
+    })?;
     let recipients = subscriptions::count_recipients(&state.db.pool, newsletter.id).await?;
     Ok(Some(Preview {
         subject: content.subject,
@@ -151,6 +157,122 @@ pub async fn preview_of(
         next,
         recipients,
     }))
+}
+
+/// Whose copy of the next digest a preview shows (besides everyone's: a reader who chose no
+/// topics and had none of its articles).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PreviewAs {
+    /// A reader who chose these topics (sorted slugs), new to every article.
+    Topics(Vec<String>),
+    /// This reader: their topics and cadence on the newsletter, and never an article they
+    /// had before.
+    Reader(i64),
+}
+
+/// Why a preview for a reader or a topic choice shows nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum PreviewError {
+    #[error("{NOTHING_NEW}")]
+    NothingNew,
+    #[error("{EMPTY_DRAFT}")]
+    EmptyDraft,
+    #[error(
+        "a reader who chose {0} would get nothing: none of the next digest's articles is about these topics"
+    )]
+    NothingForTopics(String),
+    #[error(
+        "reader {0} would get nothing: they have had every article of the next digest that is theirs, or none is about the topics they chose"
+    )]
+    NothingForReader(i64),
+    #[error("reader {0} does not get this newsletter (they are not a confirmed reader of it)")]
+    NotAReader(i64),
+    #[error("there is no reader with id {0}")]
+    UnknownReader(i64),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<PreviewError> for AppError {
+    fn from(err: PreviewError) -> AppError {
+        match err {
+            PreviewError::UnknownReader(_) => AppError::field("subscriber_id", err.to_string()),
+            PreviewError::NothingNew
+            | PreviewError::EmptyDraft
+            | PreviewError::NothingForTopics(_)
+            | PreviewError::NothingForReader(_)
+            | PreviewError::NotAReader(_) => AppError::Conflict(err.to_string()),
+            PreviewError::Database(err) => err.into(),
+            PreviewError::Unexpected(err) => err.into(),
+        }
+    }
+}
+
+/// The newsletter's next digest as one reader (or a reader with one topic choice) would get
+/// it if it were made now, rendered without their name; `recipients` is every reader of the
+/// newsletter, as in `preview`.
+pub async fn preview_as(
+    state: &AppState,
+    newsletter: &Newsletter,
+    reader: &PreviewAs,
+) -> Result<Preview, PreviewError> {
+    let mut tx = state.db.begin().await?;
+    let (audience, topics, subscriber) = match reader {
+        PreviewAs::Topics(topics) => (
+            Audience {
+                newsletter: newsletter.clone(),
+                cadence: Cadence::Scheduled,
+            },
+            topics.clone(),
+            None,
+        ),
+        PreviewAs::Reader(id) => {
+            if !crate::subscribers::exists(&mut tx, *id).await? {
+                return Err(PreviewError::UnknownReader(*id));
+            }
+            let subscription = subscriptions::of_reader(&mut *tx, *id)
+                .await?
+                .into_iter()
+                .find(|s| {
+                    s.newsletter_id == newsletter.id && s.status == subscriptions::State::Confirmed
+                })
+                .ok_or(PreviewError::NotAReader(*id))?;
+            (
+                Audience {
+                    newsletter: newsletter.clone(),
+                    cadence: subscription.cadence,
+                },
+                subscription.topics,
+                Some(*id),
+            )
+        }
+    };
+    let found = create::for_reader(&mut tx, &audience, &topics, subscriber).await;
+    // Nothing was written: the transaction only gave the reads one snapshot.
+    tx.rollback().await?;
+    let (articles, composition) = match found {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return Err(match reader {
+                PreviewAs::Topics(topics) => PreviewError::NothingForTopics(topics.join(", ")),
+                PreviewAs::Reader(id) => PreviewError::NothingForReader(*id),
+            });
+        }
+        Err(CreateDigestError::NothingNew) => return Err(PreviewError::NothingNew),
+        Err(CreateDigestError::EmptyDraft) => return Err(PreviewError::EmptyDraft),
+        Err(CreateDigestError::Database(err)) => return Err(err.into()),
+        Err(err) => return Err(anyhow::Error::from(err).into()),
+    };
+    let next = Next {
+        articles,
+        composition,
+        draft: None,
+    };
+    render_preview(state, newsletter, next)
+        .await?
+        .ok_or(PreviewError::NothingNew)
 }
 
 /// Creates the next digests for the audience (see `create::create_in`), in a transaction of

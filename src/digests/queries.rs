@@ -10,6 +10,7 @@ use super::{Audience, Composition};
 use crate::bounces::{self, BounceCounts, DigestBounces};
 use crate::db::{self, Backend, Millis, Tx};
 use crate::delivery;
+use crate::newsletters::Cadence;
 
 /// Digest creation reads "articles in no digest yet" and then writes: one at a time, or two
 /// could take the same articles. SQLite's BEGIN IMMEDIATE already serialises writers.
@@ -129,6 +130,35 @@ pub async fn had_before(tx: &mut Tx<'_>, article_ids: &[i64]) -> sqlx::Result<Ha
     Ok(had)
 }
 
+/// `had_before` for one reader: which of these articles (as bits, in the order given) they
+/// have had, or are about to get.
+pub async fn had_before_by(
+    tx: &mut Tx<'_>,
+    subscriber_id: i64,
+    article_ids: &[i64],
+) -> sqlx::Result<u64> {
+    if article_ids.is_empty() {
+        return Ok(0);
+    }
+    let sql = format!(
+        "select distinct da.article_id
+         from deliveries d join digest_articles da on da.digest_id = d.digest_id
+         where d.subscriber_id = $1 and d.status in ('pending', 'sending', 'sent')
+           and da.article_id in ({})",
+        db::placeholders(2, article_ids.len())
+    );
+    let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(subscriber_id);
+    for id in article_ids {
+        query = query.bind(id);
+    }
+    let had: Vec<i64> = query.fetch_all(&mut **tx).await?;
+    Ok(article_ids
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| had.contains(id))
+        .fold(0, |bits, (i, _)| bits | 1 << i))
+}
+
 /// The newsletter a digest belongs to.
 pub async fn newsletter_of(
     conn: &mut sqlx::AnyConnection,
@@ -198,6 +228,13 @@ impl std::fmt::Display for DigestState {
 pub struct DigestStatus {
     pub id: i64,
     pub subject: String,
+    /// The newsletter (its slug) whose readers it went to.
+    #[schema(example = "news")]
+    pub newsletter: String,
+    #[serde(skip)]
+    pub newsletter_name: String,
+    /// Which of its readers: those on the newsletter's own schedule, or on a cadence they chose.
+    pub cadence: Cadence,
     /// `queued`, `sending`, `sent` (every recipient has a final outcome) or `cancelled`.
     pub status: DigestState,
     /// Recipients: confirmed readers when the digest was made.
@@ -239,7 +276,8 @@ impl DigestStatus {
 /// are never counted (the few failed, pending and cancelled ones are). A join grouped by
 /// digest sorted every delivery of the digests shown instead: 2.9 s for three digests of
 /// 870,000 readers on SQLite. Digests made before `recipients` existed count every row
-/// (`coalesce` evaluates its second argument only when the first is null).
+/// (`coalesce` evaluates its second argument only when the first is null). A digest written
+/// without a newsletter is the default's (id 1, as migration 0014 made every earlier one).
 fn status_select(digests: &str) -> String {
     let count = |states: &str| {
         format!(
@@ -247,10 +285,11 @@ fn status_select(digests: &str) -> String {
         )
     };
     format!(
-        "select d.id, d.subject, d.status, d.created_by, d.created_at,
+        "select d.id, d.subject, d.status, d.created_by, d.created_at, d.cadence,
+            n.slug as newsletter, n.name as newsletter_name,
             coalesce(d.recipients, {}) as total,
             {} as failed, {} as pending, {} as in_flight, {} as cancelled
-         from {digests} d",
+         from {digests} d join newsletters n on n.id = coalesce(d.newsletter_id, 1)",
         count("'pending', 'sending', 'sent', 'failed', 'cancelled'"),
         count("'failed'"),
         count("'pending', 'sending'"),
@@ -280,9 +319,13 @@ fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
     } else {
         DigestState::Queued
     };
+    let cadence: String = row.try_get("cadence")?;
     Ok(DigestStatus {
         id: row.try_get("id")?,
         subject: row.try_get("subject")?,
+        newsletter: row.try_get("newsletter")?,
+        newsletter_name: row.try_get("newsletter_name")?,
+        cadence: Cadence::parse(&cadence).unwrap_or(Cadence::Scheduled),
         status,
         total,
         sent,

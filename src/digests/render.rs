@@ -186,6 +186,7 @@ mod tests {
             author: None,
             image_url: None,
             published_at: String::new(),
+            topics: Vec::new(),
         }
     }
 

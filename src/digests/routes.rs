@@ -16,44 +16,102 @@ use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
 
 /// Preview the next digest
 ///
-/// The HTML of the digest that would be made now from the articles in no digest yet, exactly
-/// as a reader without a name would get it.
+/// The HTML of the digest that would be made now from the articles in no digest yet (or the
+/// draft), exactly as a reader without a name would get it: by default a reader who chose no
+/// topics; with `topics`, a reader who chose those; with `subscriber_id`, that reader, with
+/// their topics and cadence on the newsletter and without the articles they already had.
 #[utoipa::path(
     get,
     path = "/api/v1/digests/preview",
     operation_id = "preview_digest",
     tag = "digests",
     security(("bearer" = [])),
-    params(NewsletterParam),
+    params(PreviewParams),
     responses(
         (status = 200, description = "The digest's HTML", body = String, content_type = "text/html",
             headers(
                 ("x-digest-subject" = String, description = "The subject, non-ASCII characters as `?`"),
-                ("x-digest-recipients" = i64, description = "Confirmed readers it would go to"),
+                ("x-digest-recipients" = i64, description = "Confirmed readers of the newsletter (each gets the articles of their own choice)"),
             )),
         Unauthorized,
-        (status = 409, description = "Every article is already in a digest", body = ErrorBody),
-        (status = 422, description = "No newsletter with this slug", body = ErrorBody),
+        (status = 409, description = "Every article is already in a digest, or the draft lists none, or the reader (or topic choice) would get nothing, or the reader does not get this newsletter", body = ErrorBody),
+        (status = 422, description = "No newsletter with this slug, topics that are not topics, a `subscriber_id` that is not a reader's, or both `topics` and `subscriber_id`; listed in `fields`", body = ErrorBody),
         Busy,
     )
 )]
 pub async fn preview(
     State(state): State<AppState>,
     _client: ApiClient,
-    ApiQuery(param): ApiQuery<NewsletterParam>,
+    ApiQuery(params): ApiQuery<PreviewParams>,
 ) -> ApiResult<Response> {
-    let audience = super::audience_of(&state, param.newsletter.as_deref()).await?;
-    match super::preview(&state, &audience.newsletter).await? {
-        Some(preview) => Ok((
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            [
-                ("x-digest-subject", header_safe(&preview.subject)),
-                ("x-digest-recipients", preview.recipients.to_string()),
-            ],
-            preview.html,
-        )
-            .into_response()),
-        None => Err(AppError::Conflict(super::NOTHING_NEW.to_string()).into()),
+    let reader = params.reader()?;
+    let audience = super::audience_of(&state, params.newsletter.as_deref()).await?;
+    let preview = match reader {
+        None => super::preview(&state, &audience.newsletter)
+            .await?
+            .ok_or_else(|| AppError::Conflict(super::NOTHING_NEW.to_string()))?,
+        Some(reader) => super::preview_as(&state, &audience.newsletter, &reader)
+            .await
+            .map_err(AppError::from)?,
+    };
+    Ok((
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        [
+            ("x-digest-subject", header_safe(&preview.subject)),
+            ("x-digest-recipients", preview.recipients.to_string()),
+        ],
+        preview.html,
+    )
+        .into_response())
+}
+
+/// Which newsletter's next digest, as whom.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PreviewParams {
+    /// The newsletter's slug; absent: the default newsletter.
+    newsletter: Option<String>,
+    /// As a reader who chose these topics, comma-separated (e.g. `sport,local-news`).
+    #[param(example = "sport,local-news")]
+    topics: Option<String>,
+    /// As this reader (their id) gets the newsletter.
+    #[param(value_type = Option<i64>, minimum = 1)]
+    subscriber_id: Option<String>,
+}
+
+impl PreviewParams {
+    /// Whose copy: `None` for everyone's.
+    fn reader(&self) -> Result<Option<super::PreviewAs>, AppError> {
+        let given = |value: &Option<String>| {
+            value
+                .as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        };
+        match (given(&self.topics), given(&self.subscriber_id)) {
+            (None, None) => Ok(None),
+            (Some(_), Some(_)) => Err(AppError::field(
+                "topics",
+                "give topics or subscriber_id, not both (a reader's own topics are used)",
+            )),
+            (Some(topics), None) => {
+                let typed: Vec<String> = topics.split(',').map(str::to_string).collect();
+                let topics =
+                    crate::topics::parse(&typed).map_err(|e| AppError::field("topics", e))?;
+                if topics.is_empty() {
+                    return Ok(None);
+                }
+                Ok(Some(super::PreviewAs::Topics(topics)))
+            }
+            (None, Some(id)) => match id.parse::<i64>() {
+                Ok(id) if id > 0 => Ok(Some(super::PreviewAs::Reader(id))),
+                _ => Err(AppError::field(
+                    "subscriber_id",
+                    "a reader's id, a whole number",
+                )),
+            },
+        }
     }
 }
 

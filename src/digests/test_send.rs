@@ -10,7 +10,7 @@ use super::{Composition, DigestContent, Personal};
 use crate::articles::queries as articles;
 use crate::db;
 use crate::mail::{ListHeaders, OutgoingEmail};
-use crate::newsletters::Newsletter;
+use crate::newsletters::{self, Newsletter};
 use crate::outbox;
 use crate::queue::{Job, NotMade, Rendered, Renderer};
 use crate::state::AppState;
@@ -94,10 +94,24 @@ pub async fn queue(
         return Err(TestSendError::NothingNew);
     }
     let mut tx = state.db.begin().await?;
-    outbox::enqueue_tests(&mut tx, to, &ids, &composition, requested_by, db::now()).await?;
+    outbox::enqueue_tests(
+        &mut tx,
+        newsletter.id,
+        to,
+        &ids,
+        &composition,
+        requested_by,
+        db::now(),
+    )
+    .await?;
     tx.commit().await?;
     state.outbox_wake.wake();
-    tracing::info!(addresses = to.len(), requested_by, "test digest queued");
+    tracing::info!(
+        newsletter = newsletter.slug,
+        addresses = to.len(),
+        requested_by,
+        "test digest queued"
+    );
     Ok(())
 }
 
@@ -115,7 +129,15 @@ async fn prepare(state: &AppState, job: &Job) -> Result<Option<OutgoingEmail>, N
     if list.is_empty() {
         return Ok(None);
     }
-    let newsletter = crate::newsletters::queries::find_default(&state.db.pool).await?;
+    // A test queued before there were several newsletters is of the default one; a test of a
+    // newsletter deleted since was deleted with it.
+    let newsletter = match test.newsletter_id {
+        Some(id) => match newsletters::queries::find(&state.db.pool, id).await? {
+            Some(newsletter) => newsletter,
+            None => return Ok(None),
+        },
+        None => newsletters::queries::find_default(&state.db.pool).await?,
+    };
     let content = DigestContent::render(
         &state.settings,
         state.branding.current(),
@@ -143,12 +165,12 @@ async fn prepare(state: &AppState, job: &Job) -> Result<Option<OutgoingEmail>, N
         message_id: None,
         return_path: None,
         list: Some(ListHeaders {
-            list_id: format!("<digest.{}>", state.mailer.domain()),
+            list_id: newsletter.list_id(state.mailer.domain()),
             unsubscribe_url: probe,
             unsubscribe_mailto: None,
         }),
         attachment: None,
-        from_name: None,
+        from_name: newsletter.from_name.clone(),
     }))
 }
 

@@ -1,5 +1,5 @@
 //! Feed import: polls each RSS/Atom feed of `feeds.urls` (conditional requests with ETag and
-//! Last-Modified), and turns entries with a link into articles. A URL that is already an
+//! Last-Modified), and turns entries with a link into articles, their categories into topics. A URL that is already an
 //! article is left as it is, so an editor's changes survive the next poll. A broken feed is
 //! logged, noted in `feeds.last_error` and tried again next time; it never stops the service.
 
@@ -15,6 +15,7 @@ use crate::articles::ArticleInput;
 use crate::articles::queries as articles;
 use crate::db::{self, Db};
 use crate::state::AppState;
+use crate::topics;
 
 const TIMEOUT: Duration = Duration::from_secs(20);
 /// Feeds larger than this are refused rather than read into memory.
@@ -105,7 +106,7 @@ pub async fn poll(db: &Db, client: &reqwest::Client, url: &Url) -> anyhow::Resul
         let Some(article) = to_article(&entry, url) else {
             continue;
         };
-        if articles::insert_if_new(&db.pool, &article, now).await? {
+        if articles::insert_if_new(db, &article, now).await? {
             imported += 1;
         }
     }
@@ -148,6 +149,7 @@ fn to_article(
             .map(|a| a.name.chars().take(200).collect()),
         image_url: None,
         published_at: published,
+        topics: topics_of(entry),
     };
     match input.parse(chrono_tz::UTC) {
         Ok(article) => Some(article),
@@ -156,6 +158,20 @@ fn to_article(
             None
         }
     }
+}
+
+/// An entry's categories ("Local News", "Sport/Football") as topics: those that make a slug,
+/// each once, as many as an article may have.
+fn topics_of(entry: &feed_rs::model::Entry) -> Vec<String> {
+    let mut topics: Vec<String> = entry
+        .categories
+        .iter()
+        .filter_map(|c| topics::from_label(&c.term))
+        .collect();
+    topics.sort_unstable();
+    topics.dedup();
+    topics.truncate(topics::MAX_TOPICS);
+    topics
 }
 
 async fn validators(db: &Db, url: &Url) -> sqlx::Result<(Option<String>, Option<String>)> {

@@ -4,9 +4,13 @@
 //! the default: signups that name none join it, and until an editor changes it, it follows
 //! the config's `[newsletter]` and `[digest]` keys at every start.
 //!
+//! Editors manage them in the API (`/api/v1/newsletters`) and on their pages
+//! (`/editor/newsletters`).
+//!
 //! Which readers are on which newsletter, on what cadence and with which topics, is the
 //! readers' side (`subscribers::subscriptions`).
 
+mod editor_pages;
 pub mod queries;
 mod routes;
 
@@ -462,6 +466,23 @@ fn offered(newsletter: &Newsletter) -> String {
     routes::delete
 ))]
 pub struct ApiDoc;
+
+/// The editors' pages over newsletters.
+pub fn pages_router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/editor/newsletters",
+            get(editor_pages::newsletters).post(editor_pages::add_newsletter),
+        )
+        .route(
+            "/editor/newsletters/{slug}",
+            get(editor_pages::edit_newsletter).post(editor_pages::save_newsletter),
+        )
+        .route(
+            "/editor/newsletters/{slug}/delete",
+            get(editor_pages::confirm_delete).post(editor_pages::delete_newsletter),
+        )
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -192,6 +192,14 @@ pub async fn update(
     Ok(())
 }
 
+/// How many digests the newsletter has made (one that has any cannot be deleted).
+pub async fn count_digests(pool: &AnyPool, newsletter_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("select count(*) from digests where newsletter_id = $1")
+        .bind(newsletter_id)
+        .fetch_one(pool)
+        .await
+}
+
 /// Deletes a newsletter that never sent a digest (its readers' subscriptions go with it).
 pub async fn delete(tx: &mut Tx<'_>, newsletter: &Newsletter) -> Result<(), NewsletterError> {
     if newsletter.is_default {

@@ -1,5 +1,5 @@
-//! One-off sends an editor schedules: at `send_at` the next digest is made of what is new
-//! then, exactly once however many instances run (the row leaves `scheduled` in the
+//! One-off sends an editor schedules: at `send_at` the newsletter's next digest is made of
+//! what is new then (its draft, or its newest articles), for its readers on its own schedule, exactly once however many instances run (the row leaves `scheduled` in the
 //! transaction that makes the digest), and can be cancelled until then. A send due while
 //! the service was down fires when it starts.
 
@@ -9,7 +9,8 @@ use sqlx::{AnyPool, Row};
 use tokio_util::sync::CancellationToken;
 
 use crate::db::{self, Millis};
-use crate::digests::{self, Composition, CreateDigestError};
+use crate::digests::{self, Audience, Composition, CreateDigestError};
+use crate::newsletters::{self, Cadence};
 use crate::state::AppState;
 
 /// Sends shown on the page: the upcoming ones and the latest done.
@@ -49,6 +50,8 @@ impl SendState {
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct ScheduledSend {
     pub id: i64,
+    #[serde(skip)]
+    pub newsletter_id: i64,
     /// RFC 3339, UTC.
     #[schema(format = DateTime)]
     pub send_at: String,
@@ -78,8 +81,10 @@ pub enum CancelScheduledError {
     Database(#[from] sqlx::Error),
 }
 
+/// Schedules a send of the newsletter's next digest at `send_at`.
 pub async fn schedule(
     state: &AppState,
+    newsletter_id: i64,
     send_at: Millis,
     created_by: &str,
 ) -> Result<i64, ScheduleError> {
@@ -89,17 +94,18 @@ pub async fn schedule(
     }
     let mut tx = state.db.begin().await?;
     let id: i64 = sqlx::query_scalar(
-        "insert into scheduled_sends (send_at, status, created_by, created_at)
-         values ($1, 'scheduled', $2, $3) returning id",
+        "insert into scheduled_sends (newsletter_id, send_at, status, created_by, created_at)
+         values ($4, $1, 'scheduled', $2, $3) returning id",
     )
     .bind(send_at)
     .bind(created_by)
     .bind(now)
+    .bind(newsletter_id)
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
     state.schedule_wake.notify_waiters();
-    tracing::info!(id, send_at = %db::format_time(send_at), created_by, "send scheduled");
+    tracing::info!(id, newsletter_id, send_at = %db::format_time(send_at), created_by, "send scheduled");
     Ok(id)
 }
 
@@ -129,15 +135,29 @@ pub async fn cancel(state: &AppState, id: i64) -> Result<(), CancelScheduledErro
     Ok(())
 }
 
-/// Upcoming sends (soonest first), then the latest done.
+/// Upcoming sends of every newsletter (soonest first), then the latest done.
 pub async fn list(pool: &AnyPool) -> anyhow::Result<Vec<ScheduledSend>> {
+    list_where(pool, None).await
+}
+
+/// `list`, for one newsletter.
+pub async fn list_for(pool: &AnyPool, newsletter_id: i64) -> anyhow::Result<Vec<ScheduledSend>> {
+    list_where(pool, Some(newsletter_id)).await
+}
+
+async fn list_where(
+    pool: &AnyPool,
+    newsletter_id: Option<i64>,
+) -> anyhow::Result<Vec<ScheduledSend>> {
     let rows = sqlx::query(
-        "select id, send_at, status, digest_id, created_by from scheduled_sends
+        "select id, newsletter_id, send_at, status, digest_id, created_by from scheduled_sends
+         where $2 is null or newsletter_id = $2
          order by case when status = 'scheduled' then 0 else 1 end,
                   case when status = 'scheduled' then send_at else -send_at end
          limit $1",
     )
     .bind(SHOWN)
+    .bind(newsletter_id)
     .fetch_all(pool)
     .await?;
     rows.iter()
@@ -145,6 +165,7 @@ pub async fn list(pool: &AnyPool) -> anyhow::Result<Vec<ScheduledSend>> {
             let send_at: Millis = row.try_get("send_at")?;
             Ok(ScheduledSend {
                 id: row.try_get("id")?,
+                newsletter_id: row.try_get("newsletter_id")?,
                 send_at: db::format_time(send_at),
                 send_at_ms: send_at,
                 status: SendState::from_db(row.try_get::<String, _>("status")?.as_str())?,
@@ -158,14 +179,15 @@ pub async fn list(pool: &AnyPool) -> anyhow::Result<Vec<ScheduledSend>> {
 /// Fires every send that is due; returns how many this instance fired.
 pub async fn fire_due(state: &AppState) -> anyhow::Result<usize> {
     let now = db::now();
-    let due: Vec<i64> = sqlx::query_scalar(
-        "select id from scheduled_sends where status = 'scheduled' and send_at <= $1 order by send_at",
+    let due: Vec<(i64, i64)> = sqlx::query_as(
+        "select id, newsletter_id from scheduled_sends
+         where status = 'scheduled' and send_at <= $1 order by send_at",
     )
     .bind(now)
     .fetch_all(&state.db.pool)
     .await?;
     let mut fired = 0;
-    for id in due {
+    for (id, newsletter_id) in due {
         let mut tx = state.db.begin().await?;
         // Taken here, in the transaction that makes the digest: another instance that
         // reached the same row finds it no longer scheduled.
@@ -182,7 +204,14 @@ pub async fn fire_due(state: &AppState) -> anyhow::Result<usize> {
             continue;
         }
         let created_by = format!("scheduled:{id}");
-        let audience = digests::default_audience(state).await?;
+        // A newsletter's sends are deleted with it, so it is there.
+        let newsletter = newsletters::queries::find(&mut *tx, newsletter_id)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("scheduled send {id}: no newsletter {newsletter_id}"))?;
+        let audience = Audience {
+            newsletter,
+            cadence: Cadence::Scheduled,
+        };
         let made = digests::create_in(
             &mut tx,
             state,
@@ -202,7 +231,7 @@ pub async fn fire_due(state: &AppState) -> anyhow::Result<usize> {
                     .await?;
                 tx.commit().await?;
                 state.delivery_wake.notify_waiters();
-                tracing::info!(id, digest_id, "scheduled send fired");
+                tracing::info!(id, newsletter_id, digest_id, "scheduled send fired");
                 fired += 1;
             }
             Err(

@@ -5,6 +5,8 @@
 //! confirms every pending one at once; leaving a newsletter ends that subscription only, and
 //! leaving the last one (or everything) makes the reader `unsubscribed`.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use sqlx::{AnyPool, Row};
 
@@ -258,6 +260,26 @@ pub async fn count_recipients(pool: &AnyPool, newsletter_id: i64) -> sqlx::Resul
     .bind(newsletter_id)
     .fetch_one(pool)
     .await
+}
+
+/// Readers per newsletter: those who get it (as `count_recipients` counts them) and those
+/// who asked for it and have not confirmed yet. Newsletters with neither are absent.
+pub async fn count_per_newsletter(pool: &AnyPool) -> sqlx::Result<HashMap<i64, (i64, i64)>> {
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "select s.newsletter_id,
+                count(case when s.status = 'confirmed' and r.status = 'confirmed'
+                                and r.bounced_at is null then 1 end),
+                count(case when s.status = 'pending' then 1 end)
+         from subscriptions s join subscribers r on r.id = s.subscriber_id
+         where s.status in ('confirmed', 'pending')
+         group by s.newsletter_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(newsletter, readers, waiting)| (newsletter, (readers, waiting)))
+        .collect())
 }
 
 /// One pending delivery of `digest_id` per recipient of the newsletter on this cadence, in

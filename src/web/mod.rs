@@ -53,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(editors::router())
         .merge(articles::pages_router())
         .merge(digests::pages_router())
+        .merge(newsletters::pages_router())
         .merge(embed::router())
         .merge(doctor::pages_router())
         .merge(stats::pages_router())

@@ -11,6 +11,9 @@ use tidings::scheduler::one_off;
 use tokio::net::TcpListener;
 
 use crate::backend_tests;
+
+/// The default newsletter's id (migration 0014 made it).
+const DEFAULT_NEWSLETTER: i64 = 1;
 use crate::helpers::{TestApp, csrf_in};
 
 /// The value of the first input named `name`.
@@ -251,7 +254,7 @@ backend_tests! {
         let saved = app.api(Method::PUT, "/api/v1/digests/draft", &token).json(&json!({"article_ids": [a["id"]], "subject": "Scheduled and composed"})).send().await.unwrap();
         assert_eq!(saved.status(), StatusCode::OK);
 
-        one_off::schedule(&app.state, tidings::db::now() + 200, "test").await.unwrap();
+        one_off::schedule(&app.state, DEFAULT_NEWSLETTER, tidings::db::now() + 200, "test").await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;
         one_off::fire_due(&app.state).await.unwrap();
         app.drain().await;

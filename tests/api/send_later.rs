@@ -8,6 +8,9 @@ use serde_json::json;
 use tidings::scheduler::one_off;
 
 use crate::backend_tests;
+
+/// The default newsletter's id (migration 0014 made it).
+const DEFAULT_NEWSLETTER: i64 = 1;
 use crate::helpers::{TestApp, csrf_in};
 
 async fn digests_by(app: &TestApp, created_by: &str) -> i64 {
@@ -25,7 +28,7 @@ backend_tests! {
         app.insert_confirmed_readers(2).await;
         app.add_article(&token, &json!({"title": "Story", "url": "https://news.example/s"})).await;
 
-        let id = one_off::schedule(&app.state, tidings::db::now() + 800, "editor:ada@example.com").await.unwrap();
+        let id = one_off::schedule(&app.state, DEFAULT_NEWSLETTER, tidings::db::now() + 800, "editor:ada@example.com").await.unwrap();
         assert_eq!(digests_by(&app, &format!("scheduled:{id}")).await, 0, "not before its time");
         // Two more instances racing the running one for the same row.
         tokio::time::sleep(Duration::from_millis(900)).await;
@@ -83,7 +86,7 @@ backend_tests! {
         app.insert_confirmed_readers(1).await;
         app.add_article(&token, &json!({"title": "Story", "url": "https://news.example/s"})).await;
         let now = tidings::db::now();
-        let cancelled = one_off::schedule(&app.state, now + 300, "test").await.unwrap();
+        let cancelled = one_off::schedule(&app.state, DEFAULT_NEWSLETTER, now + 300, "test").await.unwrap();
         one_off::cancel(&app.state, cancelled).await.unwrap();
         tokio::time::sleep(Duration::from_millis(400)).await;
         one_off::fire_due(&app.state).await.unwrap();
@@ -91,13 +94,13 @@ backend_tests! {
 
         // Everything goes in a digest now, so the next scheduled send has nothing new.
         app.send_digest(&token).await;
-        let empty = one_off::schedule(&app.state, tidings::db::now() + 300, "test").await.unwrap();
+        let empty = one_off::schedule(&app.state, DEFAULT_NEWSLETTER, tidings::db::now() + 300, "test").await.unwrap();
         tokio::time::sleep(Duration::from_millis(400)).await;
         one_off::fire_due(&app.state).await.unwrap();
         let sends = one_off::list(&app.db.pool).await.unwrap();
         let empty = sends.iter().find(|s| s.id == empty).unwrap();
         assert_eq!(empty.status, one_off::SendState::NothingNew);
         assert_eq!(app.count("digests").await, 1);
-        assert!(matches!(one_off::schedule(&app.state, tidings::db::now() - 1, "test").await, Err(one_off::ScheduleError::InThePast)));
+        assert!(matches!(one_off::schedule(&app.state, DEFAULT_NEWSLETTER, tidings::db::now() - 1, "test").await, Err(one_off::ScheduleError::InThePast)));
     }
 }
