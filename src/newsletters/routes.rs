@@ -65,10 +65,16 @@ pub async fn create(
     if input.name.is_none() {
         missing.insert("name".into(), "required".into());
     }
-    if !missing.is_empty() {
-        return Err(AppError::invalid(missing).into());
-    }
-    let newsletter = input.apply(super::blank(&state.settings))?;
+    // Every refused field at once: those missing and those given wrong.
+    let newsletter = match input.apply(super::blank(&state.settings)) {
+        Ok(newsletter) if missing.is_empty() => newsletter,
+        Ok(_) => return Err(AppError::invalid(missing).into()),
+        Err(AppError::Invalid { mut fields, .. }) => {
+            fields.extend(missing);
+            return Err(AppError::invalid(fields).into());
+        }
+        Err(err) => return Err(err.into()),
+    };
     let newsletter = queries::insert(&state.db.pool, &newsletter, db::now())
         .await
         .map_err(AppError::from)?;

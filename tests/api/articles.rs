@@ -2,7 +2,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::backend_tests;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, csrf_in};
 
 fn article(n: u32) -> Value {
     json!({
@@ -114,6 +114,8 @@ backend_tests! {
             (json!({"title": "T", "url": "https://news.example/1", "published_at": "yesterday"}), "published_at"),
             (json!({"title": "T", "url": "https://news.example/1", "image_url": "ftp://x/y.png"}), "image_url"),
             (json!({"title": "x".repeat(301), "url": "https://news.example/1"}), "title"),
+            (json!({"title": "T", "url": "https://news.example/1", "topics": ["local news"]}), "topics"),
+            (json!({"title": "T", "url": "https://news.example/1", "topics": ["-x"]}), "topics"),
         ];
 
         for (body, field) in cases {
@@ -181,5 +183,63 @@ backend_tests! {
         assert_eq!(last.json::<Value>().await.unwrap()["next_page"], Value::Null);
         assert_eq!(bad_id.status(), StatusCode::BAD_REQUEST);
         assert!(bad_id.json::<Value>().await.unwrap()["error"].as_str().unwrap().contains("abc"));
+    }
+
+    async fn articles_carry_topics_that_put_replaces_and_the_list_shows(backend) {
+        let app = TestApp::spawn(backend).await;
+        let token = app.api_token().await;
+        let mut body = article(1);
+        body["topics"] = json!(["Sport", " local-news ", "sport"]);
+
+        let added = app.add_article(&token, &body).await;
+        let path = format!("/api/v1/articles/{}", added["id"]);
+        let shown: Value = app.api(Method::GET, &path, &token).send().await.unwrap().json().await.unwrap();
+        let listed: Value = app.api(Method::GET, "/api/v1/articles", &token).send().await.unwrap().json().await.unwrap();
+
+        assert_eq!(added["topics"], json!(["local-news", "sport"]), "slugs, sorted, once each");
+        assert_eq!(shown["topics"], json!(["local-news", "sport"]));
+        assert_eq!(listed["articles"][0]["topics"], json!(["local-news", "sport"]));
+        let mut changed = article(1);
+        changed["topics"] = json!(["politics"]);
+        let updated: Value = app.api(Method::PUT, &path, &token).json(&changed).send().await.unwrap().json().await.unwrap();
+        assert_eq!(updated["topics"], json!(["politics"]));
+        let cleared: Value = app.api(Method::PUT, &path, &token).json(&article(1)).send().await.unwrap().json().await.unwrap();
+        assert_eq!(cleared["topics"], json!([]), "PUT replaces: no topics given is none");
+        let again: Value = app.api(Method::POST, "/api/v1/articles", &token).json(&body).send().await.unwrap().json().await.unwrap();
+        assert_eq!(again["topics"], json!(["local-news", "sport"]), "posting the URL again replaces them too");
+        let stored: i64 = sqlx::query_scalar("select count(*) from article_topics").fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(stored, 2);
+    }
+
+    async fn editors_type_an_articles_topics_on_its_pages(backend) {
+        let app = TestApp::spawn(backend).await;
+        let token = app.api_token().await;
+        let (client, csrf) = app.editor_client().await;
+        let base = &app.address;
+
+        let refused = client.post(format!("{base}/editor/articles"))
+            .form(&[("csrf", csrf.as_str()), ("title", "Match"), ("url", "https://news.example/m"), ("topics", "sport, not a topic!")])
+            .send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let page = refused.text().await.unwrap();
+        assert!(page.contains(r#"id="topics-error""#) && page.contains(r#"value="sport, not a topic!""#), "{page}");
+        assert_eq!(app.count("articles").await, 0);
+
+        let added = client.post(format!("{base}/editor/articles"))
+            .form(&[("csrf", csrf.as_str()), ("title", "Match"), ("url", "https://news.example/m"), ("topics", "Sport local-news,")])
+            .send().await.unwrap();
+        assert_eq!(added.status(), StatusCode::SEE_OTHER);
+        let list = client.get(format!("{base}/editor/articles")).send().await.unwrap().text().await.unwrap();
+        assert!(list.contains("topics: local-news, sport"), "{list}");
+        let id: i64 = sqlx::query_scalar("select id from articles").fetch_one(&app.db.pool).await.unwrap();
+        let edit = client.get(format!("{base}/editor/articles/{id}")).send().await.unwrap().text().await.unwrap();
+        assert!(edit.contains(r#"name="topics" type="text" spellcheck="false" value="local-news, sport""#), "{edit}");
+
+        let saved = client.post(format!("{base}/editor/articles/{id}"))
+            .form(&[("csrf", csrf_in(&edit).as_str()), ("title", "Match"), ("url", "https://news.example/m"), ("topics", "politics")])
+            .send().await.unwrap();
+        assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+        let shown: Value = app.api(Method::GET, &format!("/api/v1/articles/{id}"), &token).send().await.unwrap().json().await.unwrap();
+        assert_eq!(shown["topics"], json!(["politics"]));
     }
 }

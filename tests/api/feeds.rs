@@ -15,7 +15,7 @@ use crate::helpers::TestApp;
 
 const RSS: &str = r#"<?xml version="1.0"?>
 <rss version="2.0"><channel><title>News</title><link>https://news.example/</link><description>d</description>
-<item><title>Feed story one</title><link>https://news.example/feed-1</link><description>&lt;p&gt;First &lt;script&gt;bad()&lt;/script&gt;summary&lt;/p&gt;</description><pubDate>Mon, 23 Nov 2026 07:00:00 GMT</pubDate><author>ada@news.example (Ada)</author></item>
+<item><title>Feed story one</title><link>https://news.example/feed-1</link><description>&lt;p&gt;First &lt;script&gt;bad()&lt;/script&gt;summary&lt;/p&gt;</description><pubDate>Mon, 23 Nov 2026 07:00:00 GMT</pubDate><author>ada@news.example (Ada)</author><category>Local News</category><category>Sport/Football</category><category>local news</category><category>¿?</category></item>
 <item><title>Feed story two</title><link>/feed-2</link><pubDate>Tue, 24 Nov 2026 07:00:00 GMT</pubDate></item>
 <item><title>No link at all</title></item>
 </channel></rss>"#;
@@ -86,6 +86,8 @@ backend_tests! {
         assert_eq!(articles[1]["title"], "Feed story one");
         assert_eq!(articles[1]["published_at"], "2026-11-23T07:00:00Z");
         assert!(!articles[1]["summary_html"].as_str().unwrap().contains("script"));
+        assert_eq!(articles[1]["topics"], serde_json::json!(["local-news", "sport-football"]), "categories become topics");
+        assert_eq!(articles[0]["topics"], serde_json::json!([]));
         let error: Option<String> = sqlx::query_scalar("select last_error from feeds where url like '%broken.xml'")
             .fetch_one(&app.db.pool).await.unwrap();
         assert!(error.is_some_and(|e| e.contains("pars")));

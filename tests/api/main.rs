@@ -34,6 +34,7 @@ mod feeds;
 mod links;
 mod logs;
 mod migrations;
+mod newsletters;
 mod openapi;
 mod outages;
 mod outbox;

@@ -81,4 +81,36 @@ backend_tests! {
         .fetch_one(&db.pool).await.unwrap();
         assert_eq!(digest, 2);
     }
+
+    async fn a_send_scheduled_before_there_were_several_newsletters_is_the_defaults(backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, _pg) = fresh_database(&backend, dir.path()).await;
+        let mut settings = Settings::load_from(Path::new("config"), false).unwrap();
+        settings.database.url = url.into();
+        let db = Db::connect(&settings.database).await.unwrap();
+        let folder = match backend {
+            Backend::Sqlite => "migrations/sqlite",
+            Backend::Postgres(_) => "migrations/postgres",
+        };
+        let mut up_to_14 = sqlx::migrate::Migrator::new(Path::new(env!("CARGO_MANIFEST_DIR")).join(folder))
+            .await
+            .unwrap();
+        up_to_14.migrations = up_to_14.migrations.iter().filter(|m| m.version <= 14).cloned().collect::<Vec<_>>().into();
+        up_to_14.run(&db.pool).await.unwrap();
+        sqlx::query("insert into scheduled_sends (send_at, status, created_by, created_at) values (9, 'scheduled', 'editor:ada@example.com', 1)")
+            .execute(&db.pool).await.unwrap();
+
+        db.migrate().await.unwrap();
+
+        let sends = tidings::scheduler::one_off::list(&db.pool).await.unwrap();
+        assert_eq!(sends.len(), 1);
+        assert_eq!(sends[0].newsletter_id, 1, "the default newsletter's");
+        assert_eq!(sends[0].send_at_ms, 9);
+        let next: i64 = sqlx::query_scalar(
+            "insert into scheduled_sends (newsletter_id, send_at, status, created_by, created_at)
+             values (1, 10, 'scheduled', 'test', 2) returning id",
+        )
+        .fetch_one(&db.pool).await.unwrap();
+        assert_eq!(next, sends[0].id + 1);
+    }
 }
