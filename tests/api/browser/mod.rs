@@ -7,6 +7,7 @@
 //! axe-core (`npm ci --prefix tests/browser`) fails them instead.
 
 mod editor;
+mod newsletters;
 mod reader;
 mod settings;
 
