@@ -296,8 +296,11 @@ pub async fn list_in_order(
 }
 
 /// The given articles (unknown ids are left out), newest first.
-pub async fn list_by_ids(tx: &mut Tx<'_>, ids: &[i64]) -> sqlx::Result<Vec<Article>> {
-    let mut articles = list_in_order(tx, ids).await?;
+pub async fn list_by_ids(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[i64],
+) -> sqlx::Result<Vec<Article>> {
+    let mut articles = list_in_order(conn, ids).await?;
     // RFC 3339 in UTC with a fixed width sorts as time does.
     articles.sort_by(|a, b| b.published_at.cmp(&a.published_at).then(b.id.cmp(&a.id)));
     Ok(articles)

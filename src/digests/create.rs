@@ -14,6 +14,8 @@ use std::collections::HashMap;
 use super::draft::{self, MAX_ARTICLES};
 use super::{Composition, CreateDigestError, queries, render};
 use crate::articles::{self, Article};
+use sqlx::AnyConnection;
+
 use crate::db::{self, Millis, Tx};
 use crate::newsletters::{Cadence, Newsletter};
 use crate::state::AppState;
@@ -63,7 +65,7 @@ struct Candidates {
 }
 
 async fn candidates(
-    tx: &mut Tx<'_>,
+    conn: &mut AnyConnection,
     audience: &Audience,
     article_ids: Option<&[i64]>,
     composition: Composition,
@@ -81,7 +83,7 @@ async fn candidates(
             if ids.len() > MAX_ARTICLES {
                 return Err(CreateDigestError::TooManyArticles);
             }
-            let found = articles::queries::list_by_ids(tx, &ids).await?;
+            let found = articles::queries::list_by_ids(conn, &ids).await?;
             let missing: Vec<String> = ids
                 .iter()
                 .filter(|id| !found.iter().any(|a| a.id == **id))
@@ -98,11 +100,11 @@ async fn candidates(
             })
         }
         None if audience.cadence == Cadence::Scheduled => {
-            if let Some(draft) = draft::find(tx, newsletter.id).await? {
+            if let Some(draft) = draft::find(conn, newsletter.id).await? {
                 if draft.article_ids.is_empty() {
                     return Err(CreateDigestError::EmptyDraft);
                 }
-                let found = articles::queries::list_in_order(tx, &draft.article_ids).await?;
+                let found = articles::queries::list_in_order(conn, &draft.article_ids).await?;
                 return Ok(Candidates {
                     per_reader: found.len(),
                     articles: found,
@@ -112,7 +114,7 @@ async fn candidates(
             }
             Ok(Candidates {
                 articles: articles::queries::list_unsent(
-                    tx,
+                    conn,
                     newsletter,
                     Cadence::Scheduled,
                     None,
@@ -126,7 +128,7 @@ async fn candidates(
         }
         None => Ok(Candidates {
             articles: articles::queries::list_unsent(
-                tx,
+                conn,
                 newsletter,
                 audience.cadence,
                 window(audience.cadence).map(|w| now - w),
@@ -252,7 +254,7 @@ fn chosen(
 /// deliveries; none: a new reader), and the composition for them. `None`: nothing for them.
 /// Reads only; the draft stays.
 pub(super) async fn for_reader(
-    tx: &mut Tx<'_>,
+    conn: &mut AnyConnection,
     audience: &Audience,
     topics: &[String],
     subscriber_id: Option<i64>,
@@ -262,14 +264,14 @@ pub(super) async fn for_reader(
         composition,
         per_reader,
         ..
-    } = candidates(tx, audience, None, Composition::default(), db::now()).await?;
+    } = candidates(conn, audience, None, Composition::default(), db::now()).await?;
     if articles.is_empty() {
         return Err(CreateDigestError::NothingNew);
     }
     let ids: Vec<i64> = articles.iter().map(|a| a.id).collect();
     let composition = composition.checked(&ids)?;
     let had = match subscriber_id {
-        Some(reader) => queries::had_before_by(tx, reader, &ids).await?,
+        Some(reader) => queries::had_before_by(conn, reader, &ids).await?,
         None => 0,
     };
     let article_topics: Vec<&[String]> = articles.iter().map(|a| a.topics.as_slice()).collect();

@@ -218,7 +218,9 @@ pub async fn preview_as(
     newsletter: &Newsletter,
     reader: &PreviewAs,
 ) -> Result<Preview, PreviewError> {
-    let mut tx = state.db.begin().await?;
+    // Reads only: a connection of the pool, not a transaction (on SQLite that would wait
+    // for, and hold up, the writers).
+    let mut conn = state.db.pool.acquire().await?;
     let (audience, topics, subscriber) = match reader {
         PreviewAs::Topics(topics) => (
             Audience {
@@ -229,10 +231,13 @@ pub async fn preview_as(
             None,
         ),
         PreviewAs::Reader(id) => {
-            if !crate::subscribers::exists(&mut tx, *id).await? {
+            if crate::subscribers::find_profile(&state.db.pool, *id)
+                .await?
+                .is_none()
+            {
                 return Err(PreviewError::UnknownReader(*id));
             }
-            let subscription = subscriptions::of_reader(&mut *tx, *id)
+            let subscription = subscriptions::of_reader(&mut *conn, *id)
                 .await?
                 .into_iter()
                 .find(|s| {
@@ -249,9 +254,8 @@ pub async fn preview_as(
             )
         }
     };
-    let found = create::for_reader(&mut tx, &audience, &topics, subscriber).await;
-    // Nothing was written: the transaction only gave the reads one snapshot.
-    tx.rollback().await?;
+    let found = create::for_reader(&mut conn, &audience, &topics, subscriber).await;
+    drop(conn);
     let (articles, composition) = match found {
         Ok(Some(found)) => found,
         Ok(None) => {

@@ -133,7 +133,7 @@ pub async fn had_before(tx: &mut Tx<'_>, article_ids: &[i64]) -> sqlx::Result<Ha
 /// `had_before` for one reader: which of these articles (as bits, in the order given) they
 /// have had, or are about to get.
 pub async fn had_before_by(
-    tx: &mut Tx<'_>,
+    conn: &mut sqlx::AnyConnection,
     subscriber_id: i64,
     article_ids: &[i64],
 ) -> sqlx::Result<u64> {
@@ -151,7 +151,7 @@ pub async fn had_before_by(
     for id in article_ids {
         query = query.bind(id);
     }
-    let had: Vec<i64> = query.fetch_all(&mut **tx).await?;
+    let had: Vec<i64> = query.fetch_all(&mut *conn).await?;
     Ok(article_ids
         .iter()
         .enumerate()
