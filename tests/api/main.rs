@@ -34,6 +34,7 @@ mod feeds;
 mod links;
 mod logs;
 mod migrations;
+mod newsletter_delivery;
 mod openapi;
 mod outages;
 mod outbox;
