@@ -210,8 +210,16 @@ pub async fn create_in(
                 &chosen.iter().map(|a| (*a).clone()).collect::<Vec<_>>(),
             ),
         };
-        let id =
-            queries::insert_digest(tx, audience, &subject, &composition, created_by, now).await?;
+        let id = queries::insert_digest(
+            tx,
+            audience,
+            created.ids.first().copied(),
+            &subject,
+            &composition,
+            created_by,
+            now,
+        )
+        .await?;
         queries::insert_articles(tx, id, &chosen_ids).await?;
         let recipients = match readers {
             Readers::All => {

@@ -272,6 +272,16 @@ backend_tests! {
         )
         .fetch_one(&app.db.pool).await.unwrap();
         assert_eq!(sport_digests, 1, "readers with the same articles share one digest");
+
+        // The public archive lists the send once (its largest group's digest).
+        let archive = app.get("/archive").await.text().await.unwrap();
+        let listed: Vec<&Value> = created["ids"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|id| archive.contains(&format!("/archive/{id}\"")))
+            .collect();
+        assert_eq!(listed, [&created["id"]], "{archive}");
     }
 
     async fn an_article_in_a_readers_daily_digest_never_appears_in_their_weekly_one(backend) {
