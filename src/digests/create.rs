@@ -149,6 +149,7 @@ pub async fn create_in(
     created_by: &str,
 ) -> Result<Created, CreateDigestError> {
     let now = db::now();
+    let started = std::time::Instant::now();
     queries::lock_creation(tx, state.db.backend).await?;
     let Candidates {
         articles,
@@ -239,6 +240,7 @@ pub async fn create_in(
         recipients = created.recipients,
         skipped = created.skipped,
         created_by,
+        elapsed_ms = started.elapsed().as_millis() as u64,
         "digest created"
     );
     Ok(created)
