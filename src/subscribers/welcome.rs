@@ -55,6 +55,26 @@ pub fn subject(newsletter: &Newsletter) -> String {
     }
 }
 
+/// The welcome's Markdown as the editor typed it, for the text part, less any raw HTML in it
+/// (which the HTML part's allowlist drops too): a `<script>` reaches no part of the email.
+fn plain_markdown(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut kept = String::with_capacity(markdown.len());
+    let mut from = 0;
+    for (event, range) in Parser::new(markdown).into_offset_iter() {
+        if matches!(event, Event::Html(_) | Event::InlineHtml(_)) && range.start >= from {
+            kept.push_str(&markdown[from..range.start]);
+            from = range.end;
+        }
+    }
+    kept.push_str(&markdown[from..]);
+    let mut text = kept.trim().replace("\r\n", "\n");
+    while text.contains("\n\n\n") {
+        text = text.replace("\n\n\n", "\n\n");
+    }
+    text
+}
+
 /// The reader a welcome goes to, if they are still on the newsletter.
 struct Welcomed {
     subscriber_id: i64,
@@ -110,7 +130,7 @@ fn welcome_email(
         brand,
         newsletter: &newsletter.name,
         name,
-        body: newsletter.welcome_body.trim(),
+        body: &plain_markdown(&newsletter.welcome_body),
         reader_url: &reader_url,
         public_url: &public_url,
         postal_address,
@@ -202,6 +222,17 @@ mod tests {
             welcome_subject: welcome_subject.into(),
             ..newsletters::blank(&settings)
         }
+    }
+
+    #[test]
+    fn the_text_part_is_the_markdown_as_typed_without_raw_html() {
+        let typed = "Hi **there**, read [our guide](https://example.com/guide).\n\n\
+                     <script>\nalert(1)\n</script>\n\n\
+                     - one\n- two <b>bold</b>\n";
+        assert_eq!(
+            plain_markdown(typed),
+            "Hi **there**, read [our guide](https://example.com/guide).\n\n- one\n- two bold"
+        );
     }
 
     #[test]
