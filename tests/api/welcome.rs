@@ -230,4 +230,24 @@ backend_tests! {
         let sent: Vec<Vec<String>> = welcomes(&app).iter().map(|m| m.to.clone()).collect();
         assert_eq!(sent, [["cy@example.com"]], "only the reader still there is welcomed");
     }
+
+    async fn readers_imported_as_confirmed_get_no_welcome(backend) {
+        let (app, token) = app_with_two_newsletters(backend).await;
+        set_welcome(&app, &token, "news", "", "Welcome aboard.").await;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("list.csv");
+        std::fs::write(&file, "email\ngrace@example.com\n").unwrap();
+
+        let import = app.cli(&["subscribers", "import", file.to_str().unwrap(), "--confirmed"]).await;
+        app.drain().await;
+
+        assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+        assert_eq!(app.subscriber_status("grace@example.com").await.as_deref(), Some("confirmed"));
+        assert!(app.smtp.messages().is_empty(), "an import sends nothing");
+        // A reader who confirms by email does get the default newsletter's welcome.
+        let confirmation = sign_up_to(&app, "ada@example.com", &[]).await;
+        confirm(&app, &confirmation).await;
+        app.drain().await;
+        assert_eq!(welcomes(&app).iter().map(|m| m.to.clone()).collect::<Vec<_>>(), [["ada@example.com"]]);
+    }
 }
