@@ -5,6 +5,7 @@
 //! the newsletter's as it is then.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use askama::Template;
 use futures_util::future::BoxFuture;
@@ -85,7 +86,7 @@ struct Welcomed {
 
 /// The reader, when they are confirmed and still on the newsletter; `None` when they left
 /// it (or everything), were erased, or their address bounces.
-async fn welcomed(
+async fn find_reader(
     state: &AppState,
     subscriber_id: i64,
     newsletter_id: i64,
@@ -164,39 +165,38 @@ fn welcome_email(
     })
 }
 
-/// One job's email, or `None` when there is nothing to send any more. `newsletters` holds
+/// One job's email, or `None` when there is nothing to send any more. `known` holds
 /// the batch's newsletters, read once each.
 async fn prepare(
     state: &AppState,
     job: &Job,
-    newsletters: &mut HashMap<i64, Option<Newsletter>>,
+    known: &mut HashMap<i64, Option<Newsletter>>,
 ) -> Result<Option<OutgoingEmail>, NotMade> {
     let Some((subscriber_id, newsletter_id)) = outbox::find_welcome(&state.db.pool, job.id).await?
     else {
         return Ok(None);
     };
-    if !newsletters.contains_key(&newsletter_id) {
-        let found = newsletters::queries::find(&state.db.pool, newsletter_id).await?;
-        newsletters.insert(newsletter_id, found);
+    if let Entry::Vacant(slot) = known.entry(newsletter_id) {
+        slot.insert(newsletters::queries::find(&state.db.pool, newsletter_id).await?);
     }
     // Gone, or its editors took the welcome away since the reader confirmed.
-    let Some(newsletter) = newsletters[&newsletter_id]
+    let Some(newsletter) = known[&newsletter_id]
         .as_ref()
         .filter(|n| !n.welcome_body.trim().is_empty())
     else {
         return Ok(None);
     };
-    let Some(reader) = welcomed(state, subscriber_id, newsletter_id).await? else {
+    let Some(reader) = find_reader(state, subscriber_id, newsletter_id).await? else {
         return Ok(None);
     };
     welcome_email(state, newsletter, &reader).map(Some)
 }
 
 async fn prepare_batch(state: &AppState, jobs: &[Job]) -> Vec<Rendered> {
-    let mut newsletters = HashMap::new();
+    let mut known = HashMap::new();
     let mut rendered = Vec::with_capacity(jobs.len());
     for job in jobs {
-        rendered.push(prepare(state, job, &mut newsletters).await.into());
+        rendered.push(prepare(state, job, &mut known).await.into());
     }
     rendered
 }
