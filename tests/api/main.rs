@@ -50,3 +50,4 @@ mod test_send;
 mod throttle;
 mod transactions;
 mod unsubscribe;
+mod welcome;
