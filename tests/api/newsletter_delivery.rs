@@ -222,6 +222,13 @@ backend_tests! {
         assert_eq!(confirmed.as_deref(), Some("news weekend"));
         assert_eq!(subscription_status(&app, "ada@example.com", "news").await, "confirmed");
         assert_eq!(subscription_status(&app, "ada@example.com", "weekend").await, "confirmed");
+        let id = app.subscriber_id("ada@example.com").await.unwrap();
+        let export: Value = app.api(Method::GET, &format!("/api/v1/subscribers/{id}/export"), &token)
+            .send().await.unwrap().json().await.unwrap();
+        let joined: Vec<&str> = export["newsletters"].as_array().unwrap().iter()
+            .map(|n| n["newsletter"].as_str().unwrap()).collect();
+        assert_eq!(joined, ["news", "weekend"], "{export}");
+        assert_eq!(export["consent"][0]["newsletters"], json!(["news", "weekend"]));
 
         // A confirmed reader asking for nothing new gets nothing; asking for another newsletter
         // confirms it by email, and until then does not get it.
