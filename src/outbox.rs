@@ -1,5 +1,5 @@
-//! The transactional outbox: one-off emails to one reader (confirmations, data exports,
-//! fresh unsubscribe links) and editors' test sends of the next digest,
+//! The transactional outbox: one-off emails to one reader (confirmations, welcomes, data
+//! exports, fresh unsubscribe links) and editors' test sends of the next digest,
 //! each a row written in the same transaction as the change that needs it, so no answer waits
 //! on SMTP and a crash loses nothing. The send engine (`workers`) claims and sends them.
 
@@ -18,6 +18,9 @@ pub enum OutboxKind {
     UnsubscribeLink,
     /// A test of the next digest to an address an editor gave; names no reader.
     TestDigest,
+    /// A newsletter's welcome to a reader who just joined it (`newsletter_id`); one per
+    /// reader and newsletter, ever (`outbox_one_welcome`).
+    Welcome,
 }
 
 impl OutboxKind {
@@ -27,6 +30,7 @@ impl OutboxKind {
             OutboxKind::DataExport => "data_export",
             OutboxKind::UnsubscribeLink => "unsubscribe_link",
             OutboxKind::TestDigest => "test_digest",
+            OutboxKind::Welcome => "welcome",
         }
     }
 
@@ -36,6 +40,7 @@ impl OutboxKind {
             "data_export" => Ok(OutboxKind::DataExport),
             "unsubscribe_link" => Ok(OutboxKind::UnsubscribeLink),
             "test_digest" => Ok(OutboxKind::TestDigest),
+            "welcome" => Ok(OutboxKind::Welcome),
             other => anyhow::bail!("unknown outbox kind {other:?}"),
         }
     }
@@ -48,6 +53,7 @@ impl From<OutboxKind> for Kind {
             OutboxKind::DataExport => Kind::DataExport,
             OutboxKind::UnsubscribeLink => Kind::UnsubscribeLink,
             OutboxKind::TestDigest => Kind::TestDigest,
+            OutboxKind::Welcome => Kind::Welcome,
         }
     }
 }
@@ -89,6 +95,52 @@ pub async fn enqueue_many(
         query = query.bind(id);
     }
     query.execute(&mut **tx).await.map(|_| ())
+}
+
+/// Queues a welcome from each of these newsletters that has one (a welcome body) for a
+/// reader who just joined them, in the transaction that confirms them. A reader is welcomed
+/// once per newsletter, ever: a welcome queued before (even one never sent because the reader
+/// left first) stays the only one (`outbox_one_welcome`). Returns how many were queued.
+pub async fn enqueue_welcomes(
+    tx: &mut Tx<'_>,
+    subscriber_id: i64,
+    newsletter_ids: &[i64],
+    now: Millis,
+) -> sqlx::Result<u64> {
+    if newsletter_ids.is_empty() {
+        return Ok(0);
+    }
+    // SQLite reads `on conflict` after a select as the upsert only when a `where` comes first.
+    let sql = format!(
+        "insert into outbox (kind, subscriber_id, newsletter_id, status, next_attempt_at,
+                             created_at)
+         select $1, $2, id, 'pending', $3, $3 from newsletters
+         where id in ({}) and trim(welcome_body) <> ''
+         on conflict do nothing",
+        db::placeholders(4, newsletter_ids.len())
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(OutboxKind::Welcome.as_str())
+        .bind(subscriber_id)
+        .bind(now);
+    for id in newsletter_ids {
+        query = query.bind(id);
+    }
+    Ok(query.execute(&mut **tx).await?.rows_affected())
+}
+
+/// The reader and newsletter of a queued welcome, as the send engine claimed it.
+pub async fn find_welcome(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<(i64, i64)>> {
+    let row = sqlx::query(
+        "select subscriber_id, newsletter_id from outbox
+         where id = $1 and kind = $2 and subscriber_id is not null and newsletter_id is not null",
+    )
+    .bind(id)
+    .bind(OutboxKind::Welcome.as_str())
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| Ok((row.try_get("subscriber_id")?, row.try_get("newsletter_id")?)))
+        .transpose()
 }
 
 /// A test send as queued: where it goes, what it shows, who asked.
@@ -178,7 +230,7 @@ pub async fn find_test(pool: &sqlx::AnyPool, id: i64) -> sqlx::Result<Option<Tes
 /// An email the service sent (or means to send) a reader, for their data export.
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct OutboxRecord {
-    /// `confirmation`, `data_export` or `unsubscribe_link`.
+    /// `confirmation`, `welcome`, `data_export` or `unsubscribe_link`.
     pub kind: &'static str,
     pub status: String,
     pub attempts: i64,

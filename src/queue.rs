@@ -200,6 +200,8 @@ pub enum Kind {
     UnsubscribeLink,
     /// An editor's test of the next digest.
     TestDigest,
+    /// A newsletter's welcome to a reader who joined it.
+    Welcome,
     Digest,
 }
 

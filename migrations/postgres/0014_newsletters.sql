@@ -77,6 +77,9 @@ alter table consent_events add column newsletters text;
 -- A digest belongs to a newsletter and goes to its readers on one cadence.
 alter table digests add column newsletter_id bigint references newsletters (id);
 alter table digests add column cadence text not null default 'scheduled';
+-- Readers whose choices differ get different digests from one send: they share an edition,
+-- the id of the send's first (largest) digest, which the public archive lists once.
+alter table digests add column edition_id bigint references digests (id);
 update digests set newsletter_id = 1;
 create index digests_newsletter on digests (newsletter_id, cadence);
 

@@ -156,6 +156,7 @@ pub async fn create_in(
     created_by: &str,
 ) -> Result<Created, CreateDigestError> {
     let now = db::now();
+    let started = std::time::Instant::now();
     queries::lock_creation(tx, state.db.backend).await?;
     let Candidates {
         articles,
@@ -203,8 +204,16 @@ pub async fn create_in(
             Some(subject) => subject.clone(),
             None => render::subject_from_template(&newsletter.subject, &newsletter.name, &chosen),
         };
-        let id =
-            queries::insert_digest(tx, audience, &subject, &composition, created_by, now).await?;
+        let id = queries::insert_digest(
+            tx,
+            audience,
+            created.ids.first().copied(),
+            &subject,
+            &composition,
+            created_by,
+            now,
+        )
+        .await?;
         queries::insert_articles(tx, id, &chosen_ids).await?;
         let recipients = match readers {
             Readers::All => {
@@ -224,6 +233,7 @@ pub async fn create_in(
         recipients = created.recipients,
         skipped = created.skipped,
         created_by,
+        elapsed_ms = started.elapsed().as_millis() as u64,
         "digest created"
     );
     Ok(created)

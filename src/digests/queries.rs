@@ -26,15 +26,16 @@ pub async fn lock_creation(tx: &mut Tx<'_>, backend: Backend) -> sqlx::Result<()
 pub async fn insert_digest(
     tx: &mut Tx<'_>,
     audience: &Audience,
+    edition: Option<i64>,
     subject: &str,
     composition: &Composition,
     created_by: &str,
     now: Millis,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
+    let id: i64 = sqlx::query_scalar(
         "insert into digests (subject, preview_text, intro, lead_article_id, status, created_by,
-                              created_at, newsletter_id, cadence)
-         values ($1, $2, $3, $4, 'queued', $5, $6, $7, $8)
+                              created_at, newsletter_id, cadence, edition_id)
+         values ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9)
          returning id",
     )
     .bind(subject)
@@ -45,8 +46,16 @@ pub async fn insert_digest(
     .bind(now)
     .bind(audience.newsletter.id)
     .bind(audience.cadence.as_str())
+    .bind(edition)
     .fetch_one(&mut **tx)
-    .await
+    .await?;
+    if edition.is_none() {
+        sqlx::query("update digests set edition_id = id where id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(id)
 }
 
 pub async fn insert_articles(
@@ -465,11 +474,15 @@ fn published(row: &AnyRow) -> sqlx::Result<Published> {
     })
 }
 
+/// The latest editions: of the digests one send made for different topic choices, the first.
 pub async fn list_published(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<Published>> {
-    let rows = sqlx::query(&format!("{PUBLISHED} order by d.id desc limit $1"))
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
+    let rows = sqlx::query(&format!(
+        "{PUBLISHED} and (d.edition_id is null or d.edition_id = d.id)
+         order by d.id desc limit $1"
+    ))
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
     rows.iter().map(published).collect()
 }
 

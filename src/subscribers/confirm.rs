@@ -14,6 +14,7 @@ use crate::consent::{self, ClientInfo, ConsentEvent};
 use crate::db::{self, Millis};
 use crate::error::AppResult;
 use crate::mail::OutgoingEmail;
+use crate::outbox;
 use crate::queue::{Job, NotMade, Rendered, Renderer};
 use crate::state::AppState;
 use crate::token;
@@ -125,6 +126,7 @@ pub async fn confirm(
     };
     let newly_confirmed = queries::mark_confirmed(&mut tx, subscriber_id, now).await?;
     let joined = subscriptions::confirm_pending(&mut tx, subscriber_id, now).await?;
+    let welcomes = outbox::enqueue_welcomes(&mut tx, subscriber_id, &joined, now).await?;
     if newly_confirmed || !joined.is_empty() {
         consent::copy_latest_grant(
             &mut tx,
@@ -143,6 +145,9 @@ pub async fn confirm(
     }
     queries::retire_tokens(&mut tx, subscriber_id, now).await?;
     tx.commit().await?;
+    if welcomes > 0 {
+        state.outbox_wake.wake();
+    }
     Ok(Redirect::to("/subscribe/confirmed").into_response())
 }
 
@@ -207,6 +212,8 @@ struct Pending {
     name: Option<String>,
     address: EmailAddress,
     link_secret: String,
+    /// What they are confirming, in words: "The Daily and The Weekend Read".
+    newsletters: String,
 }
 
 /// The reader, if they still have something to confirm (their address, or a newsletter a
@@ -225,11 +232,18 @@ async fn pending_reader(state: &AppState, subscriber_id: i64) -> Result<Option<P
     }
     let address = EmailAddress::parse(&reader.email, false)
         .map_err(|e| NotMade::Impossible(format!("stored address no longer parses: {e}")))?;
+    let names = subscriptions::pending_names(&state.db.pool, subscriber_id).await?;
+    // A reader from before there were several newsletters may have no subscription row.
+    let newsletters = match names.as_slice() {
+        [] => state.settings.newsletter.name.clone(),
+        names => spoken_list(names),
+    };
     Ok(Some(Pending {
         subscriber_id,
         name: reader.name,
         address,
         link_secret: reader.link_secret,
+        newsletters,
     }))
 }
 
@@ -250,7 +264,7 @@ fn confirmation_email(
         "{}#your-data",
         unsubscribe::url(state, subscriber_id, 0, &reader.link_secret)
     );
-    let newsletter = state.settings.newsletter.name.as_str();
+    let newsletter = reader.newsletters.as_str();
     let name = reader.name.as_deref();
     let expires_in = spoken(state.settings.signup.confirm_ttl);
     let brand = &*state.branding.current();
@@ -350,6 +364,15 @@ impl Renderer for ConfirmationEmails {
     }
 }
 
+/// Names as a sentence lists them: "A", "A and B", "A, B and C".
+fn spoken_list(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// A link lifetime as a person says it: "30 minutes", "48 hours", "7 days".
 fn spoken(lifetime: std::time::Duration) -> String {
     let minutes = lifetime.as_secs() / 60;
@@ -363,8 +386,22 @@ fn spoken(lifetime: std::time::Duration) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::spoken;
+    use super::{spoken, spoken_list};
     use std::time::Duration;
+
+    #[test]
+    fn newsletters_being_confirmed_read_as_a_sentence_lists_them() {
+        let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(spoken_list(&names(&["The Daily"])), "The Daily");
+        assert_eq!(
+            spoken_list(&names(&["The Daily", "The Weekend Read"])),
+            "The Daily and The Weekend Read"
+        );
+        assert_eq!(
+            spoken_list(&names(&["News", "The Daily", "Sport"])),
+            "News, The Daily and Sport"
+        );
+    }
 
     #[test]
     fn link_lifetimes_read_as_people_say_them() {

@@ -28,6 +28,8 @@ pub struct ReaderExport {
     #[schema(format = DateTime)]
     pub exported_at: String,
     pub subscriber: Profile,
+    /// The newsletters they asked for, with their cadence and topics.
+    pub newsletters: Vec<super::subscriptions::Subscription>,
     /// The consent log, each entry with the statement the reader agreed to.
     pub consent: Vec<ConsentRecord>,
     /// Every digest made for them and what became of it.
@@ -45,6 +47,7 @@ pub async fn reader_export(db: &Db, subscriber_id: i64) -> anyhow::Result<Option
     Ok(Some(ReaderExport {
         exported_at: db::format_time(db::now()),
         subscriber,
+        newsletters: super::subscriptions::of_reader(&db.pool, subscriber_id).await?,
         consent: consent::events_for(&db.pool, subscriber_id).await?,
         deliveries: deliveries_for(&db.pool, subscriber_id).await?,
         emails: outbox::history_for(&db.pool, subscriber_id).await?,

@@ -1,5 +1,5 @@
 //! Readers and how they join: the signup form and API, double opt-in by a confirmation link,
-//! and the confirmation email the outbox sends.
+//! and the confirmation and welcome emails the outbox sends.
 
 mod api;
 pub mod batch;
@@ -15,6 +15,7 @@ mod routes;
 mod signup;
 pub mod subscriptions;
 pub mod suppression;
+mod welcome;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -30,6 +31,7 @@ pub use queries::{
     set_name,
 };
 pub use signup::{NameChange, SignupRequest};
+pub use welcome::WelcomeEmails;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SubscriptionStatus {

@@ -110,6 +110,19 @@ pub async fn confirm_pending(
     .await
 }
 
+/// The names of the newsletters the reader asked for and has not confirmed yet, the default
+/// first: what their confirmation email asks them to confirm.
+pub async fn pending_names(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "select n.name from subscriptions s join newsletters n on n.id = s.newsletter_id
+         where s.subscriber_id = $1 and s.status = 'pending'
+         order by n.is_default desc, n.name, n.id",
+    )
+    .bind(subscriber_id)
+    .fetch_all(pool)
+    .await
+}
+
 /// The reader leaves one newsletter. Returns false when they were not on it.
 pub async fn leave(
     tx: &mut Tx<'_>,

@@ -1,10 +1,10 @@
-//! The send engine: everything that leaves Tidings by SMTP (confirmations, data exports,
-//! digests) goes through here. `mail.concurrency` lanes, each with one SMTP connection (so
-//! never more connections than that), claim due rows from the two leased queues (the outbox
-//! first, so that a reader who just signed up is not kept waiting behind a digest), hand
-//! them to the renderer their kind registered, send under the one global rate limit, and
-//! record each outcome before the next send (`recorder`). Leases are short and renewed
-//! while the sender lives (`leases`).
+//! The send engine: everything that leaves Tidings by SMTP (confirmations, welcomes, data
+//! exports, digests) goes through here. `mail.concurrency` lanes, each with one SMTP
+//! connection (so never more connections than that), claim due rows from the two leased
+//! queues (the outbox first, so that a reader who just signed up is not kept waiting behind
+//! a digest), hand them to the renderer their kind registered, send under the one global
+//! rate limit, and record each outcome before the next send (`recorder`). Leases are short
+//! and renewed while the sender lives (`leases`).
 //!
 //! Every kind is treated alike: a 4xx reply or a dropped connection is retried with backoff
 //! and jitter until `mail.max_attempts`; a 5xx reply fails at once, and a 5.1.x ("no such
@@ -30,7 +30,7 @@ use crate::digests::TestEmails;
 use crate::mail::{MailError, SmtpSession};
 use crate::queue::{Job, Kind, Rendered, Renderer, RowStatus, backoff};
 use crate::state::AppState;
-use crate::subscribers::{ConfirmationEmails, DataExportEmails};
+use crate::subscribers::{ConfirmationEmails, DataExportEmails, WelcomeEmails};
 use crate::unsubscribe::UnsubscribeLinkEmails;
 use crate::{outbox, telemetry};
 use leases::Leases;
@@ -78,6 +78,7 @@ pub struct Engine {
     recorder: Recorder,
     leases: Leases,
     confirmations: ConfirmationEmails,
+    welcomes: WelcomeEmails,
     exports: DataExportEmails,
     unsubscribe_links: UnsubscribeLinkEmails,
     tests: TestEmails,
@@ -114,6 +115,7 @@ impl Engine {
             recorder,
             leases,
             confirmations: ConfirmationEmails,
+            welcomes: WelcomeEmails,
             exports: DataExportEmails,
             unsubscribe_links: UnsubscribeLinkEmails,
             tests: TestEmails,
@@ -126,6 +128,7 @@ impl Engine {
     fn renderer(&self, kind: Kind) -> &dyn Renderer {
         match kind {
             Kind::Confirmation => &self.confirmations,
+            Kind::Welcome => &self.welcomes,
             Kind::DataExport => &self.exports,
             Kind::UnsubscribeLink => &self.unsubscribe_links,
             Kind::TestDigest => &self.tests,
@@ -249,6 +252,7 @@ impl Engine {
         let mut rendered: Vec<Option<Rendered>> = jobs.iter().map(|_| None).collect();
         for kind in [
             Kind::Confirmation,
+            Kind::Welcome,
             Kind::DataExport,
             Kind::UnsubscribeLink,
             Kind::TestDigest,
