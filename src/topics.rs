@@ -66,6 +66,16 @@ pub fn split(stored: &str) -> Vec<String> {
     stored.split_whitespace().map(str::to_string).collect()
 }
 
+/// How a topic reads on a page: "local-news" is "Local news".
+pub fn label(slug: &str) -> String {
+    let words = slug.replace('-', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +92,13 @@ mod tests {
         assert!(parse(&["local news".to_string()]).is_err());
         assert!(parse(&["-x".to_string()]).is_err());
         assert!(parse(&["é".to_string()]).is_err());
+    }
+
+    #[test]
+    fn a_topic_reads_as_words() {
+        assert_eq!(label("local-news"), "Local news");
+        assert_eq!(label("sport"), "Sport");
+        assert_eq!(label("2026-election"), "2026 election");
     }
 
     #[test]
