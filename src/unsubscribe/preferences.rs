@@ -79,6 +79,8 @@ struct ReaderNewsletter {
     cadences: Vec<Choosable>,
     /// Problems with the choice just posted for this newsletter.
     errors: FieldErrors,
+    /// "Saved", after a choice for this newsletter (shown where the page opens).
+    notice: Option<String>,
 }
 
 impl ReaderNewsletter {
@@ -119,6 +121,7 @@ impl ReaderNewsletter {
                 Vec::new()
             },
             errors: FieldErrors::new(),
+            notice: None,
         }
     }
 
@@ -318,9 +321,12 @@ pub async fn page(
             );
         }
         Some(Done::Choice) => {
-            page.newsletters_notice = Some(format!(
-                "Saved. Your next emails of {name} follow your choice."
-            ));
+            let saved = format!("Saved. Your next emails of {name} follow your choice.");
+            let slug = query.newsletter.as_deref().unwrap_or_default();
+            match page.newsletters.iter_mut().find(|n| n.slug == slug) {
+                Some(listed) => listed.notice = Some(saved),
+                None => page.newsletters_notice = Some(saved),
+            }
         }
         Some(Done::Left) => {
             page.newsletters_notice = Some(format!("Done: you left {name}."));
