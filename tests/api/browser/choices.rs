@@ -1,5 +1,6 @@
 //! A reader on a phone choosing, on their own page, the topics and cadence of one of their
-//! newsletters: plain forms, readable at 375 px, accessible.
+//! newsletters: plain forms, readable at 375 px, accessible. And a reader picking a newsletter
+//! in a form embedded on the publication's site, sent by its script.
 
 use fantoccini::Locator;
 use serde_json::json;
@@ -7,7 +8,7 @@ use serde_json::json;
 use super::Browser;
 use crate::helpers::{Backend, TestApp};
 use crate::reader_choices::{
-    add_newsletter, article_on, change_newsletter, far_hour, page_path, reader_on,
+    add_newsletter, article_on, change_newsletter, far_hour, page_path, reader_on, snippet_of,
 };
 
 /// A phone's width, in CSS pixels (an iPhone SE or mini).
@@ -126,5 +127,105 @@ async fn a_reader_chooses_topics_and_cadence_on_their_page_on_a_phone() {
     browser
         .assert_accessible("the reader's page after saving a choice")
         .await;
+    browser.close().await;
+}
+
+/// An article page on an origin of its own carrying `snippet`.
+async fn article_site(listener: tokio::net::TcpListener, snippet: String) {
+    let page = format!(
+        r#"<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Cup final tonight · The Valley Courier</title>
+</head>
+<body>
+  <main>
+    <h1>Cup final tonight</h1>
+    <p>Everything about the match.</p>
+    <aside aria-labelledby="newsletter-heading">
+      <h2 id="newsletter-heading">Our newsletters</h2>
+      {snippet}
+    </aside>
+  </main>
+</body>
+</html>"#
+    );
+    let app = axum::Router::new().route(
+        "/cup",
+        axum::routing::get(move || async move { axum::response::Html(page) }),
+    );
+    axum::serve(listener, app).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_reader_picks_a_newsletter_in_an_embedded_form_and_joins_only_that_one() {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let site = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://localhost:{}", site.local_addr().unwrap().port());
+    let allowed = origin.clone();
+    let app = TestApp::spawn_with(Backend::Sqlite, move |s| {
+        s.server.allowed_origins = vec![allowed.parse().unwrap()];
+    })
+    .await;
+    let token = app.api_token().await;
+    add_newsletter(
+        &app,
+        &token,
+        json!({"slug": "weekend", "name": "The Weekend Read", "send_hour": far_hour()}),
+    )
+    .await;
+    let editor = app
+        .editor_page("/editor/embed?newsletters=news&newsletters=weekend&readers_choose=yes")
+        .await;
+    tokio::spawn(article_site(site, snippet_of(&editor)));
+
+    browser.goto(&format!("{origin}/cup")).await;
+    browser.css("#tidings-newsletter-weekend").await;
+    browser
+        .assert_accessible("an embedded form offering two newsletters")
+        .await;
+    browser.fill("#tidings-email", "ada@example.com").await;
+    browser.click("#tidings-consent").await;
+    browser.click("label[for='tidings-newsletter-news']").await;
+    browser.click(".tidings-signup button[type=submit]").await;
+    // None ticked: said at once, beside the newsletters, and nothing is sent.
+    browser
+        .wait_for_text("#tidings-newsletters-error", "choose at least one")
+        .await;
+    browser.screenshot("42-embedded-choice-none-ticked").await;
+    browser
+        .assert_accessible("the embedded form asking for a newsletter")
+        .await;
+    browser
+        .click("label[for='tidings-newsletter-weekend']")
+        .await;
+    browser.click(".tidings-signup button[type=submit]").await;
+    browser
+        .wait_for_text("[data-tidings-status]", "check your inbox")
+        .await;
+
+    assert_eq!(
+        browser.url().await,
+        format!("{origin}/cup"),
+        "sent by the script"
+    );
+    let mail = app.smtp.only_message().await;
+    assert_eq!(mail.to, ["ada@example.com"]);
+    let confirmed = app.post_form(&app.confirmation_path(&mail), &[]).await;
+    assert_eq!(confirmed.status(), reqwest::StatusCode::SEE_OTHER);
+    let page = app
+        .get(&page_path(&app, "ada@example.com").await)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Unsubscribe from The Weekend Read?"),
+        "on the weekend newsletter only: {page}"
+    );
     browser.close().await;
 }
