@@ -70,6 +70,16 @@ async fn recent_topics(pool: &AnyPool) -> sqlx::Result<Vec<String>> {
     .await
 }
 
+/// The first of `chosen` that none of `newsletters` carries (one with no topic filter carries
+/// every topic).
+pub fn uncovered<'t>(newsletters: &[&Newsletter], chosen: &'t [String]) -> Option<&'t String> {
+    chosen.iter().find(|topic| {
+        !newsletters
+            .iter()
+            .any(|n| n.topics.is_empty() || n.topics.contains(topic))
+    })
+}
+
 /// One checkbox or radio button: what it posts, what it says, a line under it.
 #[derive(Debug, Clone)]
 pub struct Choosable {

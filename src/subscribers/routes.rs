@@ -15,7 +15,7 @@ use crate::consent::{ClientInfo, ConsentSource};
 use crate::embed::{self, Outcome};
 use crate::error::doc::{Busy, MalformedJson, TooLarge, WrongContentType};
 use crate::error::{ApiResult, AppError, AppResult, ErrorBody, FieldErrors};
-use crate::newsletters::Cadence;
+use crate::newsletters::{self, Cadence, Newsletter};
 use crate::state::AppState;
 use crate::telemetry::mask_email;
 use crate::topics;
@@ -285,6 +285,26 @@ pub async fn subscribe_form(
             return correct(&state, &form, return_to.as_ref(), &errors).await;
         }
     };
+    // The form lists the topics of every newsletter; one that none of those ticked carries
+    // would bring nothing, so the reader hears it now rather than never.
+    if let Some(picked) = &new.choice.topics {
+        let all = newsletters::queries::list(&state.db.pool).await?;
+        let chosen: Vec<&Newsletter> = all
+            .iter()
+            .filter(|n| match new.newsletters.is_empty() {
+                true => n.is_default,
+                false => new.newsletters.contains(&n.slug),
+            })
+            .collect();
+        if let Some(topic) = choices::uncovered(&chosen, picked) {
+            let message = format!(
+                "none of the newsletters you chose covers {}; untick it or choose another newsletter",
+                topics::label(topic)
+            );
+            errors.insert("topics".into(), message);
+            return correct(&state, &form, return_to.as_ref(), &errors).await;
+        }
+    }
     if !state.signup_limiter.allow(client.ip) {
         return match return_to {
             Some(_) => Ok(done(Outcome::RateLimited)),

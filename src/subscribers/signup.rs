@@ -50,9 +50,10 @@ pub struct SignupRequest {
     #[schema(example = json!(["daily"]))]
     #[validate(length(max = 20, message = "at most 20 newsletters"))]
     pub newsletters: Vec<String>,
-    /// Topics to get from each newsletter joined; none: everything it sends. A newsletter
-    /// limited to some topics takes those of them it carries, and when it carries none of
-    /// them, sends everything. Readers change this later on their own page.
+    /// Topics to get from each newsletter joined; none: everything it sends. When several
+    /// newsletters are joined, one limited to some topics takes those of them it carries,
+    /// and when it carries none of them, sends everything. Readers change this later on
+    /// their own page.
     #[serde(default)]
     #[validate(custom(function = "check_topics"))]
     pub topics: Vec<String>,
@@ -222,13 +223,14 @@ pub async fn sign_up(
     Ok(outcome)
 }
 
-/// The choice as each newsletter takes it: the topics it carries of those chosen.
+/// The choice as each newsletter takes it: with several, the topics it carries of those
+/// chosen (`subscriptions::topics_for`).
 async fn per_newsletter(
     pool: &sqlx::AnyPool,
     joining: &newsletters::Joining,
     choice: &Choice,
 ) -> sqlx::Result<Vec<(i64, Choice)>> {
-    let Some(chosen) = &choice.topics else {
+    let Some(chosen) = choice.topics.as_ref().filter(|_| joining.ids.len() > 1) else {
         return Ok(joining.ids.iter().map(|id| (*id, choice.clone())).collect());
     };
     let all = newsletters::queries::list(pool).await?;

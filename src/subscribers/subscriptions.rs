@@ -53,9 +53,10 @@ pub struct Choice {
     pub topics: Option<Vec<String>>,
 }
 
-/// The reader's topics as one newsletter takes them: those it carries, or everything it
-/// sends when it carries none of them (the reader chose the newsletter, and with a choice it
-/// can never meet they would never hear from it).
+/// The topics of a signup that joins several newsletters, as one of them takes them: those it
+/// carries, or everything it sends when it carries none of them (one list was chosen for
+/// them all; the reader asked for this newsletter too, and with topics it never carries they
+/// would never hear from it). A signup for one newsletter keeps its topics as given.
 pub fn topics_for(newsletter: &Newsletter, chosen: &[String]) -> Vec<String> {
     carried(&newsletter.topics, chosen)
 }

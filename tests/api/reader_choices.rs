@@ -330,9 +330,18 @@ backend_tests! {
             ("email", "bob@example.com"),
             ("consent", "yes"),
             ("newsletter_choice", "shown"),
+            ("newsletters", "news"),
             ("newsletters", "weekend"),
             ("topics", "politics"),
         ]).await;
+        let (carol_status, carol) = text(app.post_form("/subscribe", &[
+            ("email", "carol@example.com"),
+            ("consent", "yes"),
+            ("newsletter_choice", "shown"),
+            ("newsletters", "weekend"),
+            ("topics", "politics"),
+            ("topics", "sport"),
+        ]).await).await;
         confirm_latest(&app, "ada@example.com").await;
         confirm_latest(&app, "bob@example.com").await;
         let (_, ada) = text(app.get(&page_path(&app, "ada@example.com").await).await).await;
@@ -346,8 +355,15 @@ backend_tests! {
         // sport, not politics.
         assert!(ada.contains("You get it: whenever the editors send it; Politics, Sport."), "{ada}");
         assert!(ada.contains("You get it: whenever the editors send it; Sport."), "{ada}");
-        // Nothing bob chose is in it: he gets all of it rather than nothing ever.
-        assert!(bob.contains("; every topic."), "{bob}");
+        // The weekend newsletter carries nothing Bob chose: he gets all of it rather than
+        // nothing ever.
+        assert!(bob.contains("You get it: whenever the editors send it; Politics."), "{bob}");
+        assert!(bob.contains("You get it: whenever the editors send it; every topic."), "{bob}");
+        // Carol's only newsletter carries none of politics: she is told, nothing is sent.
+        assert_eq!(carol_status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(carol.contains(r#"<p class="error" id="topics-error">none of the newsletters you chose covers Politics"#), "{carol}");
+        assert!(carol.contains(r#"value="politics" checked"#) && carol.contains(r#"value="sport" checked"#), "the ticks are kept");
+        assert_eq!(app.subscriber_status("carol@example.com").await, None);
     }
 
     async fn topics_and_cadence_chosen_on_the_readers_page_decide_the_next_digest(backend) {
