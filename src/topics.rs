@@ -57,15 +57,6 @@ pub fn from_label(label: &str) -> Option<String> {
     (!slug.is_empty()).then_some(slug)
 }
 
-/// The stored form of a list.
-pub fn join(topics: &[String]) -> String {
-    topics.join(" ")
-}
-
-pub fn split(stored: &str) -> Vec<String> {
-    stored.split_whitespace().map(str::to_string).collect()
-}
-
 /// How a topic reads on a page: "local-news" is "Local news".
 pub fn label(slug: &str) -> String {
     let words = slug.replace('-', " ");
@@ -74,6 +65,15 @@ pub fn label(slug: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => words,
     }
+}
+
+/// The stored form of a list.
+pub fn join(topics: &[String]) -> String {
+    topics.join(" ")
+}
+
+pub fn split(stored: &str) -> Vec<String> {
+    stored.split_whitespace().map(str::to_string).collect()
 }
 
 #[cfg(test)]
@@ -95,13 +95,6 @@ mod tests {
     }
 
     #[test]
-    fn a_topic_reads_as_words() {
-        assert_eq!(label("local-news"), "Local news");
-        assert_eq!(label("sport"), "Sport");
-        assert_eq!(label("2026-election"), "2026 election");
-    }
-
-    #[test]
     fn feed_categories_become_slugs() {
         assert_eq!(from_label("Local News").as_deref(), Some("local-news"));
         assert_eq!(
@@ -109,5 +102,12 @@ mod tests {
             Some("sport-football")
         );
         assert_eq!(from_label(" ¿? "), None);
+    }
+
+    #[test]
+    fn a_topic_reads_as_words() {
+        assert_eq!(label("local-news"), "Local news");
+        assert_eq!(label("sport"), "Sport");
+        assert_eq!(label("2026-election"), "2026 election");
     }
 }
