@@ -1,5 +1,6 @@
-//! The signup form on the publication's own pages: the copy-paste snippet for editors, the
-//! script and stylesheet it loads, CORS for the JSON API from `server.allowed_origins`, and
+//! The signup form on the publication's own pages: the copy-paste snippet for editors (for
+//! the default newsletter, one chosen newsletter, or a choice of several), the script and
+//! stylesheet it loads, CORS for the JSON API from `server.allowed_origins`, and
 //! the way back to the reader's page after a plain form post (`return_to`).
 
 use askama::Template;
@@ -8,13 +9,17 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use serde::Deserialize;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use url::Url;
 
 use crate::config::ServerSettings;
 use crate::editors::EditorSession;
 use crate::error::AppResult;
+use crate::newsletters;
 use crate::state::AppState;
+use crate::subscribers::choices::Choosable;
+use crate::web::extract::ListForm;
 use crate::web::page::Page;
 
 const SCRIPT: &str = include_str!("../templates/static/embed.js");
@@ -120,6 +125,10 @@ pub fn back_to(mut page: Url, outcome: Outcome) -> Response {
 struct Snippet<'a> {
     public_url: &'a str,
     consent_html: &'a str,
+    /// The newsletters the form signs up to; none: the default newsletter.
+    newsletters: &'a [Choosable],
+    /// Readers tick which of `newsletters` they want (else they join them all).
+    readers_choose: bool,
 }
 
 #[derive(Template)]
@@ -130,18 +139,52 @@ struct EmbedPage<'a> {
     csrf: &'a str,
     snippet: &'a str,
     origins: Vec<String>,
+    /// Every newsletter, ticked when the snippet is for it; empty when there is only one.
+    choices: Vec<Choosable>,
+    readers_choose: bool,
 }
 
-async fn editor_page(State(state): State<AppState>, session: EditorSession) -> AppResult<Response> {
+/// Which snippet the editor asked for (`?newsletters=daily&newsletters=weekend`).
+#[derive(Debug, Default, Deserialize)]
+struct SnippetQuery {
+    #[serde(default)]
+    newsletters: Vec<String>,
+    /// Present: checkboxes in the snippet.
+    readers_choose: Option<String>,
+}
+
+async fn editor_page(
+    State(state): State<AppState>,
+    session: EditorSession,
+    ListForm(query): ListForm<SnippetQuery>,
+) -> AppResult<Response> {
     let public_url = state
         .settings
         .server
         .public_url
         .as_str()
         .trim_end_matches('/');
+    let all = newsletters::queries::list(&state.db.pool).await?;
+    let choices: Vec<Choosable> = all
+        .iter()
+        .map(|n| Choosable {
+            value: n.slug.clone(),
+            label: n.name.clone(),
+            hint: n.description.clone(),
+            checked: query.newsletters.contains(&n.slug),
+        })
+        .collect();
+    let mut chosen: Vec<Choosable> = choices.iter().filter(|c| c.checked).cloned().collect();
+    // The first one ticked in the reader's form; they add the others they want.
+    for (i, choice) in chosen.iter_mut().enumerate() {
+        choice.checked = i == 0;
+    }
+    let readers_choose = query.readers_choose.is_some() && chosen.len() > 1;
     let snippet = Snippet {
         public_url,
         consent_html: &state.consent.html,
+        newsletters: &chosen,
+        readers_choose,
     }
     .render()
     .map_err(anyhow::Error::from)?;
@@ -158,6 +201,8 @@ async fn editor_page(State(state): State<AppState>, session: EditorSession) -> A
         csrf: &session.csrf,
         snippet: &snippet,
         origins,
+        choices: if all.len() > 1 { choices } else { Vec::new() },
+        readers_choose: query.readers_choose.is_some(),
     })
     .into_response())
 }

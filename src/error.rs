@@ -152,7 +152,8 @@ rejected_as_is!(
     QueryRejection,
     BytesRejection,
     MultipartRejection,
-    MultipartError
+    MultipartError,
+    axum_extra::extract::FormRejection
 );
 
 #[derive(Template)]

@@ -57,6 +57,16 @@ pub fn from_label(label: &str) -> Option<String> {
     (!slug.is_empty()).then_some(slug)
 }
 
+/// How a topic reads on a page: "local-news" is "Local news".
+pub fn label(slug: &str) -> String {
+    let words = slug.replace('-', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => words,
+    }
+}
+
 /// The stored form of a list.
 pub fn join(topics: &[String]) -> String {
     topics.join(" ")
@@ -111,5 +121,12 @@ mod tests {
             Some("sport-football")
         );
         assert_eq!(from_label(" ¿? "), None);
+    }
+
+    #[test]
+    fn a_topic_reads_as_words() {
+        assert_eq!(label("local-news"), "Local news");
+        assert_eq!(label("sport"), "Sport");
+        assert_eq!(label("2026-election"), "2026 election");
     }
 }

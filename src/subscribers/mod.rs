@@ -3,6 +3,7 @@
 
 mod api;
 pub mod batch;
+pub mod choices;
 mod confirm;
 mod editor_pages;
 mod email_address;

@@ -9,14 +9,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::choices::{self, Choosable, Offer};
 use super::signup::{self, SignupRequest};
 use crate::consent::{ClientInfo, ConsentSource};
 use crate::embed::{self, Outcome};
 use crate::error::doc::{Busy, MalformedJson, TooLarge, WrongContentType};
 use crate::error::{ApiResult, AppError, AppResult, ErrorBody, FieldErrors};
+use crate::newsletters::{self, Cadence, Newsletter};
 use crate::state::AppState;
 use crate::telemetry::mask_email;
-use crate::web::extract::{ApiJson, PageForm};
+use crate::topics;
+use crate::web::extract::{ApiJson, ListForm};
 use crate::web::page::Page;
 
 #[derive(Template)]
@@ -24,6 +27,14 @@ use crate::web::page::Page;
 pub struct SignupPage<'a> {
     newsletter: &'a str,
     description: &'a str,
+    /// More than one newsletter: the reader picks among them.
+    several: bool,
+    /// Checkboxes, when there are several newsletters (or a problem with the ones named).
+    newsletters: Vec<Choosable>,
+    /// Optional topic checkboxes: those the newsletters cover.
+    topics: Vec<Choosable>,
+    /// Radio buttons, when a newsletter offers more than its own schedule.
+    cadences: Vec<Choosable>,
     consent_html: &'a str,
     email: &'a str,
     name: &'a str,
@@ -38,13 +49,52 @@ pub struct SignupPage<'a> {
 impl<'a> SignupPage<'a> {
     fn new(
         state: &'a AppState,
+        offers: &[Offer],
         form: &'a SubscribeForm,
         return_to: Option<&'a Url>,
         errors: &'a FieldErrors,
     ) -> Self {
+        let several = offers.len() > 1;
+        // A fresh form ticks the default; a form sent back keeps what the reader ticked.
+        let kept = form.newsletter_choice.is_some() || !form.newsletters.is_empty();
+        let newsletters = if several || errors.contains_key("newsletters") {
+            offers
+                .iter()
+                .map(|offer| {
+                    let n = &offer.newsletter;
+                    Choosable {
+                        value: n.slug.clone(),
+                        label: n.name.clone(),
+                        hint: n.description.clone(),
+                        checked: if kept {
+                            form.newsletters.iter().any(|s| s.trim() == n.slug)
+                        } else {
+                            n.is_default
+                        },
+                    }
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut covered: Vec<String> = offers.iter().flat_map(|o| o.topics.clone()).collect();
+        covered.sort_unstable();
+        covered.dedup();
+        let chosen = topics::parse(&form.topics).unwrap_or_default();
+        let topics = choices::topic_boxes(&covered, &chosen);
+        let cadences = cadence_choices(offers, form.cadence.as_deref());
+        let cadences = if cadences.len() > 1 || errors.contains_key("cadence") {
+            cadences
+        } else {
+            Vec::new()
+        };
         SignupPage {
             newsletter: &state.settings.newsletter.name,
             description: &state.settings.newsletter.description,
+            several,
+            newsletters,
+            topics,
+            cadences,
             consent_html: &state.consent.html,
             email: &form.email,
             name: form.name.as_deref().unwrap_or(""),
@@ -53,6 +103,50 @@ impl<'a> SignupPage<'a> {
             errors,
             archive: state.settings.newsletter.public_archive,
         }
+    }
+}
+
+/// Every cadence some newsletter offers: in words of its own for a single newsletter, and
+/// saying which newsletters offer it when there are several. `chosen` is ticked (else the
+/// newsletters' own schedules).
+fn cadence_choices(offers: &[Offer], chosen: Option<&str>) -> Vec<Choosable> {
+    let chosen = chosen
+        .and_then(|c| Cadence::parse(c.trim()))
+        .unwrap_or(Cadence::Scheduled);
+    Cadence::ALL
+        .into_iter()
+        .filter_map(|cadence| {
+            let offering: Vec<&str> = offers
+                .iter()
+                .filter(|o| o.newsletter.offers(cadence))
+                .map(|o| o.newsletter.name.as_str())
+                .collect();
+            let (label, hint) = match offers {
+                [only] => (choices::describe(cadence, &only.newsletter), String::new()),
+                _ if offering.len() == offers.len() => {
+                    (choices::short_label(cadence).to_string(), String::new())
+                }
+                _ => (
+                    choices::short_label(cadence).to_string(),
+                    format!("Offered by {}", and_list(&offering)),
+                ),
+            };
+            (!offering.is_empty() || cadence == chosen).then(|| Choosable {
+                value: cadence.as_str().to_string(),
+                label,
+                hint,
+                checked: cadence == chosen,
+            })
+        })
+        .collect()
+}
+
+/// "A", "A and B", "A, B and C".
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -81,24 +175,78 @@ pub struct SubscribeForm {
     /// The page of the publication's own site to send the reader back to (embedded forms).
     #[serde(default)]
     return_to: String,
+    /// The newsletters ticked (or named by hidden fields of an embedded form); none: the
+    /// default newsletter.
+    #[serde(default)]
+    newsletters: Vec<String>,
+    /// Sent by forms that show newsletter checkboxes: then none ticked is a mistake to point
+    /// out, not a wish for the default newsletter.
+    newsletter_choice: Option<String>,
+    #[serde(default)]
+    topics: Vec<String>,
+    cadence: Option<String>,
 }
 
 impl SubscribeForm {
-    fn to_request(&self) -> SignupRequest {
-        SignupRequest {
+    /// The request the API would get, and what the form says that no request can.
+    fn to_request(&self) -> (SignupRequest, FieldErrors) {
+        let mut errors = FieldErrors::new();
+        let newsletters: Vec<String> = self
+            .newsletters
+            .iter()
+            .filter(|n| !n.trim().is_empty())
+            .cloned()
+            .collect();
+        if self.newsletter_choice.is_some() && newsletters.is_empty() {
+            errors.insert(
+                "newsletters".into(),
+                "please choose at least one newsletter".into(),
+            );
+        }
+        let cadence = match self.cadence.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(value) => {
+                let cadence = Cadence::parse(value);
+                if cadence.is_none() {
+                    errors.insert(
+                        "cadence".into(),
+                        "please choose one of the listed options".into(),
+                    );
+                }
+                cadence
+            }
+        };
+        let request = SignupRequest {
             email: self.email.clone(),
             name: self.name.clone(),
             consent: self.consent.as_deref().is_some_and(|c| !c.is_empty()),
             source: self.source.clone(),
             website: self.website.clone(),
-            ..Default::default()
-        }
+            newsletters,
+            topics: self.topics.clone(),
+            cadence,
+        };
+        (request, errors)
     }
 }
 
-pub async fn signup_page(State(state): State<AppState>) -> Response {
-    let form = SubscribeForm::default();
-    Page(SignupPage::new(&state, &form, None, &FieldErrors::new())).into_response()
+pub async fn signup_page(State(state): State<AppState>) -> AppResult<Response> {
+    let offers = choices::offers(&state.db.pool).await?;
+    let (form, errors) = (SubscribeForm::default(), FieldErrors::new());
+    let page = SignupPage::new(&state, &offers, &form, None, &errors);
+    Ok(Page(page).into_response())
+}
+
+/// The form again with the reader's entries and a message beside each field at fault.
+async fn correct(
+    state: &AppState,
+    form: &SubscribeForm,
+    return_to: Option<&Url>,
+    errors: &FieldErrors,
+) -> AppResult<Response> {
+    let offers = choices::offers(&state.db.pool).await?;
+    let page = Page(SignupPage::new(state, &offers, form, return_to, errors));
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 /// The form post, from the signup page or a form embedded on the publication's site. Success
@@ -110,7 +258,7 @@ pub async fn subscribe_form(
     State(state): State<AppState>,
     client: ClientInfo,
     headers: HeaderMap,
-    PageForm(form): PageForm<SubscribeForm>,
+    ListForm(form): ListForm<SubscribeForm>,
 ) -> AppResult<Response> {
     let return_to = embed::return_to(&state.settings.server, &headers, &form.return_to);
     // The thank-you page names the address, masked: enough for the reader to spot a typo,
@@ -124,26 +272,53 @@ pub async fn subscribe_form(
         Some(page) => embed::back_to(page.clone(), outcome),
         None => Redirect::to(&thanks).into_response(),
     };
-    let request = form.to_request();
+    let (request, mut errors) = form.to_request();
     if request.is_bot() {
         ignore_bot(&state, &client);
         return Ok(done(Outcome::Subscribed));
     }
     let new = match request.parse(state.settings.signup.case_sensitive_local_part) {
-        Ok(new) => new,
-        Err(errors) => {
-            let page = Page(SignupPage::new(&state, &form, return_to.as_ref(), &errors));
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        Ok(new) if errors.is_empty() => new,
+        Ok(_) => return correct(&state, &form, return_to.as_ref(), &errors).await,
+        Err(more) => {
+            errors.extend(more);
+            return correct(&state, &form, return_to.as_ref(), &errors).await;
         }
     };
+    // The form lists the topics of every newsletter; one that none of those ticked carries
+    // would bring nothing, so the reader hears it now rather than never.
+    if let Some(picked) = &new.choice.topics {
+        let all = newsletters::queries::list(&state.db.pool).await?;
+        let chosen: Vec<&Newsletter> = all
+            .iter()
+            .filter(|n| match new.newsletters.is_empty() {
+                true => n.is_default,
+                false => new.newsletters.contains(&n.slug),
+            })
+            .collect();
+        if let Some(topic) = choices::uncovered(&chosen, picked) {
+            let message = format!(
+                "none of the newsletters you chose covers {}; untick it or choose another newsletter",
+                topics::label(topic)
+            );
+            errors.insert("topics".into(), message);
+            return correct(&state, &form, return_to.as_ref(), &errors).await;
+        }
+    }
     if !state.signup_limiter.allow(client.ip) {
         return match return_to {
             Some(_) => Ok(done(Outcome::RateLimited)),
             None => Err(AppError::RateLimited),
         };
     }
-    signup::sign_up(&state, new, ConsentSource::Form, client).await?;
-    Ok(done(Outcome::Subscribed))
+    match signup::sign_up(&state, new, ConsentSource::Form, client).await {
+        Ok(_) => Ok(done(Outcome::Subscribed)),
+        // A newsletter that does not exist (any more), or a cadence one of them does not offer.
+        Err(AppError::Invalid { fields, .. }) => {
+            correct(&state, &form, return_to.as_ref(), &fields).await
+        }
+        Err(err) => Err(err),
+    }
 }
 
 #[derive(Debug, Deserialize)]

@@ -50,7 +50,10 @@ pub struct SignupRequest {
     #[schema(example = json!(["daily"]))]
     #[validate(length(max = 20, message = "at most 20 newsletters"))]
     pub newsletters: Vec<String>,
-    /// Topics to get from each newsletter joined; none: everything it sends.
+    /// Topics to get from each newsletter joined; none: everything it sends. When several
+    /// newsletters are joined, one limited to some topics takes those of them it carries,
+    /// and when it carries none of them, sends everything. Readers change this later on
+    /// their own page.
     #[serde(default)]
     #[validate(custom(function = "check_topics"))]
     pub topics: Vec<String>,
@@ -124,6 +127,8 @@ pub struct NewSubscription {
     pub newsletters: Vec<String>,
     pub joining: newsletters::Joining,
     pub choice: Choice,
+    /// `choice` as each newsletter joined takes it (`subscriptions::topics_for`).
+    pub asked: Vec<(i64, Choice)>,
 }
 
 impl SignupRequest {
@@ -158,6 +163,7 @@ impl SignupRequest {
             form,
             newsletters,
             joining: Default::default(),
+            asked: Vec::new(),
             choice: Choice {
                 cadence: self.cadence,
                 topics: (!topics.is_empty()).then_some(topics),
@@ -204,6 +210,7 @@ pub async fn sign_up(
     let mut new = new;
     new.joining =
         newsletters::joining(&state.db.pool, &new.newsletters, new.choice.cadence).await?;
+    new.asked = per_newsletter(&state.db.pool, &new.joining, &new.choice).await?;
     let Written {
         subscriber_id,
         outcome,
@@ -214,6 +221,34 @@ pub async fn sign_up(
     state.metrics.signups.inc();
     tracing::info!(subscriber_id, outcome = ?outcome, "signup recorded");
     Ok(outcome)
+}
+
+/// The choice as each newsletter takes it: with several, the topics it carries of those
+/// chosen (`subscriptions::topics_for`).
+async fn per_newsletter(
+    pool: &sqlx::AnyPool,
+    joining: &newsletters::Joining,
+    choice: &Choice,
+) -> sqlx::Result<Vec<(i64, Choice)>> {
+    let Some(chosen) = choice.topics.as_ref().filter(|_| joining.ids.len() > 1) else {
+        return Ok(joining.ids.iter().map(|id| (*id, choice.clone())).collect());
+    };
+    let all = newsletters::queries::list(pool).await?;
+    Ok(joining
+        .ids
+        .iter()
+        .map(|id| {
+            let topics = match all.iter().find(|n| n.id == *id) {
+                Some(newsletter) => subscriptions::topics_for(newsletter, chosen),
+                None => chosen.clone(),
+            };
+            let choice = Choice {
+                cadence: choice.cadence,
+                topics: Some(topics),
+            };
+            (*id, choice)
+        })
+        .collect())
 }
 
 /// One signup's statements, inside the batch's transaction.
@@ -233,8 +268,7 @@ pub(super) async fn write(
         now,
     )
     .await?;
-    let unconfirmed =
-        subscriptions::ask(tx, subscriber_id, &new.joining.ids, &new.choice, now).await?;
+    let unconfirmed = subscriptions::ask(tx, subscriber_id, &new.asked, now).await?;
     // A confirmed reader who asks only for what they already get: nothing to confirm. One
     // who asks for another newsletter confirms it by email like anyone (the answer is the
     // same either way, so the form still tells a stranger nothing).

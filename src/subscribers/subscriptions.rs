@@ -11,7 +11,7 @@ use serde::Serialize;
 use sqlx::{AnyPool, Row};
 
 use crate::db::{self, Millis, Tx};
-use crate::newsletters::Cadence;
+use crate::newsletters::{Cadence, Newsletter};
 use crate::topics;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -55,18 +55,38 @@ pub struct Choice {
     pub topics: Option<Vec<String>>,
 }
 
-/// The reader asks for these newsletters: each they are not on yet (or left) becomes
-/// pending; one they are on keeps its state. A choice given replaces the one stored.
-/// Returns whether any of them still needs confirming.
+/// The topics of a signup that joins several newsletters, as one of them takes them: those it
+/// carries, or everything it sends when it carries none of them (one list was chosen for
+/// them all; the reader asked for this newsletter too, and with topics it never carries they
+/// would never hear from it). A signup for one newsletter keeps its topics as given.
+pub fn topics_for(newsletter: &Newsletter, chosen: &[String]) -> Vec<String> {
+    carried(&newsletter.topics, chosen)
+}
+
+fn carried(filter: &[String], chosen: &[String]) -> Vec<String> {
+    if filter.is_empty() {
+        return chosen.to_vec();
+    }
+    chosen
+        .iter()
+        .filter(|t| filter.contains(t))
+        .cloned()
+        .collect()
+}
+
+/// The reader asks for these newsletters, each with its choice: each they are not on yet (or
+/// left) becomes pending, with the choice given; one they are on keeps its state, and a
+/// pending one takes the choice given. A confirmed one keeps the reader's own choice: a
+/// signup comes from anyone who knows the address, and only the reader changes it (on their
+/// page). Returns whether any of them still needs confirming.
 pub async fn ask(
     tx: &mut Tx<'_>,
     subscriber_id: i64,
-    newsletter_ids: &[i64],
-    choice: &Choice,
+    asked: &[(i64, Choice)],
     now: Millis,
 ) -> sqlx::Result<bool> {
     let mut unconfirmed = false;
-    for newsletter_id in newsletter_ids {
+    for (newsletter_id, choice) in asked {
         let status: String = sqlx::query_scalar(
             "insert into subscriptions (subscriber_id, newsletter_id, status, cadence, topics,
                                         created_at)
@@ -74,8 +94,10 @@ pub async fn ask(
              on conflict (subscriber_id, newsletter_id) do update set
                  status = case when subscriptions.status = 'confirmed' then 'confirmed'
                                else 'pending' end,
-                 cadence = case when $6 then excluded.cadence else subscriptions.cadence end,
-                 topics = case when $7 then excluded.topics else subscriptions.topics end
+                 cadence = case when subscriptions.status <> 'confirmed' and $6
+                                then excluded.cadence else subscriptions.cadence end,
+                 topics = case when subscriptions.status <> 'confirmed' and $7
+                               then excluded.topics else subscriptions.topics end
              returning status",
         )
         .bind(subscriber_id)
@@ -348,4 +370,22 @@ pub async fn add_imported(
         query.execute(&mut **tx).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(topics: &[&str]) -> Vec<String> {
+        topics.iter().map(|t| t.to_string()).collect()
+    }
+
+    #[test]
+    fn a_newsletter_takes_the_chosen_topics_it_carries_or_else_sends_everything() {
+        let chosen = vec!["arts".to_string(), "sport".to_string()];
+
+        assert_eq!(carried(&[], &chosen), chosen);
+        assert_eq!(carried(&filter(&["politics", "sport"]), &chosen), ["sport"]);
+        assert!(carried(&filter(&["politics"]), &chosen).is_empty());
+    }
 }

@@ -3,7 +3,8 @@
 //! secret too (`token::sign_reader_link`): it can be neither guessed nor forged, nothing
 //! needs storing per email, and it dies when the reader is erased. `GET` shows a button;
 //! `POST` (the button, or a mail client's RFC 8058 one-click request, with no cookie and
-//! no form token) unsubscribes at once. The same page lets the reader change their name or
+//! no form token) unsubscribes at once. The same page lists the reader's newsletters, where
+//! they choose topics and cadence, leave one or leave all, and lets them change their name or
 //! ask for their data (`preferences`).
 
 mod by_address;
@@ -92,6 +93,8 @@ async fn resolve(state: &AppState, token: &str) -> sqlx::Result<Option<ReaderLin
 struct UnsubscribedPage<'a> {
     newsletter: &'a str,
     token: &'a str,
+    /// Other newsletters still come (the link left one of several).
+    others: bool,
 }
 
 /// A link that names no reader we have: say so, and offer to leave by address.
@@ -110,33 +113,18 @@ pub async fn unsubscribe(
         let newsletter = &state.settings.newsletter.name;
         return Ok(Page(ProbePage { newsletter }).into_response());
     }
-    let Some(ReaderLink {
-        subscriber_id,
-        digest_id,
-        ..
-    }) = resolve(&state, &token).await?
-    else {
+    let Some(link) = resolve(&state, &token).await? else {
         return Ok(invalid(&state));
     };
-    let now = db::now();
-    let mut tx = state.db.begin().await?;
     // A digest's link leaves that digest's newsletter; a link from no digest leaves them all.
-    let newsletter = match digest_id {
-        0 => None,
-        id => digests::queries::newsletter_of(&mut tx, id).await?,
+    let newsletter = newsletter_of_link(&state, &link).await?;
+    leave(&state, &link, newsletter.as_ref(), &client).await?;
+    let staying = {
+        let mut tx = state.db.begin().await?;
+        let staying = subscriptions::count_staying(&mut tx, link.subscriber_id).await?;
+        tx.commit().await?;
+        staying
     };
-    let left = match &newsletter {
-        Some(newsletter) => leave_one(&mut tx, subscriber_id, newsletter, &client, now).await?,
-        None => leave_all(&mut tx, subscriber_id, &client, now).await?,
-    };
-    if left {
-        if digest_id != 0 {
-            delivery::mark_unsubscribed_from(&mut tx, digest_id, subscriber_id, now).await?;
-        }
-        state.metrics.unsubscribes.inc();
-        tracing::info!(subscriber_id, digest_id, "reader unsubscribed");
-    }
-    tx.commit().await?;
     let name = match &newsletter {
         Some(newsletter) => newsletter.name.as_str(),
         None => state.settings.newsletter.name.as_str(),
@@ -144,13 +132,71 @@ pub async fn unsubscribe(
     Ok(Page(UnsubscribedPage {
         newsletter: name,
         token: &token,
+        others: staying > 0,
     })
     .into_response())
 }
 
+/// The newsletter of the digest a link came from; `None` for a link from no digest.
+async fn newsletter_of_link(
+    state: &AppState,
+    link: &ReaderLink,
+) -> sqlx::Result<Option<Newsletter>> {
+    if link.digest_id == 0 {
+        return Ok(None);
+    }
+    let mut conn = state.db.pool.acquire().await?;
+    digests::queries::newsletter_of(&mut conn, link.digest_id).await
+}
+
+/// The reader of `link` leaves `newsletter`, or with `None` every newsletter: the same
+/// whether they used a digest's one-click link or the buttons on their page. Their consent is
+/// withdrawn (naming the newsletter), what was still to be sent of it is cancelled, and
+/// leaving the last one unsubscribes them. A departure through a digest's link counts for
+/// that digest, when it is that digest's newsletter they left. Returns false when there was
+/// nothing to leave.
+pub(crate) async fn leave(
+    state: &AppState,
+    link: &ReaderLink,
+    newsletter: Option<&Newsletter>,
+    client: &ClientInfo,
+) -> AppResult<bool> {
+    let subscriber_id = link.subscriber_id;
+    let now = db::now();
+    let mut tx = state.db.begin().await?;
+    let left = match newsletter {
+        Some(newsletter) => leave_one(&mut tx, subscriber_id, newsletter, client, now).await?,
+        None => leave_all(&mut tx, subscriber_id, client, now).await?,
+    };
+    if left {
+        let digest_id = link.digest_id;
+        let from_this_digest = match newsletter {
+            None => true,
+            Some(newsletter) => {
+                digest_id != 0
+                    && digests::queries::newsletter_of(&mut tx, digest_id)
+                        .await?
+                        .is_some_and(|of_digest| of_digest.id == newsletter.id)
+            }
+        };
+        if digest_id != 0 && from_this_digest {
+            delivery::mark_unsubscribed_from(&mut tx, digest_id, subscriber_id, now).await?;
+        }
+        state.metrics.unsubscribes.inc();
+        tracing::info!(
+            subscriber_id,
+            digest_id,
+            newsletter = newsletter.map(|n| n.slug.as_str()),
+            "reader unsubscribed"
+        );
+    }
+    tx.commit().await?;
+    Ok(left)
+}
+
 /// The reader leaves one newsletter, and with the last one leaves altogether. Returns false
 /// when they had already left it.
-async fn leave_one(
+pub(crate) async fn leave_one(
     tx: &mut Tx<'_>,
     subscriber_id: i64,
     newsletter: &Newsletter,
@@ -216,4 +262,16 @@ pub fn router() -> Router<AppState> {
         )
         .route("/unsubscribe/{token}/name", post(preferences::change_name))
         .route("/unsubscribe/{token}/data", post(preferences::request_data))
+        .route(
+            "/unsubscribe/{token}/newsletters/{slug}",
+            post(preferences::choose),
+        )
+        .route(
+            "/unsubscribe/{token}/newsletters/{slug}/leave",
+            post(preferences::leave_newsletter),
+        )
+        .route(
+            "/unsubscribe/{token}/all",
+            post(preferences::leave_everything),
+        )
 }

@@ -1,7 +1,10 @@
-//! What a reader can do from the link in any email besides leaving: change the name we greet
-//! them by, and ask for a copy of everything held about them. The copy is emailed to the
-//! reader's own address and never shown in the browser, because whoever holds a forwarded
-//! email holds its link too.
+//! What a reader can do from the link in any email besides leaving everything at once: see
+//! their newsletters, choose topics and how often each comes, leave one of them or all, change
+//! the name we greet them by, and ask for a copy of everything held about them. The copy is
+//! emailed to the reader's own address and never shown in the browser, because whoever holds
+//! a forwarded email holds its link too. Plain forms, no script: every change is a POST that
+//! answers 303 back to the page with a notice, or the page again (422) with the message
+//! beside the field.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -9,13 +12,19 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{invalid, resolve};
+use super::{invalid, newsletter_of_link, resolve};
+use crate::consent::ClientInfo;
 use crate::db;
-use crate::error::{AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, FieldErrors};
+use crate::newsletters::{Cadence, Newsletter};
 use crate::outbox::{self, OutboxKind};
 use crate::state::AppState;
+use crate::subscribers::choices::{self, Choosable, Offer};
+use crate::subscribers::subscriptions::{self, State as SubscriptionStatus, Subscription};
 use crate::subscribers::{self, NameChange, Profile};
-use crate::web::extract::PageForm;
+use crate::token::ReaderLink;
+use crate::topics;
+use crate::web::extract::{ListForm, PageForm};
 use crate::web::page::Page;
 
 /// Data exports a reader may ask for in a day: enough for a lost email, too few to turn the
@@ -29,49 +38,260 @@ struct PreferencesPage<'a> {
     token: &'a str,
     /// Still receiving emails (confirmed or pending), so the page offers the button.
     subscribed: bool,
+    /// What the button at the top leaves: the link's newsletter, or everything.
+    top: Top,
     /// The address the page is about, masked (`a***@example.com`): enough for the reader to
     /// know which of theirs is leaving, not enough to learn it from a forwarded link.
     email: String,
     name: &'a str,
-    notice: Option<&'a str>,
+    /// After a change of name or a request for data (shown with the details).
+    notice: Option<String>,
+    /// After a change to the reader's newsletters (shown at the top).
+    newsletters_notice: Option<String>,
     errors: &'a FieldErrors,
+    /// The reader's newsletters, when there is more than one or something to choose.
+    newsletters: Vec<ReaderNewsletter>,
+    /// More than one newsletter still coming: "Leave all" is offered.
+    several_staying: bool,
 }
 
-impl<'a> PreferencesPage<'a> {
-    fn new(state: &'a AppState, token: &'a str, profile: &'a Profile) -> Self {
-        PreferencesPage {
-            newsletter: &state.settings.newsletter.name,
-            token,
-            subscribed: profile.status != "unsubscribed",
-            email: crate::telemetry::mask_email(&profile.email),
-            name: profile.name.as_deref().unwrap_or(""),
+/// The heading and button at the top of the page.
+struct Top {
+    /// The newsletter named in the heading.
+    name: String,
+    /// The button leaves only `name`; the reader's other newsletters stay.
+    leaves_one: bool,
+    /// The link came from a newsletter the reader has left already (others still come).
+    already_left: bool,
+}
+
+/// One of the reader's newsletters on their page.
+struct ReaderNewsletter {
+    slug: String,
+    name: String,
+    description: String,
+    confirmed: bool,
+    left: bool,
+    /// Where they stand and what they get, in a sentence.
+    summary: String,
+    topics: Vec<Choosable>,
+    /// Radio buttons; empty when the newsletter offers only its own schedule.
+    cadences: Vec<Choosable>,
+    /// Problems with the choice just posted for this newsletter.
+    errors: FieldErrors,
+    /// "Saved", after a choice for this newsletter (shown where the page opens).
+    notice: Option<String>,
+}
+
+impl ReaderNewsletter {
+    fn new(subscription: &Subscription, offer: &Offer) -> ReaderNewsletter {
+        let newsletter = &offer.newsletter;
+        let cadences = offer.cadences();
+        let summary = match subscription.status {
+            SubscriptionStatus::Pending => {
+                "Waiting for you to confirm: look for our email with the link.".to_string()
+            }
+            SubscriptionStatus::Left => "You left this newsletter.".to_string(),
+            SubscriptionStatus::Confirmed => {
+                let when = choices::describe(subscription.cadence, newsletter);
+                let what = if subscription.topics.is_empty() {
+                    "every topic".to_string()
+                } else {
+                    subscription
+                        .topics
+                        .iter()
+                        .map(|t| topics::label(t))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                format!("You get it: {}; {what}.", lowercase_first(&when))
+            }
+        };
+        ReaderNewsletter {
+            slug: newsletter.slug.clone(),
+            name: newsletter.name.clone(),
+            description: newsletter.description.clone(),
+            confirmed: subscription.status == SubscriptionStatus::Confirmed,
+            left: subscription.status == SubscriptionStatus::Left,
+            summary,
+            topics: choices::topic_boxes(&offer.topics, &subscription.topics),
+            cadences: if cadences.len() > 1 {
+                cadence_radios(newsletter, &cadences, subscription.cadence)
+            } else {
+                Vec::new()
+            },
+            errors: FieldErrors::new(),
             notice: None,
-            errors: &NO_ERRORS,
         }
+    }
+
+    /// The boxes as the reader just ticked them (sent back with a problem to correct).
+    fn keep(&mut self, form: &ChoiceForm, errors: FieldErrors) {
+        for topic in &mut self.topics {
+            topic.checked = form.topics.contains(&topic.value);
+        }
+        if let Some(cadence) = form.cadence.as_deref() {
+            for radio in &mut self.cadences {
+                radio.checked = radio.value == cadence;
+            }
+        }
+        self.errors = errors;
+    }
+}
+
+fn cadence_radios(
+    newsletter: &Newsletter,
+    offered: &[Cadence],
+    current: Cadence,
+) -> Vec<Choosable> {
+    offered
+        .iter()
+        .map(|cadence| Choosable {
+            value: cadence.as_str().to_string(),
+            label: choices::describe(*cadence, newsletter),
+            hint: String::new(),
+            checked: *cadence == current,
+        })
+        .collect()
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
 static NO_ERRORS: FieldErrors = FieldErrors::new();
 
+/// The reader the token names, with the link itself (which digest it came from).
+struct Reader {
+    link: ReaderLink,
+    profile: Profile,
+}
+
+/// The reader the token names, or `None` for a forged token or a reader since erased.
+async fn reader(state: &AppState, token: &str) -> AppResult<Option<Reader>> {
+    let Some(link) = resolve(state, token).await? else {
+        return Ok(None);
+    };
+    let profile = subscribers::find_profile(&state.db.pool, link.subscriber_id).await?;
+    Ok(profile.map(|profile| Reader { link, profile }))
+}
+
+/// What the page shows besides the details: the reader's newsletters and the top button.
+struct Standing {
+    offers: Vec<Offer>,
+    subscriptions: Vec<Subscription>,
+    /// The newsletter of the digest the link came from.
+    linked: Option<Newsletter>,
+}
+
+impl Standing {
+    async fn of(state: &AppState, reader: &Reader) -> AppResult<Standing> {
+        Ok(Standing {
+            offers: choices::offers(&state.db.pool).await?,
+            subscriptions: subscriptions::of_reader(&state.db.pool, reader.profile.id).await?,
+            linked: newsletter_of_link(state, &reader.link).await?,
+        })
+    }
+
+    fn offer(&self, slug: &str) -> Option<&Offer> {
+        self.offers.iter().find(|o| o.newsletter.slug == slug)
+    }
+
+    fn subscription(&self, slug: &str) -> Option<&Subscription> {
+        self.subscriptions.iter().find(|s| s.newsletter == slug)
+    }
+
+    fn name_of(&self, slug: &str) -> Option<&str> {
+        self.offer(slug).map(|o| o.newsletter.name.as_str())
+    }
+
+    fn page<'a>(
+        &self,
+        state: &'a AppState,
+        token: &'a str,
+        profile: &'a Profile,
+    ) -> PreferencesPage<'a> {
+        let staying: Vec<&Subscription> = self
+            .subscriptions
+            .iter()
+            .filter(|s| s.status != SubscriptionStatus::Left)
+            .collect();
+        let listed: Vec<ReaderNewsletter> = self
+            .subscriptions
+            .iter()
+            .filter_map(|s| Some(ReaderNewsletter::new(s, self.offer(&s.newsletter)?)))
+            .collect();
+        let anything_to_choose = listed
+            .iter()
+            .any(|n| n.confirmed && (!n.topics.is_empty() || !n.cadences.is_empty()));
+        let subscribed = profile.status != "unsubscribed";
+        let newsletters = if subscribed && (listed.len() > 1 || anything_to_choose) {
+            listed
+        } else {
+            Vec::new()
+        };
+        let linked = self.linked.as_ref();
+        let on_linked = linked.and_then(|n| self.subscription(&n.slug));
+        let top = match (linked, on_linked) {
+            (Some(newsletter), Some(on))
+                if staying.len() > 1 || on.status == SubscriptionStatus::Left =>
+            {
+                Top {
+                    name: newsletter.name.clone(),
+                    leaves_one: on.status != SubscriptionStatus::Left,
+                    already_left: on.status == SubscriptionStatus::Left,
+                }
+            }
+            // The button leaves everything: named after the one newsletter left, if one.
+            _ => Top {
+                name: match staying.as_slice() {
+                    [only] => self
+                        .name_of(&only.newsletter)
+                        .unwrap_or(&state.settings.newsletter.name)
+                        .to_string(),
+                    [] => state.settings.newsletter.name.clone(),
+                    _ => "all our newsletters".to_string(),
+                },
+                leaves_one: false,
+                already_left: false,
+            },
+        };
+        PreferencesPage {
+            newsletter: &state.settings.newsletter.name,
+            token,
+            subscribed,
+            top,
+            email: crate::telemetry::mask_email(&profile.email),
+            name: profile.name.as_deref().unwrap_or(""),
+            notice: None,
+            newsletters_notice: None,
+            errors: &NO_ERRORS,
+            newsletters,
+            several_staying: staying.len() > 1,
+        }
+    }
+}
+
 /// What the page says after a post redirected back to it.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 enum Done {
     Name,
     Data,
+    Choice,
+    Left,
+    LeftAll,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct PageQuery {
     done: Option<Done>,
-}
-
-/// The reader the token names, or `None` for a forged token or a reader since erased.
-async fn reader(state: &AppState, token: &str) -> AppResult<Option<Profile>> {
-    let Some(link) = resolve(state, token).await? else {
-        return Ok(None);
-    };
-    Ok(subscribers::find_profile(&state.db.pool, link.subscriber_id).await?)
+    /// The newsletter a choice or departure was about.
+    newsletter: Option<String>,
 }
 
 pub async fn page(
@@ -79,18 +299,201 @@ pub async fn page(
     Path(token): Path<String>,
     Query(query): Query<PageQuery>,
 ) -> AppResult<Response> {
-    let Some(profile) = reader(&state, &token).await? else {
+    let Some(reader) = reader(&state, &token).await? else {
         return Ok(invalid(&state));
     };
-    let mut page = PreferencesPage::new(&state, &token, &profile);
-    page.notice = query.done.map(|done| match done {
-        Done::Name => "Saved. Your next email will use this name.",
-        Done::Data => {
-            "On its way: we are emailing a copy of your data to your address. \
-             It can take a few minutes to arrive."
+    let standing = Standing::of(&state, &reader).await?;
+    let mut page = standing.page(&state, &token, &reader.profile);
+    let name = query
+        .newsletter
+        .as_deref()
+        .and_then(|slug| standing.name_of(slug))
+        .unwrap_or("the newsletter");
+    match query.done {
+        Some(Done::Name) => {
+            page.notice = Some("Saved. Your next email will use this name.".into());
         }
-    });
+        Some(Done::Data) => {
+            page.notice = Some(
+                "On its way: we are emailing a copy of your data to your address. \
+                 It can take a few minutes to arrive."
+                    .into(),
+            );
+        }
+        Some(Done::Choice) => {
+            let saved = format!("Saved. Your next emails of {name} follow your choice.");
+            let slug = query.newsletter.as_deref().unwrap_or_default();
+            match page.newsletters.iter_mut().find(|n| n.slug == slug) {
+                Some(listed) => listed.notice = Some(saved),
+                None => page.newsletters_notice = Some(saved),
+            }
+        }
+        Some(Done::Left) => {
+            page.newsletters_notice = Some(format!("Done: you left {name}."));
+        }
+        Some(Done::LeftAll) => {
+            page.newsletters_notice = Some("Done: you left all our newsletters.".into());
+        }
+        None => {}
+    }
     Ok(Page(page).into_response())
+}
+
+/// A reader's choice for one newsletter as the form posts it.
+#[derive(Debug, Default, Deserialize)]
+pub struct ChoiceForm {
+    /// The topics ticked; none: everything the newsletter sends.
+    #[serde(default)]
+    topics: Vec<String>,
+    /// Absent (the newsletter offers no choice): stays as it is.
+    cadence: Option<String>,
+}
+
+/// The choice, checked against what the newsletter offers; every problem under its field.
+fn check_choice(
+    form: &ChoiceForm,
+    offer: &Offer,
+    current: &Subscription,
+) -> Result<(Cadence, Vec<String>), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let newsletter = &offer.newsletter;
+    let cadence = match form.cadence.as_deref().map(str::trim) {
+        None | Some("") => current.cadence,
+        Some(value) => match Cadence::parse(value) {
+            Some(cadence) if newsletter.offers(cadence) => cadence,
+            _ => {
+                let offered: Vec<String> = offer
+                    .cadences()
+                    .iter()
+                    .map(|c| lowercase_first(&choices::describe(*c, newsletter)))
+                    .collect();
+                errors.insert(
+                    "cadence".into(),
+                    format!(
+                        "{} does not come {value:?}; choose {}",
+                        newsletter.name,
+                        offered.join(", or ")
+                    ),
+                );
+                current.cadence
+            }
+        },
+    };
+    let topics = match topics::parse(&form.topics) {
+        Ok(chosen) => {
+            let unknown = chosen
+                .iter()
+                .find(|t| !offer.topics.contains(t) && !current.topics.contains(t));
+            if let Some(unknown) = unknown {
+                errors.insert(
+                    "topics".into(),
+                    format!("{} has no topic {unknown:?}", newsletter.name),
+                );
+            }
+            chosen
+        }
+        Err(message) => {
+            errors.insert("topics".into(), message);
+            Vec::new()
+        }
+    };
+    if errors.is_empty() {
+        Ok((cadence, topics))
+    } else {
+        Err(errors)
+    }
+}
+
+/// Saves the reader's topics and cadence for one newsletter they are on.
+#[tracing::instrument(name = "choose", skip_all, fields(newsletter = %slug))]
+pub async fn choose(
+    State(state): State<AppState>,
+    Path((token, slug)): Path<(String, String)>,
+    ListForm(form): ListForm<ChoiceForm>,
+) -> AppResult<Response> {
+    let Some(reader) = reader(&state, &token).await? else {
+        return Ok(invalid(&state));
+    };
+    let standing = Standing::of(&state, &reader).await?;
+    let (Some(offer), Some(current)) = (standing.offer(&slug), standing.subscription(&slug)) else {
+        return Err(AppError::NotFound);
+    };
+    if current.status != SubscriptionStatus::Confirmed {
+        return Err(AppError::Conflict(format!(
+            "you can choose once you get {}: confirm it first, or sign up again",
+            offer.newsletter.name
+        )));
+    }
+    let (cadence, topics) = match check_choice(&form, offer, current) {
+        Ok(choice) => choice,
+        Err(errors) => {
+            let mut page = standing.page(&state, &token, &reader.profile);
+            if let Some(listed) = page.newsletters.iter_mut().find(|n| n.slug == slug) {
+                listed.keep(&form, errors);
+            }
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response());
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    let subscriber_id = reader.profile.id;
+    subscriptions::set_choice(
+        &mut tx,
+        subscriber_id,
+        offer.newsletter.id,
+        cadence,
+        &topics,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        subscriber_id,
+        cadence = cadence.as_str(),
+        topics = topics.len(),
+        "reader chose"
+    );
+    Ok(back(&token, "choice", Some(&slug)))
+}
+
+/// Leaves one newsletter, as its one-click link does.
+#[tracing::instrument(name = "leave_newsletter", skip_all, fields(newsletter = %slug))]
+pub async fn leave_newsletter(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    Path((token, slug)): Path<(String, String)>,
+) -> AppResult<Response> {
+    let Some(reader) = reader(&state, &token).await? else {
+        return Ok(invalid(&state));
+    };
+    let standing = Standing::of(&state, &reader).await?;
+    let (Some(offer), Some(_)) = (standing.offer(&slug), standing.subscription(&slug)) else {
+        return Err(AppError::NotFound);
+    };
+    super::leave(&state, &reader.link, Some(&offer.newsletter), &client).await?;
+    Ok(back(&token, "left", Some(&slug)))
+}
+
+/// Leaves every newsletter.
+#[tracing::instrument(name = "leave_everything", skip_all)]
+pub async fn leave_everything(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    Path(token): Path<String>,
+) -> AppResult<Response> {
+    let Some(reader) = reader(&state, &token).await? else {
+        return Ok(invalid(&state));
+    };
+    super::leave(&state, &reader.link, None, &client).await?;
+    Ok(back(&token, "left_all", None))
+}
+
+/// 303 to the reader's page with what was done, at their newsletters.
+fn back(token: &str, done: &str, slug: Option<&str>) -> Response {
+    let about = slug.map_or(String::new(), |slug| format!("&newsletter={slug}"));
+    let anchor = match slug {
+        Some(slug) if done == "choice" => format!("newsletter-{slug}"),
+        _ => "newsletters".to_string(),
+    };
+    Redirect::to(&format!("/unsubscribe/{token}?done={done}{about}#{anchor}")).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,21 +508,23 @@ pub async fn change_name(
     Path(token): Path<String>,
     PageForm(form): PageForm<NameForm>,
 ) -> AppResult<Response> {
-    let Some(profile) = reader(&state, &token).await? else {
+    let Some(reader) = reader(&state, &token).await? else {
         return Ok(invalid(&state));
     };
     let change = NameChange { name: form.name };
     let name = match change.parse() {
         Ok(name) => name,
         Err(errors) => {
-            let mut page = PreferencesPage::new(&state, &token, &profile);
+            let standing = Standing::of(&state, &reader).await?;
+            let mut page = standing.page(&state, &token, &reader.profile);
             page.name = &change.name;
             page.errors = &errors;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response());
         }
     };
-    subscribers::set_name(&state.db.pool, profile.id, name.as_deref(), db::now()).await?;
-    tracing::info!(subscriber_id = profile.id, "reader changed their name");
+    let id = reader.profile.id;
+    subscribers::set_name(&state.db.pool, id, name.as_deref(), db::now()).await?;
+    tracing::info!(subscriber_id = id, "reader changed their name");
     Ok(Redirect::to(&format!("/unsubscribe/{token}?done=name#your-data")).into_response())
 }
 
@@ -128,29 +533,32 @@ pub async fn request_data(
     State(state): State<AppState>,
     Path(token): Path<String>,
 ) -> AppResult<Response> {
-    let Some(profile) = reader(&state, &token).await? else {
+    let Some(reader) = reader(&state, &token).await? else {
         return Ok(invalid(&state));
     };
+    let id = reader.profile.id;
     let now = db::now();
     let mut tx = state.db.begin().await?;
     let queued = outbox::enqueue_within_daily_limit(
         &mut tx,
         OutboxKind::DataExport,
-        profile.id,
+        id,
         EXPORTS_PER_DAY,
         now,
     )
     .await?;
     tx.commit().await?;
     if !queued {
-        let mut page = PreferencesPage::new(&state, &token, &profile);
+        let standing = Standing::of(&state, &reader).await?;
+        let mut page = standing.page(&state, &token, &reader.profile);
         page.notice = Some(
             "You have asked for your data three times today already. Please look in your \
-             inbox (and spam folder) for the copies, or ask again tomorrow.",
+             inbox (and spam folder) for the copies, or ask again tomorrow."
+                .into(),
         );
         return Ok((StatusCode::TOO_MANY_REQUESTS, Page(page)).into_response());
     }
     state.outbox_wake.wake();
-    tracing::info!(subscriber_id = profile.id, "reader asked for their data");
+    tracing::info!(subscriber_id = id, "reader asked for their data");
     Ok(Redirect::to(&format!("/unsubscribe/{token}?done=data#your-data")).into_response())
 }

@@ -16,6 +16,13 @@ use crate::state::AppState;
 #[from_request(via(axum::Form), rejection(AppError))]
 pub struct PageForm<T>(pub T);
 
+/// A form whose fields may repeat (`newsletters=daily&newsletters=weekend`, as checkboxes
+/// post them) into `Vec` fields, through axum-extra's `Form` (serde_html_form); its
+/// rejection renders as an error page. Also reads a GET form's query string.
+#[derive(FromRequest)]
+#[from_request(via(axum_extra::extract::Form), rejection(AppError))]
+pub struct ListForm<T>(pub T);
+
 /// `axum::extract::Query` whose rejection renders as an error page.
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]

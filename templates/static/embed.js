@@ -29,13 +29,20 @@
     });
   }
 
-  // Shows each message after its field and moves focus to the first field named.
-  function showErrors(form, fields) {
+  // Shows each message after its field and moves focus to the first field named. A field
+  // the reader cannot see (the newsletters of a form that joins them all) has its message
+  // said in the status line instead.
+  function showErrors(form, status, fields) {
     var first = null;
     Object.keys(fields).forEach(function (name) {
       var box = form.querySelector('[data-tidings-field="' + name + '"]');
       var input = form.elements[name];
-      if (!box || !input) return;
+      // Checkboxes sharing a name come as a list: the message goes with the first.
+      if (input && !input.setAttribute) input = input[0];
+      if (!box || !input) {
+        if (input) say(status, fields[name], true);
+        return;
+      }
       var error = document.createElement("p");
       error.className = "tidings-error";
       error.id = "tidings-" + name + "-error";
@@ -57,7 +64,21 @@
     if (value("name")) request.name = value("name");
     if (value("source")) request.source = value("source");
     if (value("website")) request.website = value("website");
+    var newsletters = chosenNewsletters(form);
+    if (newsletters) request.newsletters = newsletters;
     return JSON.stringify(request);
+  }
+
+  // The newsletters the form names (hidden fields) or the reader ticked; null when it names
+  // none (the default newsletter).
+  function chosenNewsletters(form) {
+    var inputs = form.querySelectorAll('input[name="newsletters"]');
+    if (!inputs.length) return null;
+    var chosen = [];
+    inputs.forEach(function (input) {
+      if (input.type !== "checkbox" || input.checked) chosen.push(input.value);
+    });
+    return chosen;
   }
 
   function setUp(form) {
@@ -69,6 +90,12 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       clearErrors(form);
+      var newsletters = chosenNewsletters(form);
+      if (newsletters && !newsletters.length) {
+        say(status, "Please choose at least one newsletter.", true);
+        showErrors(form, status, { newsletters: "please choose at least one newsletter" });
+        return;
+      }
       say(status, "Sending\u2026", false);
       button.disabled = true;
       fetch(form.getAttribute("data-tidings-api"), {
@@ -83,7 +110,7 @@
             say(status, answer.message || SUBSCRIBED, false);
           } else {
             say(status, answer.error || "Something went wrong; please try again.", true);
-            if (answer.fields) showErrors(form, answer.fields);
+            if (answer.fields) showErrors(form, status, answer.fields);
           }
         });
       }, function () {

@@ -41,6 +41,7 @@ mod outages;
 mod outbox;
 mod preferences;
 mod processes;
+mod reader_choices;
 mod schedule;
 mod security_headers;
 mod send_later;

@@ -6,6 +6,7 @@
 //! with `TIDINGS_BROWSER_TESTS=required` (as `.ci/run` sets) a missing browser, driver or
 //! axe-core (`npm ci --prefix tests/browser`) fails them instead.
 
+mod choices;
 mod editor;
 mod newsletters;
 mod reader;
