@@ -33,6 +33,7 @@ use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
                 ("x-digest-subject" = String, description = "The subject, non-ASCII characters as `?`"),
                 ("x-digest-recipients" = i64, description = "Confirmed readers of the newsletter (each gets the articles of their own choice)"),
             )),
+        (status = 400, description = "A parameter is given twice, or is not of its type", body = ErrorBody),
         Unauthorized,
         (status = 409, description = "Every article is already in a digest, or the draft lists none, or the reader (or topic choice) would get nothing, or the reader does not get this newsletter", body = ErrorBody),
         (status = 422, description = "No newsletter with this slug, topics that are not topics, a `subscriber_id` that is not a reader's, or both `topics` and `subscriber_id`; listed in `fields`", body = ErrorBody),
@@ -442,6 +443,7 @@ pub struct SaveDraft {
     params(NewsletterParam),
     responses(
         (status = 200, description = "The draft", body = DraftView),
+        (status = 400, description = "A parameter is given twice, or is not of its type", body = ErrorBody),
         Unauthorized,
         (status = 422, description = "No newsletter with this slug", body = ErrorBody),
         Busy,
@@ -521,6 +523,7 @@ pub async fn save_draft(
     params(NewsletterParam),
     responses(
         (status = 204, description = "Discarded (or there was none)"),
+        (status = 400, description = "A parameter is given twice, or is not of its type", body = ErrorBody),
         Unauthorized,
         (status = 422, description = "No newsletter with this slug", body = ErrorBody),
         Busy,
