@@ -108,45 +108,74 @@ fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
-pub async fn insert(
-    pool: &AnyPool,
-    newsletter: &Newsletter,
-    now: Millis,
-) -> Result<Newsletter, NewsletterError> {
-    let id: i64 = sqlx::query_scalar(
-        "insert into newsletters (slug, name, description, schedule, timezone, max_articles,
-             subject, topics, from_name, cadences, send_hour, weekly_day,
-             instant_min_interval_ms, welcome_subject, welcome_body, list_id, is_default,
-             edited_at, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $1, 0,
-                 $16, $16, $16)
-         returning id",
-    )
-    .bind(&newsletter.slug)
-    .bind(&newsletter.name)
-    .bind(&newsletter.description)
-    .bind(&newsletter.schedule)
-    .bind(&newsletter.timezone)
-    .bind(newsletter.max_articles)
-    .bind(&newsletter.subject)
-    .bind(topics::join(&newsletter.topics))
-    .bind(&newsletter.from_name)
-    .bind(cadences_text(newsletter))
-    .bind(newsletter.send_hour)
-    .bind(newsletter.weekly_day)
-    .bind(newsletter.instant_min_interval.as_millis() as i64)
-    .bind(&newsletter.welcome_subject)
-    .bind(&newsletter.welcome_body)
-    .bind(now)
-    .fetch_one(pool)
-    .await
-    .map_err(|err| {
+/// The editable fields as $1..$15, in the order `FIELDS` names them.
+const FIELDS: [&str; 15] = [
+    "slug",
+    "name",
+    "description",
+    "schedule",
+    "timezone",
+    "max_articles",
+    "subject",
+    "topics",
+    "from_name",
+    "cadences",
+    "send_hour",
+    "weekly_day",
+    "instant_min_interval_ms",
+    "welcome_subject",
+    "welcome_body",
+];
+
+fn bind_fields<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    newsletter: &'q Newsletter,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(&newsletter.slug)
+        .bind(&newsletter.name)
+        .bind(&newsletter.description)
+        .bind(&newsletter.schedule)
+        .bind(&newsletter.timezone)
+        .bind(newsletter.max_articles)
+        .bind(&newsletter.subject)
+        .bind(topics::join(&newsletter.topics))
+        .bind(&newsletter.from_name)
+        .bind(cadences_text(newsletter))
+        .bind(newsletter.send_hour)
+        .bind(newsletter.weekly_day)
+        .bind(newsletter.instant_min_interval.as_millis() as i64)
+        .bind(&newsletter.welcome_subject)
+        .bind(&newsletter.welcome_body)
+}
+
+fn slug_taken(newsletter: &Newsletter) -> impl FnOnce(sqlx::Error) -> NewsletterError + '_ {
+    move |err| {
         if is_unique_violation(&err) {
             NewsletterError::SlugTaken(newsletter.slug.clone())
         } else {
             err.into()
         }
-    })?;
+    }
+}
+
+pub async fn insert(
+    pool: &AnyPool,
+    newsletter: &Newsletter,
+    now: Millis,
+) -> Result<Newsletter, NewsletterError> {
+    let sql = format!(
+        "insert into newsletters ({}, list_id, is_default, edited_at, created_at, updated_at)
+         values ({}, $1, 0, $16, $16, $16)
+         returning id",
+        FIELDS.join(", "),
+        crate::db::placeholders(1, FIELDS.len())
+    );
+    let (id,): (i64,) = bind_fields(sqlx::query_as(&sql), newsletter)
+        .bind(now)
+        .fetch_one(pool)
+        .await
+        .map_err(slug_taken(newsletter))?;
     find(pool, id).await?.ok_or(NewsletterError::NotFound)
 }
 
@@ -156,39 +185,22 @@ pub async fn update(
     newsletter: &Newsletter,
     now: Millis,
 ) -> Result<(), NewsletterError> {
-    sqlx::query(
-        "update newsletters set slug = $2, name = $3, description = $4, schedule = $5,
-             timezone = $6, max_articles = $7, subject = $8, topics = $9, from_name = $10,
-             cadences = $11, send_hour = $12, weekly_day = $13, instant_min_interval_ms = $14,
-             welcome_subject = $15, welcome_body = $16, edited_at = $17, updated_at = $17
-         where id = $1",
-    )
-    .bind(newsletter.id)
-    .bind(&newsletter.slug)
-    .bind(&newsletter.name)
-    .bind(&newsletter.description)
-    .bind(&newsletter.schedule)
-    .bind(&newsletter.timezone)
-    .bind(newsletter.max_articles)
-    .bind(&newsletter.subject)
-    .bind(topics::join(&newsletter.topics))
-    .bind(&newsletter.from_name)
-    .bind(cadences_text(newsletter))
-    .bind(newsletter.send_hour)
-    .bind(newsletter.weekly_day)
-    .bind(newsletter.instant_min_interval.as_millis() as i64)
-    .bind(&newsletter.welcome_subject)
-    .bind(&newsletter.welcome_body)
-    .bind(now)
-    .execute(pool)
-    .await
-    .map_err(|err| {
-        if is_unique_violation(&err) {
-            NewsletterError::SlugTaken(newsletter.slug.clone())
-        } else {
-            err.into()
-        }
-    })?;
+    let set: Vec<String> = FIELDS
+        .iter()
+        .enumerate()
+        .map(|(i, field)| format!("{field} = ${}", i + 1))
+        .collect();
+    let sql = format!(
+        "update newsletters set {}, edited_at = $16, updated_at = $16 where id = $17
+         returning id",
+        set.join(", ")
+    );
+    let _: Option<(i64,)> = bind_fields(sqlx::query_as(&sql), newsletter)
+        .bind(now)
+        .bind(newsletter.id)
+        .fetch_optional(pool)
+        .await
+        .map_err(slug_taken(newsletter))?;
     Ok(())
 }
 
