@@ -208,12 +208,9 @@ async fn audience(
     state: &crate::state::AppState,
     slug: Option<&str>,
 ) -> anyhow::Result<digests::Audience> {
-    let newsletter = match slug {
-        None => crate::newsletters::queries::find_default(&state.db.pool).await?,
-        Some(slug) => crate::newsletters::queries::find_by_slug(&state.db.pool, slug)
-            .await?
-            .with_context(|| format!("there is no newsletter {slug:?}"))?,
-    };
+    let newsletter = crate::newsletters::queries::find_named(&state.db.pool, slug)
+        .await?
+        .with_context(|| format!("there is no newsletter {:?}", slug.unwrap_or_default()))?;
     Ok(digests::Audience {
         newsletter,
         cadence: crate::newsletters::Cadence::Scheduled,

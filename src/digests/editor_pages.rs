@@ -118,12 +118,9 @@ pub struct DigestQuery {
 
 /// The newsletter a page or form is about: the one named, or the default one.
 async fn chosen(state: &AppState, slug: Option<&str>) -> AppResult<Newsletter> {
-    match slug.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(newsletters::queries::find_default(&state.db.pool).await?),
-        Some(slug) => newsletters::queries::find_by_slug(&state.db.pool, slug)
-            .await?
-            .ok_or(AppError::NotFound),
-    }
+    newsletters::queries::find_named(&state.db.pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// The digest page of the newsletter, with `query` (`tested=1`) and `fragment` (`#later`);

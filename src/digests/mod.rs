@@ -306,17 +306,17 @@ pub async fn create(
 /// The named newsletter's readers on its own schedule (the default newsletter's when none
 /// is named); an unknown slug is refused under `newsletter`.
 pub async fn audience_of(state: &AppState, slug: Option<&str>) -> AppResult<Audience> {
-    let Some(slug) = slug.map(str::trim).filter(|s| !s.is_empty()) else {
-        return Ok(default_audience(state).await?);
-    };
-    match newsletters::queries::find_by_slug(&state.db.pool, slug).await? {
+    match newsletters::queries::find_named(&state.db.pool, slug).await? {
         Some(newsletter) => Ok(Audience {
             newsletter,
             cadence: Cadence::Scheduled,
         }),
         None => Err(AppError::field(
             "newsletter",
-            format!("there is no newsletter {slug:?}"),
+            format!(
+                "there is no newsletter {:?}",
+                slug.unwrap_or_default().trim()
+            ),
         )),
     }
 }

@@ -70,6 +70,15 @@ pub async fn find_by_slug(pool: &AnyPool, slug: &str) -> sqlx::Result<Option<New
     .transpose()
 }
 
+/// The newsletter `slug` names, or the default one when none is named (a blank slug names
+/// none); `None`: no newsletter has that slug.
+pub async fn find_named(pool: &AnyPool, slug: Option<&str>) -> sqlx::Result<Option<Newsletter>> {
+    match slug.map(str::trim).filter(|s| !s.is_empty()) {
+        None => find_default(pool).await.map(Some),
+        Some(slug) => find_by_slug(pool, slug).await,
+    }
+}
+
 pub async fn find<'e, E>(executor: E, id: i64) -> sqlx::Result<Option<Newsletter>>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
