@@ -160,6 +160,7 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         outbox_wake: Arc::default(),
         delivery_wake: Arc::new(Notify::new()),
         schedule_wake: Arc::new(Notify::new()),
+        newsletters: Arc::default(),
         metrics,
     })
 }

@@ -37,6 +37,9 @@ pub struct AppState {
     pub keys: Arc<Keys>,
     /// The logo, accent colour, masthead and footer in force (see `branding`).
     pub branding: SharedBranding,
+    /// The newsletters as signups look them up (re-read every few seconds).
+    #[from_ref(skip)]
+    pub newsletters: Arc<crate::newsletters::Directory>,
     /// The task that writes signups in batches.
     #[from_ref(skip)]
     pub signups: Signups,

@@ -10,6 +10,7 @@
 //! Which readers are on which newsletter, on what cadence and with which topics, is the
 //! readers' side (`subscribers::subscriptions`).
 
+mod directory;
 mod editor_pages;
 pub mod queries;
 mod routes;
@@ -19,6 +20,8 @@ use std::time::Duration;
 use axum::Router;
 use axum::routing::get;
 use serde::{Deserialize, Serialize};
+
+pub use directory::Directory;
 
 use crate::error::{AppError, FieldErrors};
 use crate::scheduler::Schedule;
@@ -401,11 +404,18 @@ pub struct Joining {
 /// The newsletters a signup named, checked: none named is the default newsletter; an unknown
 /// slug, or a cadence one of them does not offer, is refused under its field.
 pub async fn joining(
+    directory: &Directory,
     pool: &sqlx::AnyPool,
     slugs: &[String],
     cadence: Option<Cadence>,
 ) -> Result<Joining, AppError> {
-    let all = queries::list(pool).await?;
+    let mut all = directory.all(pool).await?;
+    if slugs
+        .iter()
+        .any(|slug| !all.iter().any(|n| n.slug == *slug))
+    {
+        all = directory.reload(pool).await?;
+    }
     let chosen: Vec<&Newsletter> = if slugs.is_empty() {
         all.iter().filter(|n| n.is_default).collect()
     } else {

@@ -222,17 +222,16 @@ async fn pending_reader(state: &AppState, subscriber_id: i64) -> Result<Option<P
     let Some(reader) = queries::find_recipient(&state.db.pool, subscriber_id).await? else {
         return Ok(None);
     };
-    let confirming = match reader.status {
-        SubscriptionStatus::Pending => true,
-        SubscriptionStatus::Confirmed => reader.asking,
-        SubscriptionStatus::Unsubscribed => false,
-    };
-    if !confirming {
+    if reader.status == SubscriptionStatus::Unsubscribed {
+        return Ok(None);
+    }
+    // Also what a confirmed reader still has to confirm: nothing, and no email.
+    let names = subscriptions::pending_names(&state.db.pool, subscriber_id).await?;
+    if reader.status == SubscriptionStatus::Confirmed && names.is_empty() {
         return Ok(None);
     }
     let address = EmailAddress::parse(&reader.email, false)
         .map_err(|e| NotMade::Impossible(format!("stored address no longer parses: {e}")))?;
-    let names = subscriptions::pending_names(&state.db.pool, subscriber_id).await?;
     // A reader from before there were several newsletters may have no subscription row.
     let newsletters = match names.as_slice() {
         [] => state.settings.newsletter.name.clone(),

@@ -68,27 +68,19 @@ pub struct Recipient {
     pub name: Option<String>,
     pub status: SubscriptionStatus,
     pub link_secret: String,
-    /// Newsletters they asked for and have not confirmed yet.
-    pub asking: bool,
 }
 
 pub async fn find_recipient(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<Option<Recipient>> {
-    let row = sqlx::query(
-        "select email, name, status, link_secret,
-                (select count(*) from subscriptions p
-                 where p.subscriber_id = s.id and p.status = 'pending') as asking
-         from subscribers s where id = $1",
-    )
-    .bind(subscriber_id)
-    .fetch_optional(pool)
-    .await?;
+    let row = sqlx::query("select email, name, status, link_secret from subscribers where id = $1")
+        .bind(subscriber_id)
+        .fetch_optional(pool)
+        .await?;
     row.map(|row| {
         Ok(Recipient {
             email: row.try_get("email")?,
             name: row.try_get("name")?,
             status: SubscriptionStatus::from_db(row.try_get("status")?)?,
             link_secret: row.try_get("link_secret")?,
-            asking: row.try_get::<i64, _>("asking")? > 0,
         })
     })
     .transpose()

@@ -208,8 +208,13 @@ pub async fn sign_up(
 ) -> AppResult<SignupOutcome> {
     // Checked before the signup joins the batch, so that a mistake is the asker's own 422.
     let mut new = new;
-    new.joining =
-        newsletters::joining(&state.db.pool, &new.newsletters, new.choice.cadence).await?;
+    new.joining = newsletters::joining(
+        &state.newsletters,
+        &state.db.pool,
+        &new.newsletters,
+        new.choice.cadence,
+    )
+    .await?;
     new.asked = per_newsletter(&state.db.pool, &new.joining, &new.choice).await?;
     let Written {
         subscriber_id,
