@@ -13,8 +13,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::branding::{self, SharedBranding};
 use crate::config::Settings;
-use crate::consent::ConsentStatement;
+use crate::consent::ConsentStatements;
 use crate::db::{self, Db};
+use crate::i18n::Catalog;
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::state::AppState;
@@ -111,7 +112,11 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
     let metrics = Arc::new(Metrics::default());
     let mailer =
         Mailer::from_settings(&settings.mail, &settings.dkim, metrics.smtp_seconds.clone())?;
-    let consent = ConsentStatement::from_policy(&settings.policy)?;
+    let messages_dir = &settings.newsletter.messages_dir;
+    let catalog =
+        Catalog::load((!messages_dir.as_os_str().is_empty()).then_some(messages_dir.as_path()))
+            .context("loading the messages (newsletter.messages_dir)")?;
+    let consent = ConsentStatements::new(&settings.policy, &catalog);
     consent
         .register(&db, db::now())
         .await
@@ -156,6 +161,7 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         keys: Arc::new(keys),
         branding,
         consent,
+        catalog,
         settings: Arc::new(settings),
         outbox_wake: Arc::default(),
         delivery_wake: Arc::new(Notify::new()),

@@ -11,6 +11,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use url::Url;
 
+use crate::i18n::Locale;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("could not read the configuration: {0}")]
@@ -122,6 +124,20 @@ pub struct NewsletterSettings {
     /// digest email and the signup pages.
     #[serde(default = "yes")]
     pub public_archive: bool,
+    /// The languages readers may choose (signup, their page); Tidings ships all six.
+    #[serde(default = "all_locales")]
+    pub locales: Vec<Locale>,
+    /// A reader's language when neither their choice nor their browser names one offered.
+    #[serde(default)]
+    pub default_locale: Locale,
+    /// `.ftl` files that replace shipped messages (`<dir>/<locale>.ftl` or `<dir>/<locale>/`);
+    /// empty: none. Read at start.
+    #[serde(default)]
+    pub messages_dir: PathBuf,
+}
+
+fn all_locales() -> Vec<Locale> {
+    Locale::SHIPPED.to_vec()
 }
 
 fn yes() -> bool {
@@ -468,6 +484,25 @@ impl Settings {
         }
         if self.newsletter.name.trim().is_empty() {
             return Err(invalid("newsletter.name", "must not be empty"));
+        }
+        if self.newsletter.locales.is_empty() {
+            return Err(invalid(
+                "newsletter.locales",
+                "must name at least one locale",
+            ));
+        }
+        if !self
+            .newsletter
+            .locales
+            .contains(&self.newsletter.default_locale)
+        {
+            return Err(invalid(
+                "newsletter.default_locale",
+                format!(
+                    "{} is not among newsletter.locales",
+                    self.newsletter.default_locale
+                ),
+            ));
         }
         if self.mail.transport == Transport::Smtp {
             let url = self.mail.smtp_url.expose_secret();

@@ -182,7 +182,10 @@ async fn editor_page(
     let readers_choose = query.readers_choose.is_some() && chosen.len() > 1;
     let snippet = Snippet {
         public_url,
-        consent_html: &state.consent.html,
+        consent_html: &state
+            .consent
+            .get(state.settings.newsletter.default_locale)
+            .html,
         newsletters: &chosen,
         readers_choose,
     }

@@ -15,6 +15,7 @@ pub mod editors;
 pub mod embed;
 pub mod error;
 pub mod feeds;
+pub mod i18n;
 pub mod mail;
 pub mod metrics;
 pub mod newsletters;

@@ -5,8 +5,9 @@ use tokio::sync::Notify;
 
 use crate::branding::SharedBranding;
 use crate::config::Settings;
-use crate::consent::ConsentStatement;
+use crate::consent::ConsentStatements;
 use crate::db::Db;
+use crate::i18n::{Catalog, Locale, Words};
 use crate::mail::Mailer;
 use crate::metrics::Metrics;
 use crate::subscribers::batch::Signups;
@@ -18,7 +19,10 @@ pub struct AppState {
     pub db: Db,
     pub mailer: Mailer,
     pub settings: Arc<Settings>,
-    pub consent: Arc<ConsentStatement>,
+    /// The consent sentence in each language.
+    pub consent: Arc<ConsentStatements>,
+    /// Readers' words in every language (`i18n`).
+    pub catalog: Catalog,
     #[from_ref(skip)]
     pub signup_limiter: Arc<IpRateLimiter>,
     /// Editors' login attempts per client IP.
@@ -43,6 +47,27 @@ pub struct AppState {
     /// The task that writes signups in batches.
     #[from_ref(skip)]
     pub signups: Signups,
+}
+
+impl AppState {
+    /// The words of a locale.
+    pub fn words(&self, locale: Locale) -> Words {
+        self.catalog.words(locale)
+    }
+
+    /// The locale for a reader who is not known yet: the one asked for (a form's or the API's
+    /// `locale`), else their browser's `Accept-Language`, among those offered.
+    pub fn negotiate(&self, asked: Option<&str>, headers: &axum::http::HeaderMap) -> Locale {
+        let newsletter = &self.settings.newsletter;
+        crate::i18n::negotiate(
+            &newsletter.locales,
+            newsletter.default_locale,
+            asked,
+            headers
+                .get(axum::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok()),
+        )
+    }
 }
 
 /// Keys the service made for itself (see `secrets`).

@@ -6,9 +6,45 @@
 pub const MAX_TOPICS: usize = 30;
 const MAX_TOPIC_CHARS: usize = 40;
 
-/// The list as typed (any case, surrounding blanks) made into sorted, unique slugs; the
-/// message says what is wrong with the first bad one.
-pub fn parse(topics: &[String]) -> Result<Vec<String>, String> {
+/// What is wrong with a list of topics (the first problem found).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TopicsError {
+    #[error(
+        "{0:?} is not a topic: use at most {MAX_TOPIC_CHARS} letters, digits and hyphens, e.g. \"local-news\""
+    )]
+    NotATopic(String),
+    #[error("at most {MAX_TOPICS} topics")]
+    TooMany,
+}
+
+impl TopicsError {
+    /// Its message's id in the readers' words (errors.ftl).
+    pub fn id(&self) -> &'static str {
+        match self {
+            TopicsError::NotATopic(_) => "error-topic-invalid",
+            TopicsError::TooMany => "error-too-many-topics",
+        }
+    }
+
+    /// The message's variables, as a validation error carries them.
+    pub fn add_params(&self, error: &mut validator::ValidationError) {
+        match self {
+            TopicsError::NotATopic(topic) => error.add_param("topic".into(), topic),
+            TopicsError::TooMany => error.add_param("count".into(), &MAX_TOPICS),
+        }
+    }
+
+    /// The message in a reader's words.
+    pub fn in_words(&self, words: &crate::i18n::Words) -> String {
+        match self {
+            TopicsError::NotATopic(topic) => words.t1(self.id(), "topic", topic),
+            TopicsError::TooMany => words.count(self.id(), MAX_TOPICS),
+        }
+    }
+}
+
+/// The list as typed (any case, surrounding blanks) made into sorted, unique slugs.
+pub fn parse(topics: &[String]) -> Result<Vec<String>, TopicsError> {
     let mut slugs = Vec::with_capacity(topics.len());
     for topic in topics {
         let slug = topic.trim().to_lowercase();
@@ -22,17 +58,14 @@ pub fn parse(topics: &[String]) -> Result<Vec<String>, String> {
             && !slug.starts_with('-')
             && !slug.ends_with('-');
         if !valid {
-            return Err(format!(
-                "{topic:?} is not a topic: use at most {MAX_TOPIC_CHARS} letters, digits and \
-                 hyphens, e.g. \"local-news\""
-            ));
+            return Err(TopicsError::NotATopic(topic.clone()));
         }
         slugs.push(slug);
     }
     slugs.sort_unstable();
     slugs.dedup();
     if slugs.len() > MAX_TOPICS {
-        return Err(format!("at most {MAX_TOPICS} topics"));
+        return Err(TopicsError::TooMany);
     }
     Ok(slugs)
 }

@@ -125,7 +125,7 @@ impl ArticleInput {
             Err(e) => crate::web::extract::field_errors(&e),
         };
         let topics = crate::topics::parse(&self.topics).unwrap_or_else(|message| {
-            errors.insert("topics".to_string(), message);
+            errors.insert("topics".to_string(), message.to_string());
             Vec::new()
         });
         if !errors.is_empty() {

@@ -5,11 +5,11 @@
 
 mod queries;
 
-use askama::Template;
 use sha2::{Digest, Sha256};
 
 use crate::config::PolicySettings;
 use crate::db::{Db, Millis, Tx};
+use crate::i18n::{Catalog, Locale, Words};
 
 pub use queries::{
     ConsentRecord, NOTICE_DUE, StaleConsent, copy_latest_grant, events_for, insert_events_bulk,
@@ -60,37 +60,69 @@ pub struct ClientInfo {
     pub user_agent: Option<String>,
 }
 
-/// The consent checkbox label exactly as the form shows it (HTML, links included), rendered
-/// once at start from the policy settings; its hash identifies it in the log.
-#[derive(Template)]
-#[template(path = "consent_label.html")]
-struct ConsentLabel<'a> {
-    privacy_url: &'a str,
-    terms_url: &'a str,
-}
-
 #[derive(Debug, Clone)]
 pub struct ConsentStatement {
     pub html: String,
     pub hash: String,
     pub privacy_version: String,
     pub terms_version: String,
+    /// The language it is written in; imports record the default locale's.
+    pub locale: Locale,
+}
+
+/// The consent checkbox label exactly as the form shows it in each language (HTML, links
+/// included), made once at start from the policy settings and the messages (`consent-label`,
+/// which a publication may override); each one's hash identifies it in the log.
+#[derive(Debug)]
+pub struct ConsentStatements {
+    by_locale: Vec<ConsentStatement>,
+}
+
+impl ConsentStatements {
+    pub fn new(policy: &PolicySettings, catalog: &Catalog) -> ConsentStatements {
+        let by_locale = Locale::SHIPPED
+            .into_iter()
+            .map(|locale| ConsentStatement::from_policy(policy, &catalog.words(locale)))
+            .collect();
+        ConsentStatements { by_locale }
+    }
+
+    pub fn get(&self, locale: Locale) -> &ConsentStatement {
+        self.by_locale
+            .iter()
+            .find(|s| s.locale == locale)
+            .unwrap_or(&self.by_locale[0])
+    }
+
+    /// Keeps a copy of each statement's text so that every event can point at it by hash.
+    pub async fn register(&self, db: &Db, now: Millis) -> sqlx::Result<()> {
+        for statement in &self.by_locale {
+            statement.register(db, now).await?;
+        }
+        Ok(())
+    }
 }
 
 impl ConsentStatement {
-    pub fn from_policy(policy: &PolicySettings) -> anyhow::Result<ConsentStatement> {
-        let label = ConsentLabel {
-            privacy_url: policy.privacy_url.as_str(),
-            terms_url: policy.terms_url.as_str(),
-        };
-        let html = label.render()?.trim().to_string();
+    pub fn from_policy(policy: &PolicySettings, words: &Words) -> ConsentStatement {
+        let html = words
+            .html(
+                "consent-label",
+                &[
+                    ("privacy_url", policy.privacy_url.as_str()),
+                    ("terms_url", policy.terms_url.as_str()),
+                ],
+            )
+            .trim()
+            .to_string();
         let hash = hex::encode(Sha256::digest(html.as_bytes()));
-        Ok(ConsentStatement {
+        ConsentStatement {
             html,
             hash,
             privacy_version: policy.privacy_version.clone(),
             terms_version: policy.terms_version.clone(),
-        })
+            locale: words.locale(),
+        }
     }
 
     /// What an import records in place of the sentence a reader ticked: the editor's word
@@ -108,6 +140,7 @@ impl ConsentStatement {
             hash: hex::encode(Sha256::digest(html.as_bytes())),
             privacy_version: policy.privacy_version.clone(),
             terms_version: policy.terms_version.clone(),
+            locale: Locale::ENGLISH,
         }
     }
 

@@ -27,8 +27,8 @@ pub async fn insert_event(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
-             text_hash, source, form, ip, user_agent, created_at, newsletters)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             text_hash, source, form, ip, user_agent, created_at, newsletters, locale)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(subscriber_id)
     .bind(event.as_str())
@@ -41,6 +41,7 @@ pub async fn insert_event(
     .bind(&evidence.client.user_agent)
     .bind(now)
     .bind(evidence.newsletters)
+    .bind(evidence.statement.locale.tag())
     .execute(&mut **tx)
     .await
     .map(|_| ())
@@ -59,9 +60,9 @@ pub async fn copy_latest_grant(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
-             text_hash, source, form, ip, user_agent, created_at, newsletters)
+             text_hash, source, form, ip, user_agent, created_at, newsletters, locale)
          select subscriber_id, $2, privacy_version, terms_version, text_hash, source, form, $3, $4, $5,
-                coalesce($6, newsletters)
+                coalesce($6, newsletters), locale
          from consent_events
          where subscriber_id = $1 and event = 'granted'
          order by id desc
@@ -87,9 +88,9 @@ pub async fn withdraw_for_complaint(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
-             text_hash, source, form, ip, user_agent, created_at, newsletters)
+             text_hash, source, form, ip, user_agent, created_at, newsletters, locale)
          select subscriber_id, 'withdrawn', privacy_version, terms_version, text_hash,
-                $3, form, null, null, $2, newsletters
+                $3, form, null, null, $2, newsletters, locale
          from consent_events
          where subscriber_id = $1 and event = 'granted'
          order by id desc
@@ -114,13 +115,13 @@ pub async fn insert_events_bulk(
     if subscriber_ids.is_empty() {
         return Ok(());
     }
-    // Everything but the reader is shared: $1..$10, then one parameter per reader.
-    let values = db::rows_per_id(11, subscriber_ids.len(), |id| {
-        format!("({id}, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+    // Everything but the reader is shared: $1..$11, then one parameter per reader.
+    let values = db::rows_per_id(12, subscriber_ids.len(), |id| {
+        format!("({id}, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
     });
     let sql = format!(
         "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
-             text_hash, source, form, ip, user_agent, created_at, newsletters)
+             text_hash, source, form, ip, user_agent, created_at, newsletters, locale)
          values {values}"
     );
     let mut query = sqlx::query(&sql)
@@ -133,7 +134,8 @@ pub async fn insert_events_bulk(
         .bind(evidence.client.ip.map(|ip| ip.to_string()))
         .bind(&evidence.client.user_agent)
         .bind(now)
-        .bind(evidence.newsletters);
+        .bind(evidence.newsletters)
+        .bind(evidence.statement.locale.tag());
     for id in subscriber_ids {
         query = query.bind(id);
     }
@@ -157,6 +159,8 @@ pub struct ConsentRecord {
     pub form: Option<String>,
     /// The newsletters (slugs) it was about; absent on records from before there were several.
     pub newsletters: Vec<String>,
+    /// The language of `statement` (and of the page the reader saw), e.g. `de`.
+    pub locale: String,
     pub ip: Option<String>,
     pub user_agent: Option<String>,
     /// RFC 3339, UTC.
@@ -167,7 +171,7 @@ pub struct ConsentRecord {
 pub async fn events_for(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<Vec<ConsentRecord>> {
     let rows = sqlx::query(
         "select e.event, e.privacy_version, e.terms_version, t.body, e.text_hash, e.source,
-                e.form, e.ip, e.user_agent, e.created_at, e.newsletters
+                e.form, e.ip, e.user_agent, e.created_at, e.newsletters, e.locale
          from consent_events e join consent_texts t on t.hash = e.text_hash
          where e.subscriber_id = $1 order by e.id",
     )
@@ -188,6 +192,7 @@ pub async fn events_for(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<Vec<
                     .try_get::<Option<String>, _>("newsletters")?
                     .map(|n| crate::topics::split(&n))
                     .unwrap_or_default(),
+                locale: row.try_get("locale")?,
                 ip: row.try_get("ip")?,
                 user_agent: row.try_get("user_agent")?,
                 at: format_time(row.try_get("created_at")?),

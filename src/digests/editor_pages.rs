@@ -173,7 +173,7 @@ async fn preview_choice(
     let topics = match crate::topics::parse(&crate::topics::split_typed(&choice.topics)) {
         Ok(topics) => topics,
         Err(message) => {
-            choice.error = Some(crate::error::sentence(&message));
+            choice.error = Some(crate::error::sentence(&message.to_string()));
             return Ok(choice);
         }
     };

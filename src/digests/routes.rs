@@ -98,8 +98,8 @@ impl PreviewParams {
             )),
             (Some(topics), None) => {
                 let typed: Vec<String> = topics.split(',').map(str::to_string).collect();
-                let topics =
-                    crate::topics::parse(&typed).map_err(|e| AppError::field("topics", e))?;
+                let topics = crate::topics::parse(&typed)
+                    .map_err(|e| AppError::field("topics", e.to_string()))?;
                 if topics.is_empty() {
                     return Ok(None);
                 }

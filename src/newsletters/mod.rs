@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 pub use directory::Directory;
 
 use crate::error::{AppError, FieldErrors};
+use crate::i18n::Arg;
 use crate::scheduler::Schedule;
 use crate::state::AppState;
 use crate::topics;
@@ -268,7 +269,7 @@ impl NewsletterInput {
         if let Some(list) = self.topics {
             match topics::parse(&list) {
                 Ok(list) => base.topics = list,
-                Err(err) => refuse("topics", err),
+                Err(err) => refuse("topics", err.to_string()),
             }
         }
         if let Some(from_name) = self.from_name {
@@ -408,6 +409,7 @@ pub async fn joining(
     pool: &sqlx::AnyPool,
     slugs: &[String],
     cadence: Option<Cadence>,
+    words: &crate::i18n::Words,
 ) -> Result<Joining, AppError> {
     let mut all = directory.all(pool).await?;
     if slugs
@@ -426,7 +428,7 @@ pub async fn joining(
                 None => {
                     return Err(AppError::field(
                         "newsletters",
-                        format!("there is no newsletter {slug:?}"),
+                        words.t1("error-newsletter-unknown", "slug", slug),
                     ));
                 }
             }
@@ -436,15 +438,21 @@ pub async fn joining(
     if let Some(cadence) = cadence
         && let Some(refusing) = chosen.iter().find(|n| !n.offers(cadence))
     {
-        return Err(AppError::field(
-            "cadence",
-            format!(
-                "{} does not offer {:?}; it offers {}",
-                refusing.name,
-                cadence.as_str(),
-                offered(refusing)
-            ),
-        ));
+        let offered = Cadence::ALL
+            .into_iter()
+            .filter(|c| refusing.offers(*c))
+            .map(|c| format!("“{}”", c.as_str()))
+            .collect::<Vec<_>>();
+        let offered: Vec<&str> = offered.iter().map(String::as_str).collect();
+        let message = words.format(
+            "error-cadence-not-offered",
+            &[
+                ("newsletter", Arg::Text(&refusing.name)),
+                ("cadence", Arg::Text(cadence.as_str())),
+                ("offered", Arg::Text(&words.list(&offered))),
+            ],
+        );
+        return Err(AppError::field("cadence", message));
     }
     Ok(Joining {
         ids: chosen.iter().map(|n| n.id).collect(),
@@ -454,16 +462,6 @@ pub async fn joining(
             .collect::<Vec<_>>()
             .join(" "),
     })
-}
-
-/// "scheduled, daily" as a message lists them.
-fn offered(newsletter: &Newsletter) -> String {
-    Cadence::ALL
-        .into_iter()
-        .filter(|c| newsletter.offers(*c))
-        .map(|c| format!("{:?}", c.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The routes below, described for the API's OpenAPI document.

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
 use super::signup::{self, NewSubscription, SignupOutcome};
-use crate::consent::{ClientInfo, ConsentSource, ConsentStatement};
+use crate::consent::{ClientInfo, ConsentSource, ConsentStatements};
 use crate::db::{self, Backend, Db};
 use crate::error::{AppError, AppResult};
 
@@ -42,7 +42,7 @@ pub type Signups = mpsc::Sender<Job>;
 struct Writer {
     batch_size: usize,
     db: Db,
-    statement: Arc<ConsentStatement>,
+    statements: Arc<ConsentStatements>,
     daily_limit: i64,
 }
 
@@ -52,7 +52,7 @@ struct Writer {
 pub fn spawn(
     db: Db,
     max_connections: u32,
-    statement: Arc<ConsentStatement>,
+    statements: Arc<ConsentStatements>,
     daily_limit: i64,
 ) -> Signups {
     let (signups, jobs) = mpsc::channel(4 * MAX_BATCH);
@@ -64,7 +64,7 @@ pub fn spawn(
     let writer = Arc::new(Writer {
         batch_size,
         db,
-        statement,
+        statements,
         daily_limit,
     });
     for _ in 0..writers {
@@ -142,8 +142,8 @@ impl Writer {
         let mut tx = self.db.begin().await?;
         let mut written = Vec::with_capacity(jobs.len());
         for job in jobs {
-            written
-                .push(signup::write(&mut tx, &self.statement, self.daily_limit, job, now).await?);
+            let statement = self.statements.get(job.new.locale);
+            written.push(signup::write(&mut tx, statement, self.daily_limit, job, now).await?);
         }
         tx.commit().await?;
         Ok(written)

@@ -3,10 +3,9 @@
 //! newsletter that takes every article, the topics of the newest articles), and the cadences
 //! each one offers, in words a reader understands.
 
-use std::time::Duration;
-
 use sqlx::AnyPool;
 
+use crate::i18n::{Arg, Words};
 use crate::newsletters::{self, Cadence, Newsletter};
 use crate::topics;
 
@@ -106,56 +105,44 @@ pub fn topic_boxes(offered: &[String], chosen: &[String]) -> Vec<Choosable> {
 }
 
 /// When a newsletter comes on a cadence, for a reader choosing among one newsletter's.
-pub fn describe(cadence: Cadence, newsletter: &Newsletter) -> String {
-    let zone = &newsletter.timezone;
-    let hour = newsletter.send_hour;
+pub fn describe(cadence: Cadence, newsletter: &Newsletter, words: &Words) -> String {
+    let zone = newsletter.timezone.as_str();
+    let time = format!("{:02}:00", newsletter.send_hour);
     match cadence {
-        Cadence::Scheduled if newsletter.schedule.is_empty() => {
-            "Whenever the editors send it".to_string()
+        Cadence::Scheduled if newsletter.schedule.is_empty() => words.t("cadence-whenever"),
+        Cadence::Scheduled => words.t("cadence-scheduled"),
+        Cadence::Instant => {
+            let minutes = (newsletter.instant_min_interval.as_secs() / 60).max(1) as i64;
+            let (count, unit) = if minutes % 60 == 0 {
+                (minutes / 60, "hour")
+            } else {
+                (minutes, "minute")
+            };
+            words.format(
+                "cadence-instant-every",
+                &[("count", Arg::Number(count)), ("unit", Arg::Text(unit))],
+            )
         }
-        Cadence::Scheduled => "On its usual schedule".to_string(),
-        Cadence::Instant => format!(
-            "As articles are published, at most one email {}",
-            every(newsletter.instant_min_interval)
-        ),
-        Cadence::Daily => format!("Once a day, at {hour:02}:00 ({zone})"),
-        Cadence::Weekly => format!(
-            "Once a week, on {}s at {hour:02}:00 ({zone})",
-            weekday(newsletter.weekly_day)
+        Cadence::Daily => words.t2("cadence-daily-at", "time", &time, "zone", zone),
+        Cadence::Weekly => words.format(
+            "cadence-weekly-at",
+            &[
+                ("day", Arg::Number(newsletter.weekly_day)),
+                ("time", Arg::Text(&time)),
+                ("zone", Arg::Text(zone)),
+            ],
         ),
     }
 }
 
 /// A cadence in general, for a reader choosing for several newsletters at once.
-pub fn short_label(cadence: Cadence) -> &'static str {
-    match cadence {
-        Cadence::Scheduled => "On each newsletter's usual schedule",
-        Cadence::Instant => "As articles are published",
-        Cadence::Daily => "Once a day",
-        Cadence::Weekly => "Once a week",
-    }
-}
-
-/// "every hour", "every 30 minutes", "every 2 hours".
-fn every(interval: Duration) -> String {
-    match interval.as_secs() / 60 {
-        0 | 1 => "every minute".to_string(),
-        60 => "every hour".to_string(),
-        m if m % 60 == 0 => format!("every {} hours", m / 60),
-        m => format!("every {m} minutes"),
-    }
-}
-
-fn weekday(day: i64) -> &'static str {
-    match day {
-        0 => "Sunday",
-        1 => "Monday",
-        2 => "Tuesday",
-        3 => "Wednesday",
-        4 => "Thursday",
-        5 => "Friday",
-        _ => "Saturday",
-    }
+pub fn short_label(cadence: Cadence, words: &Words) -> String {
+    words.t(match cadence {
+        Cadence::Scheduled => "cadence-short-scheduled",
+        Cadence::Instant => "cadence-short-instant",
+        Cadence::Daily => "cadence-short-daily",
+        Cadence::Weekly => "cadence-short-weekly",
+    })
 }
 
 #[cfg(test)]
@@ -164,10 +151,37 @@ mod tests {
 
     #[test]
     fn intervals_read_as_words() {
-        assert_eq!(every(Duration::from_secs(3600)), "every hour");
-        assert_eq!(every(Duration::from_secs(1800)), "every 30 minutes");
-        assert_eq!(every(Duration::from_secs(7200)), "every 2 hours");
-        assert_eq!(every(Duration::from_secs(60)), "every minute");
+        let words = crate::i18n::Catalog::load(None)
+            .unwrap()
+            .words(crate::i18n::Locale::ENGLISH);
+        let mut newsletter = Newsletter {
+            id: 1,
+            slug: "news".into(),
+            name: "News".into(),
+            description: String::new(),
+            schedule: String::new(),
+            timezone: "UTC".into(),
+            max_articles: 10,
+            subject: String::new(),
+            topics: Vec::new(),
+            from_name: None,
+            cadences: Vec::new(),
+            send_hour: 7,
+            weekly_day: 1,
+            instant_min_interval: std::time::Duration::from_secs(3600),
+            welcome_subject: String::new(),
+            welcome_body: String::new(),
+            is_default: true,
+            list_id: "news".into(),
+        };
+        let mut every = |secs| {
+            newsletter.instant_min_interval = std::time::Duration::from_secs(secs);
+            describe(Cadence::Instant, &newsletter, &words)
+        };
+        assert!(every(3600).ends_with("at most one email every hour"));
+        assert!(every(1800).ends_with("every 30 minutes"));
+        assert!(every(7200).ends_with("every 2 hours"));
+        assert!(every(60).ends_with("every minute"));
     }
 
     #[test]

@@ -14,51 +14,109 @@ pub struct EmailAddress {
     ascii: String,
 }
 
+/// Why a typed address is not one Tidings can mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailProblem {
+    ControlChars,
+    Empty,
+    TooLong,
+    NoAt,
+    Incomplete,
+    LocalTooLong,
+    Invalid,
+    BadDomain,
+    NoFullDomain,
+}
+
+impl EmailProblem {
+    pub fn message(self) -> &'static str {
+        match self {
+            EmailProblem::ControlChars => {
+                "an email address cannot contain line breaks or control characters"
+            }
+            EmailProblem::Empty => "please enter your email address",
+            EmailProblem::TooLong => "this email address is too long (at most 254 characters)",
+            EmailProblem::NoAt => "an email address needs an @, like name@example.com",
+            EmailProblem::Incomplete => "please enter a full address, like name@example.com",
+            EmailProblem::LocalTooLong => {
+                "the part before the @ is too long (at most 64 characters)"
+            }
+            EmailProblem::Invalid => "this does not look like an email address",
+            EmailProblem::BadDomain => "the domain of this address is not valid",
+            EmailProblem::NoFullDomain => {
+                "please use an address with a full domain name, like name@example.com"
+            }
+        }
+    }
+
+    /// Its message's id in the readers' words (errors.ftl).
+    pub fn id(self) -> &'static str {
+        match self {
+            EmailProblem::ControlChars => "error-email-control-chars",
+            EmailProblem::Empty => "error-email-empty",
+            EmailProblem::TooLong => "error-email-too-long",
+            EmailProblem::NoAt => "error-email-no-at",
+            EmailProblem::Incomplete => "error-email-incomplete",
+            EmailProblem::LocalTooLong => "error-email-local-too-long",
+            EmailProblem::Invalid => "error-email-invalid",
+            EmailProblem::BadDomain => "error-email-bad-domain",
+            EmailProblem::NoFullDomain => "error-email-no-full-domain",
+        }
+    }
+}
+
 impl EmailAddress {
-    /// Trims, checks and normalises. The error is the message shown beside the field.
+    /// Trims, checks and normalises. The error is the (English) message shown beside the field.
     pub fn parse(
         input: &str,
         case_sensitive_local_part: bool,
     ) -> Result<EmailAddress, &'static str> {
+        EmailAddress::check(input, case_sensitive_local_part).map_err(EmailProblem::message)
+    }
+
+    /// `parse`, telling what is wrong so that a reader can be told in their language.
+    pub fn check(
+        input: &str,
+        case_sensitive_local_part: bool,
+    ) -> Result<EmailAddress, EmailProblem> {
         // Checked before anything else, trimming included: a CR or LF that reached a header
         // would let a client add headers or recipients of its own.
         if input.chars().any(char::is_control) {
-            return Err("an email address cannot contain line breaks or control characters");
+            return Err(EmailProblem::ControlChars);
         }
         let typed = input.trim();
         if typed.is_empty() {
-            return Err("please enter your email address");
+            return Err(EmailProblem::Empty);
         }
         if typed.len() > MAX_LEN {
-            return Err("this email address is too long (at most 254 characters)");
+            return Err(EmailProblem::TooLong);
         }
         let Some((local, domain)) = typed.rsplit_once('@') else {
-            return Err("an email address needs an @, like name@example.com");
+            return Err(EmailProblem::NoAt);
         };
         if local.is_empty() || domain.is_empty() {
-            return Err("please enter a full address, like name@example.com");
+            return Err(EmailProblem::Incomplete);
         }
         if local.len() > MAX_LOCAL_LEN {
-            return Err("the part before the @ is too long (at most 64 characters)");
+            return Err(EmailProblem::LocalTooLong);
         }
         let quoted = local.len() >= 2 && local.starts_with('"') && local.ends_with('"');
         // validator covers the common grammar; quoted local parts ("john smith"@example.com)
         // are valid RFC 5322 that it does not know, so lettre's stricter parser judges those.
         if !quoted && !typed.validate_email() {
-            return Err("this does not look like an email address");
+            return Err(EmailProblem::Invalid);
         }
-        let ascii_domain =
-            idna::domain_to_ascii(domain).map_err(|_| "the domain of this address is not valid")?;
+        let ascii_domain = idna::domain_to_ascii(domain).map_err(|_| EmailProblem::BadDomain)?;
         let top_label = ascii_domain.rsplit('.').next().unwrap_or("");
         if domain.starts_with('[')
             || !ascii_domain.contains('.')
             || top_label.chars().all(|c| c.is_ascii_digit())
         {
-            return Err("please use an address with a full domain name, like name@example.com");
+            return Err(EmailProblem::NoFullDomain);
         }
         let ascii = format!("{local}@{ascii_domain}");
         if ascii.parse::<lettre::Address>().is_err() {
-            return Err("this does not look like an email address");
+            return Err(EmailProblem::Invalid);
         }
         let key_local = if case_sensitive_local_part {
             local.to_string()

@@ -227,7 +227,12 @@ impl Import<'_> {
             ..Default::default()
         };
         let new = request
-            .parse(self.state.settings.signup.case_sensitive_local_part)
+            .parse(
+                self.state.settings.signup.case_sensitive_local_part,
+                &self
+                    .state
+                    .words(self.state.settings.newsletter.default_locale),
+            )
             .map_err(|fields| {
                 fields
                     .iter()

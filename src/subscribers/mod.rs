@@ -24,7 +24,7 @@ use axum::routing::{get, post};
 use crate::state::AppState;
 
 pub use confirm::ConfirmationEmails;
-pub use email_address::EmailAddress;
+pub use email_address::{EmailAddress, EmailProblem};
 pub use export::{DataExportEmails, prepare_data_export_email};
 pub use queries::{
     Profile, Reader, Recipient, StatusFilter, exists, find_id_by_key, find_id_for_link,

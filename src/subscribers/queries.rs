@@ -8,6 +8,7 @@ use super::SubscriptionStatus;
 use crate::config::PolicySettings;
 use crate::consent;
 use crate::db::{self, Millis, Tx, format_time};
+use crate::i18n::Locale;
 
 /// Creates a pending subscriber, or refreshes an existing one: pending, unsubscribed and
 /// bounced readers become pending again with the address and name as now typed, while a
@@ -20,15 +21,17 @@ pub async fn upsert_pending(
     email: &str,
     email_key: &str,
     name: Option<&str>,
+    locale: Locale,
     now: Millis,
 ) -> sqlx::Result<(i64, SubscriptionStatus)> {
     let row = sqlx::query(&format!(
-        "insert into subscribers (email, email_key, name, status, created_at, updated_at)
-         values ($1, $2, $3, 'pending', $4, $4)
+        "insert into subscribers (email, email_key, name, status, created_at, updated_at, locale)
+         values ($1, $2, $3, 'pending', $4, $4, $5)
          on conflict (email_key) do update set
              email = case when {LOCKED} then subscribers.email else excluded.email end,
              name = case when {LOCKED} then subscribers.name
                          else coalesce(excluded.name, subscribers.name) end,
+             locale = case when {LOCKED} then subscribers.locale else excluded.locale end,
              updated_at = case when {LOCKED} then subscribers.updated_at else excluded.updated_at end,
              status = case when {LOCKED} then 'confirmed' else 'pending' end
          returning id, status"
@@ -37,6 +40,7 @@ pub async fn upsert_pending(
     .bind(email_key)
     .bind(name)
     .bind(now)
+    .bind(locale.tag())
     .fetch_one(&mut **tx)
     .await?;
     Ok((
@@ -274,10 +278,13 @@ pub struct Profile {
     /// When their address last bounced for good; no digest goes there until they confirm again.
     #[schema(format = DateTime)]
     pub bounced_at: Option<String>,
+    /// The language of their emails and pages, e.g. `de`.
+    #[schema(value_type = String, example = "de")]
+    pub locale: Locale,
 }
 
 const PROFILE_COLUMNS: &str =
-    "id, email, name, status, created_at, updated_at, confirmed_at, bounced_at";
+    "id, email, name, status, created_at, updated_at, confirmed_at, bounced_at, locale";
 
 fn profile(row: &sqlx::any::AnyRow) -> sqlx::Result<Profile> {
     let time = |column: &str| -> sqlx::Result<Option<String>> {
@@ -292,6 +299,7 @@ fn profile(row: &sqlx::any::AnyRow) -> sqlx::Result<Profile> {
         updated_at: format_time(row.try_get("updated_at")?),
         confirmed_at: time("confirmed_at")?,
         bounced_at: time("bounced_at")?,
+        locale: Locale::from_stored(row.try_get("locale")?),
     })
 }
 

@@ -15,6 +15,7 @@ use crate::consent::{ClientInfo, ConsentSource};
 use crate::embed::{self, Outcome};
 use crate::error::doc::{Busy, MalformedJson, TooLarge, WrongContentType};
 use crate::error::{ApiResult, AppError, AppResult, ErrorBody, FieldErrors};
+use crate::i18n::{Locale, Words};
 use crate::newsletters::{self, Cadence, Newsletter};
 use crate::state::AppState;
 use crate::telemetry::mask_email;
@@ -44,6 +45,9 @@ pub struct SignupPage<'a> {
     errors: &'a FieldErrors,
     /// Link to past issues (`/archive`).
     archive: bool,
+    /// The languages offered, for links to the page in each.
+    languages: &'a [Locale],
+    t: Words,
 }
 
 impl<'a> SignupPage<'a> {
@@ -53,6 +57,7 @@ impl<'a> SignupPage<'a> {
         form: &'a SubscribeForm,
         return_to: Option<&'a Url>,
         errors: &'a FieldErrors,
+        t: Words,
     ) -> Self {
         let several = offers.len() > 1;
         // A fresh form ticks the default; a form sent back keeps what the reader ticked.
@@ -82,7 +87,7 @@ impl<'a> SignupPage<'a> {
         covered.dedup();
         let chosen = topics::parse(&form.topics).unwrap_or_default();
         let topics = choices::topic_boxes(&covered, &chosen);
-        let cadences = cadence_choices(offers, form.cadence.as_deref());
+        let cadences = cadence_choices(offers, form.cadence.as_deref(), &t);
         let cadences = if cadences.len() > 1 || errors.contains_key("cadence") {
             cadences
         } else {
@@ -95,13 +100,15 @@ impl<'a> SignupPage<'a> {
             newsletters,
             topics,
             cadences,
-            consent_html: &state.consent.html,
+            consent_html: &state.consent.get(t.locale()).html,
             email: &form.email,
             name: form.name.as_deref().unwrap_or(""),
             source: form.source.as_deref().unwrap_or(""),
             return_to: return_to.map_or("", Url::as_str),
             errors,
             archive: state.settings.newsletter.public_archive,
+            languages: &state.settings.newsletter.locales,
+            t,
         }
     }
 }
@@ -109,7 +116,7 @@ impl<'a> SignupPage<'a> {
 /// Every cadence some newsletter offers: in words of its own for a single newsletter, and
 /// saying which newsletters offer it when there are several. `chosen` is ticked (else the
 /// newsletters' own schedules).
-fn cadence_choices(offers: &[Offer], chosen: Option<&str>) -> Vec<Choosable> {
+fn cadence_choices(offers: &[Offer], chosen: Option<&str>, words: &Words) -> Vec<Choosable> {
     let chosen = chosen
         .and_then(|c| Cadence::parse(c.trim()))
         .unwrap_or(Cadence::Scheduled);
@@ -122,13 +129,16 @@ fn cadence_choices(offers: &[Offer], chosen: Option<&str>) -> Vec<Choosable> {
                 .map(|o| o.newsletter.name.as_str())
                 .collect();
             let (label, hint) = match offers {
-                [only] => (choices::describe(cadence, &only.newsletter), String::new()),
+                [only] => (
+                    choices::describe(cadence, &only.newsletter, words),
+                    String::new(),
+                ),
                 _ if offering.len() == offers.len() => {
-                    (choices::short_label(cadence).to_string(), String::new())
+                    (choices::short_label(cadence, words), String::new())
                 }
                 _ => (
-                    choices::short_label(cadence).to_string(),
-                    format!("Offered by {}", and_list(&offering)),
+                    choices::short_label(cadence, words),
+                    words.t1("cadence-offered-by", "newsletters", words.list(&offering)),
                 ),
             };
             (!offering.is_empty() || cadence == chosen).then(|| Choosable {
@@ -141,15 +151,6 @@ fn cadence_choices(offers: &[Offer], chosen: Option<&str>) -> Vec<Choosable> {
         .collect()
 }
 
-/// "A", "A and B", "A, B and C".
-fn and_list(names: &[&str]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 #[derive(Template)]
 #[template(path = "pages/thanks.html")]
 pub struct ThanksPage<'a> {
@@ -159,6 +160,7 @@ pub struct ThanksPage<'a> {
     to: Option<&'a str>,
     /// Who the email comes from, so the reader can look for it (and let it through).
     from: &'a str,
+    t: Words,
 }
 
 /// The form as browsers post it; every field is optional here so that a missing one becomes
@@ -185,11 +187,13 @@ pub struct SubscribeForm {
     #[serde(default)]
     topics: Vec<String>,
     cadence: Option<String>,
+    /// The language the form was shown in.
+    locale: Option<String>,
 }
 
 impl SubscribeForm {
     /// The request the API would get, and what the form says that no request can.
-    fn to_request(&self) -> (SignupRequest, FieldErrors) {
+    fn to_request(&self, words: &Words) -> (SignupRequest, FieldErrors) {
         let mut errors = FieldErrors::new();
         let newsletters: Vec<String> = self
             .newsletters
@@ -198,20 +202,14 @@ impl SubscribeForm {
             .cloned()
             .collect();
         if self.newsletter_choice.is_some() && newsletters.is_empty() {
-            errors.insert(
-                "newsletters".into(),
-                "please choose at least one newsletter".into(),
-            );
+            errors.insert("newsletters".into(), words.t("error-choose-newsletter"));
         }
         let cadence = match self.cadence.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(value) => {
                 let cadence = Cadence::parse(value);
                 if cadence.is_none() {
-                    errors.insert(
-                        "cadence".into(),
-                        "please choose one of the listed options".into(),
-                    );
+                    errors.insert("cadence".into(), words.t("error-choose-listed"));
                 }
                 cadence
             }
@@ -225,15 +223,27 @@ impl SubscribeForm {
             newsletters,
             topics: self.topics.clone(),
             cadence,
+            locale: Some(words.lang().to_string()),
         };
         (request, errors)
     }
 }
 
-pub async fn signup_page(State(state): State<AppState>) -> AppResult<Response> {
+#[derive(Debug, Default, Deserialize)]
+pub struct LocaleQuery {
+    /// A language chosen from the page's list (`?locale=de`).
+    locale: Option<String>,
+}
+
+pub async fn signup_page(
+    State(state): State<AppState>,
+    Query(query): Query<LocaleQuery>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     let offers = choices::offers(&state.db.pool).await?;
+    let t = state.words(state.negotiate(query.locale.as_deref(), &headers));
     let (form, errors) = (SubscribeForm::default(), FieldErrors::new());
-    let page = SignupPage::new(&state, &offers, &form, None, &errors);
+    let page = SignupPage::new(&state, &offers, &form, None, &errors, t);
     Ok(Page(page).into_response())
 }
 
@@ -243,9 +253,17 @@ async fn correct(
     form: &SubscribeForm,
     return_to: Option<&Url>,
     errors: &FieldErrors,
+    t: &Words,
 ) -> AppResult<Response> {
     let offers = choices::offers(&state.db.pool).await?;
-    let page = Page(SignupPage::new(state, &offers, form, return_to, errors));
+    let page = Page(SignupPage::new(
+        state,
+        &offers,
+        form,
+        return_to,
+        errors,
+        t.clone(),
+    ));
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
@@ -261,28 +279,30 @@ pub async fn subscribe_form(
     ListForm(form): ListForm<SubscribeForm>,
 ) -> AppResult<Response> {
     let return_to = embed::return_to(&state.settings.server, &headers, &form.return_to);
+    let t = state.words(state.negotiate(form.locale.as_deref(), &headers));
     // The thank-you page names the address, masked: enough for the reader to spot a typo,
     // nothing for the URL to leak.
     let thanks = format!(
-        "/subscribe/thanks?to={}",
+        "/subscribe/thanks?to={}&locale={}",
         url::form_urlencoded::byte_serialize(mask_email(form.email.trim()).as_bytes())
-            .collect::<String>()
+            .collect::<String>(),
+        t.lang()
     );
     let done = |outcome| match &return_to {
         Some(page) => embed::back_to(page.clone(), outcome),
         None => Redirect::to(&thanks).into_response(),
     };
-    let (request, mut errors) = form.to_request();
+    let (request, mut errors) = form.to_request(&t);
     if request.is_bot() {
         ignore_bot(&state, &client);
         return Ok(done(Outcome::Subscribed));
     }
-    let new = match request.parse(state.settings.signup.case_sensitive_local_part) {
+    let new = match request.parse(state.settings.signup.case_sensitive_local_part, &t) {
         Ok(new) if errors.is_empty() => new,
-        Ok(_) => return correct(&state, &form, return_to.as_ref(), &errors).await,
+        Ok(_) => return correct(&state, &form, return_to.as_ref(), &errors, &t).await,
         Err(more) => {
             errors.extend(more);
-            return correct(&state, &form, return_to.as_ref(), &errors).await;
+            return correct(&state, &form, return_to.as_ref(), &errors, &t).await;
         }
     };
     // The form lists the topics of every newsletter; one that none of those ticked carries
@@ -297,12 +317,9 @@ pub async fn subscribe_form(
             })
             .collect();
         if let Some(topic) = choices::uncovered(&chosen, picked) {
-            let message = format!(
-                "none of the newsletters you chose covers {}; untick it or choose another newsletter",
-                topics::label(topic)
-            );
+            let message = t.t1("error-topic-not-covered", "topic", topics::label(topic));
             errors.insert("topics".into(), message);
-            return correct(&state, &form, return_to.as_ref(), &errors).await;
+            return correct(&state, &form, return_to.as_ref(), &errors, &t).await;
         }
     }
     if !state.signup_limiter.allow(client.ip) {
@@ -311,11 +328,11 @@ pub async fn subscribe_form(
             None => Err(AppError::RateLimited),
         };
     }
-    match signup::sign_up(&state, new, ConsentSource::Form, client).await {
+    match signup::sign_up(&state, new, ConsentSource::Form, client, &t).await {
         Ok(_) => Ok(done(Outcome::Subscribed)),
         // A newsletter that does not exist (any more), or a cadence one of them does not offer.
         Err(AppError::Invalid { fields, .. }) => {
-            correct(&state, &form, return_to.as_ref(), &fields).await
+            correct(&state, &form, return_to.as_ref(), &fields, &t).await
         }
         Err(err) => Err(err),
     }
@@ -325,12 +342,16 @@ pub async fn subscribe_form(
 pub struct ThanksQuery {
     /// The masked address the confirmation went to.
     to: Option<String>,
+    /// The language of the form.
+    locale: Option<String>,
 }
 
 pub async fn thanks_page(
     State(state): State<AppState>,
     Query(query): Query<ThanksQuery>,
+    headers: HeaderMap,
 ) -> Response {
+    let t = state.words(state.negotiate(query.locale.as_deref(), &headers));
     // Only what a masked address can look like: the page must not print whatever a link says.
     let to = query.to.filter(|to| {
         to.len() <= 100
@@ -342,6 +363,7 @@ pub async fn thanks_page(
         archive: state.settings.newsletter.public_archive,
         to: to.as_deref(),
         from: &state.settings.mail.from.to_string(),
+        t,
     })
     .into_response()
 }
@@ -352,14 +374,18 @@ pub struct Accepted {
     /// Always `accepted`.
     #[schema(example = "accepted")]
     status: &'static str,
-    /// A sentence to show the reader.
-    message: &'static str,
+    /// A sentence to show the reader, in their language.
+    message: String,
 }
 
-const ACCEPTED: Accepted = Accepted {
-    status: "accepted",
-    message: "Thanks! Please check your inbox and confirm your subscription.",
-};
+impl Accepted {
+    fn new(words: &Words) -> Accepted {
+        Accepted {
+            status: "accepted",
+            message: words.t("signup-accepted"),
+        }
+    }
+}
 
 /// Sign up a reader
 ///
@@ -386,20 +412,22 @@ const ACCEPTED: Accepted = Accepted {
 pub async fn subscribe_api(
     State(state): State<AppState>,
     client: ClientInfo,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<SignupRequest>,
 ) -> ApiResult<(StatusCode, Json<Accepted>)> {
+    let t = state.words(state.negotiate(request.locale.as_deref(), &headers));
     if request.is_bot() {
         ignore_bot(&state, &client);
-        return Ok((StatusCode::ACCEPTED, Json(ACCEPTED)));
+        return Ok((StatusCode::ACCEPTED, Json(Accepted::new(&t))));
     }
     let new = request
-        .parse(state.settings.signup.case_sensitive_local_part)
+        .parse(state.settings.signup.case_sensitive_local_part, &t)
         .map_err(AppError::invalid)?;
     if !state.signup_limiter.allow(client.ip) {
         return Err(AppError::RateLimited.into());
     }
-    signup::sign_up(&state, new, ConsentSource::Api, client).await?;
-    Ok((StatusCode::ACCEPTED, Json(ACCEPTED)))
+    signup::sign_up(&state, new, ConsentSource::Api, client, &t).await?;
+    Ok((StatusCode::ACCEPTED, Json(Accepted::new(&t))))
 }
 
 /// Bots get the answer people get, and count against their address's limit.

@@ -9,11 +9,11 @@ use super::{EmailAddress, SubscriptionStatus, queries};
 use crate::consent::{self, ClientInfo, ConsentEvent, ConsentSource, ConsentStatement, Evidence};
 use crate::db::{Millis, Tx};
 use crate::error::{AppResult, FieldErrors};
+use crate::i18n::{self, Locale, Words};
 use crate::newsletters::{self, Cadence};
 use crate::outbox::{self, OutboxKind};
 use crate::state::AppState;
 use crate::topics;
-use crate::web::extract::field_errors;
 
 const MAX_NAME_CHARS: usize = 100;
 const MAX_SOURCE_CHARS: u64 = 64;
@@ -40,7 +40,11 @@ pub struct SignupRequest {
     /// Which form or placement the signup came from (e.g. "article-footer").
     #[schema(max_length = 64)]
     #[validate(
-        length(max = MAX_SOURCE_CHARS, message = "at most 64 characters"),
+        length(
+            max = MAX_SOURCE_CHARS,
+            code = "error-source-too-long",
+            message = "at most 64 characters"
+        ),
         custom(function = "check_source")
     )]
     pub source: Option<String>,
@@ -48,7 +52,11 @@ pub struct SignupRequest {
     /// email confirms them all.
     #[serde(default)]
     #[schema(example = json!(["daily"]))]
-    #[validate(length(max = 20, message = "at most 20 newsletters"))]
+    #[validate(length(
+        max = 20,
+        code = "error-too-many-newsletters",
+        message = "at most 20 newsletters"
+    ))]
     pub newsletters: Vec<String>,
     /// Topics to get from each newsletter joined; none: everything it sends. When several
     /// newsletters are joined, one limited to some topics takes those of them it carries,
@@ -60,6 +68,12 @@ pub struct SignupRequest {
     /// How often, where each newsletter joined offers it; absent: on its own schedule.
     #[validate(skip)]
     pub cadence: Option<Cadence>,
+    /// The reader's language (`de`, `pt-BR`...): their emails and pages come in it. Absent,
+    /// or a language not offered: the best of the request's `Accept-Language`, else the
+    /// publication's default. `de-AT` finds `de`.
+    #[schema(example = "de", max_length = 35)]
+    #[validate(custom(function = "check_locale"))]
+    pub locale: Option<String>,
     /// The honeypot of the embedded form, sent by its script: people leave it empty, and a
     /// signup that fills it is answered 202 like any other and ignored.
     #[serde(default)]
@@ -67,15 +81,20 @@ pub struct SignupRequest {
     pub website: Option<String>,
 }
 
+// Each check's code is the id of its message in the reader's language (errors.ftl); the
+// English message stays for logs.
+
 fn check_email(email: &str) -> Result<(), ValidationError> {
-    EmailAddress::parse(email, false)
+    EmailAddress::check(email, false)
         .map(|_| ())
-        .map_err(|message| ValidationError::new("email").with_message(message.into()))
+        .map_err(|problem| {
+            ValidationError::new(problem.id()).with_message(problem.message().into())
+        })
 }
 
 fn check_name(name: &str) -> Result<(), ValidationError> {
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(ValidationError::new("length")
+        return Err(ValidationError::new("error-name-too-long")
             .with_message("please keep your name under 100 characters".into()));
     }
     check_no_control_chars(name)
@@ -83,7 +102,7 @@ fn check_name(name: &str) -> Result<(), ValidationError> {
 
 fn check_no_control_chars(value: &str) -> Result<(), ValidationError> {
     if value.chars().any(char::is_control) {
-        return Err(ValidationError::new("control_chars")
+        return Err(ValidationError::new("error-control-chars")
             .with_message("line breaks and control characters are not allowed".into()));
     }
     Ok(())
@@ -93,16 +112,30 @@ fn check_consent(consent: &bool) -> Result<(), ValidationError> {
     if *consent {
         Ok(())
     } else {
-        Err(ValidationError::new("consent").with_message(
+        Err(ValidationError::new("error-consent").with_message(
             "please tick the box to agree to the Privacy Policy and Terms of Use".into(),
         ))
     }
 }
 
 fn check_topics(list: &[String]) -> Result<(), ValidationError> {
-    topics::parse(list)
-        .map(|_| ())
-        .map_err(|message| ValidationError::new("topics").with_message(message.into()))
+    topics::parse(list).map(|_| ()).map_err(|problem| {
+        let mut error = ValidationError::new(problem.id()).with_message(problem.to_string().into());
+        problem.add_params(&mut error);
+        error
+    })
+}
+
+fn check_locale(locale: &str) -> Result<(), ValidationError> {
+    let tag = locale.trim().replace('_', "-");
+    if tag.is_empty() || (tag.len() <= 35 && tag.parse::<unic_langid::LanguageIdentifier>().is_ok())
+    {
+        return Ok(());
+    }
+    let mut error = ValidationError::new("error-locale-invalid")
+        .with_message(format!("{locale:?} is not a language tag like \"de\" or \"pt-BR\"").into());
+    error.add_param("locale".into(), &locale);
+    Err(error)
 }
 
 fn check_source(source: &str) -> Result<(), ValidationError> {
@@ -112,7 +145,7 @@ fn check_source(source: &str) -> Result<(), ValidationError> {
     {
         Ok(())
     } else {
-        Err(ValidationError::new("source")
+        Err(ValidationError::new("error-source-chars")
             .with_message("use letters, digits and - _ . : / only".into()))
     }
 }
@@ -122,6 +155,8 @@ fn check_source(source: &str) -> Result<(), ValidationError> {
 pub struct NewSubscription {
     pub email: EmailAddress,
     pub name: Option<String>,
+    /// The language of the page or request: the reader's from now on.
+    pub locale: Locale,
     pub form: Option<String>,
     /// Slugs as typed; resolved to `joining` before the signup is written.
     pub newsletters: Vec<String>,
@@ -139,10 +174,16 @@ impl SignupRequest {
             .is_some_and(|w| !w.trim().is_empty())
     }
 
-    pub fn parse(self, case_sensitive_local_part: bool) -> Result<NewSubscription, FieldErrors> {
-        self.validate().map_err(|errors| field_errors(&errors))?;
-        let email = EmailAddress::parse(&self.email, case_sensitive_local_part)
-            .map_err(|message| FieldErrors::from([("email".to_string(), message.to_string())]))?;
+    /// The signup in domain types, or every problem in the reader's words.
+    pub fn parse(
+        self,
+        case_sensitive_local_part: bool,
+        words: &Words,
+    ) -> Result<NewSubscription, FieldErrors> {
+        self.validate()
+            .map_err(|errors| i18n::field_errors(&errors, words))?;
+        let email = EmailAddress::check(&self.email, case_sensitive_local_part)
+            .map_err(|problem| FieldErrors::from([("email".to_string(), words.t(problem.id()))]))?;
         let name = self
             .name
             .map(|n| n.trim().to_string())
@@ -160,6 +201,7 @@ impl SignupRequest {
         Ok(NewSubscription {
             email,
             name,
+            locale: words.locale(),
             form,
             newsletters,
             joining: Default::default(),
@@ -182,8 +224,9 @@ pub struct NameChange {
 
 impl NameChange {
     /// The name to store: trimmed, and `None` when cleared.
-    pub fn parse(&self) -> Result<Option<String>, FieldErrors> {
-        self.validate().map_err(|errors| field_errors(&errors))?;
+    pub fn parse(&self, words: &Words) -> Result<Option<String>, FieldErrors> {
+        self.validate()
+            .map_err(|errors| i18n::field_errors(&errors, words))?;
         Ok(Some(self.name.trim().to_string()).filter(|n| !n.is_empty()))
     }
 }
@@ -205,6 +248,7 @@ pub async fn sign_up(
     new: NewSubscription,
     source: ConsentSource,
     client: ClientInfo,
+    words: &Words,
 ) -> AppResult<SignupOutcome> {
     // Checked before the signup joins the batch, so that a mistake is the asker's own 422.
     let mut new = new;
@@ -213,6 +257,7 @@ pub async fn sign_up(
         &state.db.pool,
         &new.newsletters,
         new.choice.cadence,
+        words,
     )
     .await?;
     new.asked = per_newsletter(&state.db.pool, &new.joining, &new.choice).await?;
@@ -270,6 +315,7 @@ pub(super) async fn write(
         new.email.as_str(),
         new.email.key(),
         new.name.as_deref(),
+        new.locale,
         now,
     )
     .await?;
@@ -325,10 +371,14 @@ mod tests {
         }
     }
 
+    fn english() -> Words {
+        i18n::Catalog::load(None).unwrap().words(Locale::ENGLISH)
+    }
+
     #[test]
     fn every_problem_is_reported_under_its_field() {
         let errors = request("nope", Some("Ada\r\nBcc: x"), false)
-            .parse(false)
+            .parse(false, &english())
             .unwrap_err();
         assert_eq!(
             errors.keys().collect::<Vec<_>>(),
@@ -339,7 +389,7 @@ mod tests {
     #[test]
     fn a_blank_name_is_no_name() {
         let new = request("ada@example.com", Some("   "), true)
-            .parse(false)
+            .parse(false, &english())
             .unwrap();
         assert_eq!(new.name, None);
     }

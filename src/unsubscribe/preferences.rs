@@ -16,6 +16,7 @@ use super::{invalid, newsletter_of_link, resolve};
 use crate::consent::ClientInfo;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::i18n::Words;
 use crate::newsletters::{Cadence, Newsletter};
 use crate::outbox::{self, OutboxKind};
 use crate::state::AppState;
@@ -84,7 +85,7 @@ struct ReaderNewsletter {
 }
 
 impl ReaderNewsletter {
-    fn new(subscription: &Subscription, offer: &Offer) -> ReaderNewsletter {
+    fn new(subscription: &Subscription, offer: &Offer, words: &Words) -> ReaderNewsletter {
         let newsletter = &offer.newsletter;
         let cadences = offer.cadences();
         let summary = match subscription.status {
@@ -93,7 +94,7 @@ impl ReaderNewsletter {
             }
             SubscriptionStatus::Left => "You left this newsletter.".to_string(),
             SubscriptionStatus::Confirmed => {
-                let when = choices::describe(subscription.cadence, newsletter);
+                let when = choices::describe(subscription.cadence, newsletter, words);
                 let what = if subscription.topics.is_empty() {
                     "every topic".to_string()
                 } else {
@@ -116,7 +117,7 @@ impl ReaderNewsletter {
             summary,
             topics: choices::topic_boxes(&offer.topics, &subscription.topics),
             cadences: if cadences.len() > 1 {
-                cadence_radios(newsletter, &cadences, subscription.cadence)
+                cadence_radios(newsletter, &cadences, subscription.cadence, words)
             } else {
                 Vec::new()
             },
@@ -143,12 +144,13 @@ fn cadence_radios(
     newsletter: &Newsletter,
     offered: &[Cadence],
     current: Cadence,
+    words: &Words,
 ) -> Vec<Choosable> {
     offered
         .iter()
         .map(|cadence| Choosable {
             value: cadence.as_str().to_string(),
-            label: choices::describe(*cadence, newsletter),
+            label: choices::describe(*cadence, newsletter, words),
             hint: String::new(),
             checked: *cadence == current,
         })
@@ -223,7 +225,13 @@ impl Standing {
         let listed: Vec<ReaderNewsletter> = self
             .subscriptions
             .iter()
-            .filter_map(|s| Some(ReaderNewsletter::new(s, self.offer(&s.newsletter)?)))
+            .filter_map(|s| {
+                Some(ReaderNewsletter::new(
+                    s,
+                    self.offer(&s.newsletter)?,
+                    &state.words(profile.locale),
+                ))
+            })
             .collect();
         let anything_to_choose = listed
             .iter()
@@ -354,6 +362,7 @@ fn check_choice(
     form: &ChoiceForm,
     offer: &Offer,
     current: &Subscription,
+    words: &Words,
 ) -> Result<(Cadence, Vec<String>), FieldErrors> {
     let mut errors = FieldErrors::new();
     let newsletter = &offer.newsletter;
@@ -365,7 +374,7 @@ fn check_choice(
                 let offered: Vec<String> = offer
                     .cadences()
                     .iter()
-                    .map(|c| lowercase_first(&choices::describe(*c, newsletter)))
+                    .map(|c| lowercase_first(&choices::describe(*c, newsletter, words)))
                     .collect();
                 errors.insert(
                     "cadence".into(),
@@ -392,8 +401,8 @@ fn check_choice(
             }
             chosen
         }
-        Err(message) => {
-            errors.insert("topics".into(), message);
+        Err(problem) => {
+            errors.insert("topics".into(), problem.in_words(words));
             Vec::new()
         }
     };
@@ -424,16 +433,17 @@ pub async fn choose(
             offer.newsletter.name
         )));
     }
-    let (cadence, topics) = match check_choice(&form, offer, current) {
-        Ok(choice) => choice,
-        Err(errors) => {
-            let mut page = standing.page(&state, &token, &reader.profile);
-            if let Some(listed) = page.newsletters.iter_mut().find(|n| n.slug == slug) {
-                listed.keep(&form, errors);
+    let (cadence, topics) =
+        match check_choice(&form, offer, current, &state.words(reader.profile.locale)) {
+            Ok(choice) => choice,
+            Err(errors) => {
+                let mut page = standing.page(&state, &token, &reader.profile);
+                if let Some(listed) = page.newsletters.iter_mut().find(|n| n.slug == slug) {
+                    listed.keep(&form, errors);
+                }
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response());
             }
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response());
-        }
-    };
+        };
     let mut tx = state.db.begin().await?;
     let subscriber_id = reader.profile.id;
     subscriptions::set_choice(
@@ -512,7 +522,7 @@ pub async fn change_name(
         return Ok(invalid(&state));
     };
     let change = NameChange { name: form.name };
-    let name = match change.parse() {
+    let name = match change.parse(&state.words(reader.profile.locale)) {
         Ok(name) => name,
         Err(errors) => {
             let standing = Standing::of(&state, &reader).await?;

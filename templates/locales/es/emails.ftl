@@ -1,0 +1,1 @@
+## Emails: confirmation, welcome, digest, data export.
