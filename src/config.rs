@@ -431,7 +431,8 @@ impl Settings {
                         .list_separator(" ")
                         .with_list_parse_key("server.allowed_origins")
                         .with_list_parse_key("feeds.urls")
-                        .with_list_parse_key("dns.nameservers"),
+                        .with_list_parse_key("dns.nameservers")
+                        .with_list_parse_key("newsletter.locales"),
                 );
         }
         let config = builder.build()?;

@@ -13,6 +13,7 @@ use super::export::{self, ReaderExport};
 use super::queries::Profile;
 use crate::editors::EditorSession;
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::extract::{PageForm, PageQuery};
 use crate::web::page::Page;
@@ -30,6 +31,8 @@ struct ReadersPage<'a> {
     next: Option<String>,
     notice: Option<&'a str>,
     errors: &'a FieldErrors,
+    /// Readers per language: (locale, confirmed, pending or confirmed).
+    languages: Vec<(Locale, i64, i64)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +78,7 @@ pub async fn list(
             .is_some()
             .then_some("The reader was erased; only a keyed hash of the address is kept."),
         errors: &errors,
+        languages: super::queries::count_by_locale(&state.db.pool).await?,
     });
     let code = if errors.is_empty() {
         StatusCode::OK

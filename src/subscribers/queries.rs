@@ -558,3 +558,25 @@ pub async fn update_imported(
     .await
     .map(|_| ())
 }
+
+/// Readers per language: (locale, confirmed, all but unsubscribed), the most confirmed first.
+pub async fn count_by_locale(pool: &AnyPool) -> sqlx::Result<Vec<(Locale, i64, i64)>> {
+    let rows = sqlx::query(
+        "select locale,
+                sum(case when status = 'confirmed' then 1 else 0 end) as confirmed,
+                count(*) as listed
+         from subscribers where status <> 'unsubscribed'
+         group by locale order by confirmed desc, locale",
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                Locale::from_stored(row.try_get("locale")?),
+                row.try_get("confirmed")?,
+                row.try_get("listed")?,
+            ))
+        })
+        .collect()
+}
