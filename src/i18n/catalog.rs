@@ -435,14 +435,15 @@ impl Words {
     }
 }
 
+/// As askama escapes, so that a variable reads the same in a message as in a template.
 fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
+            '&' => out.push_str("&#38;"),
+            '<' => out.push_str("&#60;"),
+            '>' => out.push_str("&#62;"),
+            '"' => out.push_str("&#34;"),
             '\'' => out.push_str("&#39;"),
             c => out.push(c),
         }
@@ -538,6 +539,6 @@ mod tests {
                 ("terms_url", "t"),
             ],
         );
-        assert!(html.contains("a=1&amp;b=&quot;2&quot;"), "{html}");
+        assert!(html.contains("a=1&#38;b=&#34;2&#34;"), "{html}");
     }
 }

@@ -328,7 +328,14 @@ impl Import<'_> {
                 subscribed_at: row.subscribed_at.unwrap_or(now),
             })
             .collect();
-        let ids = queries::insert_imported(&mut tx, &imported, status, now).await?;
+        let ids = queries::insert_imported(
+            &mut tx,
+            &imported,
+            status,
+            self.state.settings.newsletter.default_locale,
+            now,
+        )
+        .await?;
         let mut new_ids = Vec::with_capacity(ids.len());
         for row in &new_rows {
             match ids.get(row.email.key()) {

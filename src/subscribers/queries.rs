@@ -494,22 +494,23 @@ pub async fn insert_imported(
     tx: &mut Tx<'_>,
     readers: &[Imported<'_>],
     status: SubscriptionStatus,
+    locale: Locale,
     now: Millis,
 ) -> sqlx::Result<HashMap<String, i64>> {
     if readers.is_empty() {
         return Ok(HashMap::new());
     }
-    // $1 status, $2 now, then four per reader.
+    // $1 status, $2 now, $3 locale, then four per reader.
     let values: Vec<String> = (0..readers.len())
         .map(|i| {
-            let p = 3 + i * 4;
+            let p = 4 + i * 4;
             let confirmed_at = if status == SubscriptionStatus::Confirmed {
                 format!("${}", p + 3)
             } else {
                 "null".to_string()
             };
             format!(
-                "(${p}, ${}, ${}, $1, ${}, $2, {confirmed_at})",
+                "(${p}, ${}, ${}, $1, ${}, $2, {confirmed_at}, $3)",
                 p + 1,
                 p + 2,
                 p + 3
@@ -517,11 +518,15 @@ pub async fn insert_imported(
         })
         .collect();
     let sql = format!(
-        "insert into subscribers (email, email_key, name, status, created_at, updated_at, confirmed_at)
+        "insert into subscribers (email, email_key, name, status, created_at, updated_at, confirmed_at,
+             locale)
          values {} on conflict (email_key) do nothing returning id, email_key",
         values.join(", ")
     );
-    let mut query = sqlx::query(&sql).bind(status.as_str()).bind(now);
+    let mut query = sqlx::query(&sql)
+        .bind(status.as_str())
+        .bind(now)
+        .bind(locale.tag());
     for reader in readers {
         query = query
             .bind(reader.email)

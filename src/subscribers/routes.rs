@@ -282,12 +282,15 @@ pub async fn subscribe_form(
     let t = state.words(state.negotiate(form.locale.as_deref(), &headers));
     // The thank-you page names the address, masked: enough for the reader to spot a typo,
     // nothing for the URL to leak.
-    let thanks = format!(
-        "/subscribe/thanks?to={}&locale={}",
+    // It keeps the form's language when that was chosen rather than the default.
+    let mut thanks = format!(
+        "/subscribe/thanks?to={}",
         url::form_urlencoded::byte_serialize(mask_email(form.email.trim()).as_bytes())
-            .collect::<String>(),
-        t.lang()
+            .collect::<String>()
     );
+    if t.locale() != state.settings.newsletter.default_locale {
+        thanks.push_str(&format!("&locale={}", t.lang()));
+    }
     let done = |outcome| match &return_to {
         Some(page) => embed::back_to(page.clone(), outcome),
         None => Redirect::to(&thanks).into_response(),
