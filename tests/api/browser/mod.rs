@@ -8,6 +8,7 @@
 
 mod choices;
 mod editor;
+mod locales;
 mod newsletters;
 mod reader;
 mod settings;
