@@ -85,7 +85,7 @@ pub async fn reader_on(app: &TestApp, email: &str, newsletters: &[&str]) {
 }
 
 /// Sends what is queued and follows the confirmation link in the newest email to `email`.
-async fn confirm_latest(app: &TestApp, email: &str) {
+pub async fn confirm_latest(app: &TestApp, email: &str) {
     app.drain().await;
     let mail = app
         .smtp

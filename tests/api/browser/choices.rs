@@ -16,7 +16,7 @@ const PHONE: (u32, u32) = (375, 812);
 
 impl Browser {
     /// Fails when the page is wider than the window (a sideways scroll on a phone).
-    async fn assert_fits(&self, name: &str) {
+    pub(super) async fn assert_fits(&self, name: &str) {
         let overflow = self
             .client
             .execute(

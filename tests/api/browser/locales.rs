@@ -6,7 +6,7 @@ use tidings::i18n::{Catalog, Locale, Words};
 
 use super::Browser;
 use crate::helpers::{Backend, TestApp};
-use crate::reader_choices::page_path;
+use crate::reader_choices::{confirm_latest, page_path};
 
 const PHONE: (u32, u32) = (375, 812);
 
@@ -28,18 +28,6 @@ impl Browser {
             .unwrap();
         value.as_str().unwrap_or_default().to_string()
     }
-
-    async fn fits_on_a_phone(&self, name: &str) {
-        let overflow = self
-            .client
-            .execute(
-                "return document.documentElement.scrollWidth > window.innerWidth;",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(overflow, json!(false), "{name} scrolls sideways on a phone");
-    }
 }
 
 /// A reader on the list in `locale`, confirmed.
@@ -51,16 +39,7 @@ async fn reader_in(app: &TestApp, email: &str, locale: &str) {
         )
         .await;
     assert_eq!(response.status(), reqwest::StatusCode::ACCEPTED);
-    app.drain().await;
-    let mail = app
-        .smtp
-        .messages()
-        .into_iter()
-        .rev()
-        .find(|m| m.to == [email])
-        .expect("a confirmation email");
-    let confirmed = app.post_form(&app.confirmation_path(&mail), &[]).await;
-    assert_eq!(confirmed.status(), reqwest::StatusCode::SEE_OTHER);
+    confirm_latest(app, email).await;
 }
 
 #[tokio::test]
@@ -96,7 +75,7 @@ async fn german_and_arabic_readers_sign_up_and_see_their_page_in_their_language(
         );
         browser.screenshot(shot).await;
         browser
-            .fits_on_a_phone(&format!("the signup page in {tag}"))
+            .assert_fits(&format!("the signup page in {tag}"))
             .await;
         browser
             .assert_accessible(&format!("the signup page in {tag}"))
@@ -129,7 +108,7 @@ async fn german_and_arabic_readers_sign_up_and_see_their_page_in_their_language(
         assert_eq!(browser.attribute_of_page("dir").await, dir);
         browser.screenshot(shot).await;
         browser
-            .fits_on_a_phone(&format!("the reader's page in {tag}"))
+            .assert_fits(&format!("the reader's page in {tag}"))
             .await;
         browser
             .assert_accessible(&format!("the reader's page in {tag}"))
