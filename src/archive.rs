@@ -7,8 +7,8 @@
 use askama::Template;
 use atom_syndication::{Entry, Feed, Link, Text};
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::header;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -18,7 +18,9 @@ use crate::articles::{Article, markdown_to_html};
 use crate::db::Millis;
 use crate::digests::queries::{self as digests, Published};
 use crate::error::{AppError, AppResult};
+use crate::i18n::Words;
 use crate::state::AppState;
+use crate::subscribers::LocaleQuery;
 use crate::web::page::Page;
 
 /// Digests listed on the page and in the feed.
@@ -30,6 +32,7 @@ struct ArchivePage<'a> {
     newsletter: &'a str,
     description: &'a str,
     digests: Vec<Listed>,
+    t: Words,
 }
 
 struct Listed {
@@ -48,6 +51,7 @@ struct DigestPage<'a> {
     intro: Option<String>,
     lead: Option<i64>,
     articles: &'a [Article],
+    t: Words,
 }
 
 fn enabled(state: &AppState) -> AppResult<()> {
@@ -58,23 +62,33 @@ fn enabled(state: &AppState) -> AppResult<()> {
     }
 }
 
-/// "2 December 2026", in the newsletter's time zone.
-fn date(state: &AppState, at: Millis) -> String {
+/// "2 December 2026" as the reader's language writes it, in the newsletter's time zone.
+fn date(state: &AppState, at: Millis, words: &Words) -> String {
     let zone: chrono_tz::Tz = state
         .settings
         .digest
         .timezone
         .parse()
         .unwrap_or(chrono_tz::UTC);
-    DateTime::from_timestamp_millis(at)
-        .unwrap_or_default()
-        .with_timezone(&zone)
-        .format("%-d %B %Y")
-        .to_string()
+    words.date(
+        &DateTime::from_timestamp_millis(at)
+            .unwrap_or_default()
+            .with_timezone(&zone),
+    )
 }
 
-async fn list(State(state): State<AppState>) -> AppResult<Response> {
+/// The archive knows no reader: the language asked for (`?locale=`), else the browser's.
+fn words(state: &AppState, query: &LocaleQuery, headers: &HeaderMap) -> Words {
+    state.words(state.negotiate(query.locale.as_deref(), headers))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    Query(query): Query<LocaleQuery>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     enabled(&state)?;
+    let t = words(&state, &query, &headers);
     let published = digests::list_published(&state.db.pool, LISTED).await?;
     let page = ArchivePage {
         newsletter: &state.settings.newsletter.name,
@@ -83,16 +97,23 @@ async fn list(State(state): State<AppState>) -> AppResult<Response> {
             .into_iter()
             .map(|d| Listed {
                 id: d.id,
-                date: date(&state, d.created_at),
+                date: date(&state, d.created_at, &t),
                 subject: d.subject,
             })
             .collect(),
+        t,
     };
     Ok(Page(page).into_response())
 }
 
-async fn show(State(state): State<AppState>, Path(id): Path<String>) -> AppResult<Response> {
+async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<LocaleQuery>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     enabled(&state)?;
+    let t = words(&state, &query, &headers);
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let Some(digest) = digests::find_published(&state.db.pool, id).await? else {
         return Err(AppError::NotFound);
@@ -110,10 +131,11 @@ async fn show(State(state): State<AppState>, Path(id): Path<String>) -> AppResul
     let page = DigestPage {
         newsletter: &state.settings.newsletter.name,
         subject: &digest.subject,
-        date: &date(&state, digest.created_at),
+        date: &date(&state, digest.created_at, &t),
         intro: composition.intro.as_deref().map(markdown_to_html),
         lead: composition.lead_article_id,
         articles: &articles,
+        t,
     };
     Ok(Page(page).into_response())
 }

@@ -3,19 +3,22 @@
 //! stylesheet it loads, CORS for the JSON API from `server.allowed_origins`, and
 //! the way back to the reader's page after a plain form post (`return_to`).
 
+use std::collections::BTreeMap;
+
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use url::Url;
 
 use crate::config::ServerSettings;
 use crate::editors::EditorSession;
 use crate::error::AppResult;
+use crate::i18n::{Locale, Words};
 use crate::newsletters;
 use crate::state::AppState;
 use crate::subscribers::choices::Choosable;
@@ -129,6 +132,106 @@ struct Snippet<'a> {
     newsletters: &'a [Choosable],
     /// Readers tick which of `newsletters` they want (else they join them all).
     readers_choose: bool,
+    /// The form speaks the language of the page it is on, which the script finds.
+    page_language: bool,
+    /// The form's words: the language chosen, or for the page's own, the default one (what
+    /// readers without script see, and sign up in).
+    t: Words,
+    /// `ScriptWords` by language tag, as JSON safe inside a `<script>` element.
+    script_words: String,
+}
+
+/// The language an editor makes a snippet in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SnippetLanguage {
+    Fixed(Locale),
+    /// The page's own (`<html lang>`), among those offered.
+    Page,
+}
+
+impl SnippetLanguage {
+    /// The editor's choice (`?locale=de`, `?locale=page`); anything else, the default.
+    fn parse(value: Option<&str>, offered: &[Locale], default: Locale) -> SnippetLanguage {
+        match value.map(str::trim) {
+            Some("page") => SnippetLanguage::Page,
+            Some(tag) => tag
+                .parse()
+                .ok()
+                .filter(|locale| offered.contains(locale))
+                .map_or(SnippetLanguage::Fixed(default), SnippetLanguage::Fixed),
+            None => SnippetLanguage::Fixed(default),
+        }
+    }
+}
+
+/// What the script needs in one language: the texts of the form (to show it in the page's
+/// language) and what it says while and after sending.
+#[derive(Serialize)]
+struct ScriptWords {
+    dir: &'static str,
+    /// By the `data-tidings-text` of the element that shows it.
+    texts: BTreeMap<&'static str, String>,
+    /// The consent label, in that language: the sentence signups in it record.
+    consent: String,
+    sending: String,
+    failed: String,
+    /// Beside the newsletters when none is ticked, and as a sentence in the status line.
+    choose: String,
+    choose_sentence: String,
+    /// "Please correct the highlighted field(s) below." for 1, 2, ... fields.
+    check: Vec<String>,
+}
+
+/// The most fields a form can have a message for at once; more read as this many.
+const CHECKED_FIELDS: usize = 4;
+
+impl ScriptWords {
+    fn new(state: &AppState, words: &Words) -> ScriptWords {
+        let texts = [
+            ("email", "signup-email"),
+            ("name", "signup-name"),
+            ("optional", "optional"),
+            ("newsletters", "signup-newsletters"),
+            ("honeypot", "signup-honeypot"),
+            ("submit", "signup-submit"),
+            ("subscribed", "signup-accepted"),
+            ("rate-limited", "error-message-rate-limited"),
+        ]
+        .into_iter()
+        .map(|(key, id)| (key, words.t(id)))
+        .collect();
+        let choose = words.t("error-choose-newsletter");
+        ScriptWords {
+            dir: words.dir(),
+            texts,
+            consent: state.consent.get(words.locale()).html.clone(),
+            sending: words.t("embed-sending"),
+            failed: words.t("embed-failed"),
+            choose_sentence: crate::error::sentence(&choose),
+            choose,
+            check: (1..=CHECKED_FIELDS)
+                .map(|n| words.count("signup-form-error", n))
+                .collect(),
+        }
+    }
+}
+
+/// The script's words for the snippet: its own language, or every offered one when the page
+/// decides. Escaped so that no `</script>` (or `<!--`) inside can end the element early.
+fn script_words(state: &AppState, language: SnippetLanguage) -> String {
+    let locales = match language {
+        SnippetLanguage::Fixed(locale) => vec![locale],
+        SnippetLanguage::Page => state.settings.newsletter.locales.clone(),
+    };
+    let words: BTreeMap<&str, ScriptWords> = locales
+        .into_iter()
+        .map(|locale| (locale.tag(), ScriptWords::new(state, &state.words(locale))))
+        .collect();
+    serde_json::to_string(&words)
+        .unwrap_or_else(|_| "{}".to_string())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 #[derive(Template)]
@@ -142,6 +245,9 @@ struct EmbedPage<'a> {
     /// Every newsletter, ticked when the snippet is for it; empty when there is only one.
     choices: Vec<Choosable>,
     readers_choose: bool,
+    /// The languages the snippet can speak (and `page`), the chosen one ticked; empty when
+    /// only one is offered.
+    languages: Vec<Choosable>,
 }
 
 /// Which snippet the editor asked for (`?newsletters=daily&newsletters=weekend`).
@@ -151,6 +257,8 @@ struct SnippetQuery {
     newsletters: Vec<String>,
     /// Present: checkboxes in the snippet.
     readers_choose: Option<String>,
+    /// A language tag, or `page` for the language of the page it is on.
+    locale: Option<String>,
 }
 
 async fn editor_page(
@@ -180,14 +288,21 @@ async fn editor_page(
         choice.checked = i == 0;
     }
     let readers_choose = query.readers_choose.is_some() && chosen.len() > 1;
+    let offered = &state.settings.newsletter.locales;
+    let default = state.settings.newsletter.default_locale;
+    let language = SnippetLanguage::parse(query.locale.as_deref(), offered, default);
+    let shown = match language {
+        SnippetLanguage::Fixed(locale) => locale,
+        SnippetLanguage::Page => default,
+    };
     let snippet = Snippet {
         public_url,
-        consent_html: &state
-            .consent
-            .get(state.settings.newsletter.default_locale)
-            .html,
+        consent_html: &state.consent.get(shown).html,
         newsletters: &chosen,
         readers_choose,
+        page_language: language == SnippetLanguage::Page,
+        t: state.words(shown),
+        script_words: script_words(&state, language),
     }
     .render()
     .map_err(anyhow::Error::from)?;
@@ -206,8 +321,31 @@ async fn editor_page(
         origins,
         choices: if all.len() > 1 { choices } else { Vec::new() },
         readers_choose: query.readers_choose.is_some(),
+        languages: language_choices(offered, language),
     })
     .into_response())
+}
+
+/// The editor's language list: each offered language by its own name, then the page's own.
+fn language_choices(offered: &[Locale], chosen: SnippetLanguage) -> Vec<Choosable> {
+    if offered.len() < 2 {
+        return Vec::new();
+    }
+    offered
+        .iter()
+        .map(|locale| Choosable {
+            value: locale.tag().to_string(),
+            label: format!("{} ({})", locale.native_name(), locale.tag()),
+            hint: String::new(),
+            checked: chosen == SnippetLanguage::Fixed(*locale),
+        })
+        .chain([Choosable {
+            value: "page".to_string(),
+            label: "The page’s own language".to_string(),
+            hint: String::new(),
+            checked: chosen == SnippetLanguage::Page,
+        }])
+        .collect()
 }
 
 async fn script() -> impl IntoResponse {

@@ -2,6 +2,7 @@
 //! for browsers (`AppError`), or `{"error", "fields"}` JSON for the API (`ApiError`).
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use askama::Template;
 use axum::Json;
@@ -12,6 +13,8 @@ use axum::extract::rejection::{
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
+
+use crate::i18n::{Catalog, Locale, Words};
 
 /// Field name -> message, the first problem found for each field.
 pub type FieldErrors = BTreeMap<String, String>;
@@ -89,6 +92,18 @@ impl AppError {
         }
     }
 
+    /// The reader-facing message (errors.ftl) of errors whose words are ours, not a detail of
+    /// the request.
+    fn message_id(&self) -> Option<&'static str> {
+        match self {
+            AppError::NotFound => Some("error-message-not-found"),
+            AppError::RateLimited => Some("error-message-rate-limited"),
+            AppError::Busy => Some("error-message-busy"),
+            AppError::Database(_) | AppError::Unexpected(_) => Some("error-message-unexpected"),
+            _ => None,
+        }
+    }
+
     fn retry_after(&self) -> Option<&'static str> {
         match self {
             AppError::RateLimited => Some("3600"),
@@ -160,10 +175,11 @@ rejected_as_is!(
 #[template(path = "pages/error.html")]
 struct ErrorPage<'a> {
     newsletter: &'a str,
-    title: &'a str,
+    title: String,
     message: &'a str,
     back_href: &'a str,
-    back_label: &'a str,
+    back_label: String,
+    t: Words,
 }
 
 /// What an error page says, kept on the response so that `web::error_pages`, which knows the
@@ -172,38 +188,54 @@ struct ErrorPage<'a> {
 pub struct ErrorPageInfo {
     pub status: StatusCode,
     pub message: String,
+    /// The message in readers' words (errors.ftl), when it is one of ours rather than a
+    /// detail of what was sent (which stays as `message` says it).
+    pub message_id: Option<&'static str>,
 }
 
 impl ErrorPageInfo {
-    /// The page for a reader (`editor` false) or an editor, under the newsletter's name.
-    pub fn render(&self, newsletter: &str, editor: bool) -> String {
-        let (back_href, back_label) = if editor {
-            ("/editor/articles", "Back to the editors’ pages")
-        } else {
-            ("/", "Back to the signup page")
+    /// The page for a reader, in their words, leading back to the signup page.
+    pub fn render_for_reader(&self, newsletter: &str, t: Words) -> String {
+        let message = match self.message_id {
+            Some(id) => t.t(id),
+            None => self.message.clone(),
         };
         let page = ErrorPage {
             newsletter,
-            title: title(self.status),
+            title: t.t(title_id(self.status)),
+            message: &message,
+            back_href: "/",
+            back_label: t.t("error-back-to-signup"),
+            t,
+        };
+        crate::branding::render_page(&page).unwrap_or(message)
+    }
+
+    /// The page for an editor: in English, leading back to the editors' pages.
+    pub fn render_for_editor(&self, newsletter: &str, english: Words) -> String {
+        let page = ErrorPage {
+            newsletter,
+            title: english.t(title_id(self.status)),
             message: &self.message,
-            back_href,
-            back_label,
+            back_href: "/editor/articles",
+            back_label: "Back to the editors’ pages".to_string(),
+            t: english,
         };
         crate::branding::render_page(&page).unwrap_or_else(|_| self.message.clone())
     }
 }
 
-/// A heading a person understands, rather than the status's reason phrase.
-fn title(status: StatusCode) -> &'static str {
+/// A heading a person understands, rather than the status's reason phrase (errors.ftl).
+fn title_id(status: StatusCode) -> &'static str {
     match status {
-        StatusCode::NOT_FOUND => "We could not find that page",
-        StatusCode::TOO_MANY_REQUESTS => "Too many tries",
-        StatusCode::UNAUTHORIZED => "Please sign in",
-        StatusCode::FORBIDDEN => "This form has expired",
-        StatusCode::CONFLICT => "That could not be done",
-        StatusCode::SERVICE_UNAVAILABLE => "We are busy right now",
-        status if status.is_client_error() => "Please check what you sent",
-        _ => "Something went wrong",
+        StatusCode::NOT_FOUND => "error-title-not-found",
+        StatusCode::TOO_MANY_REQUESTS => "error-title-too-many",
+        StatusCode::UNAUTHORIZED => "error-title-sign-in",
+        StatusCode::FORBIDDEN => "error-title-expired",
+        StatusCode::CONFLICT => "error-title-conflict",
+        StatusCode::SERVICE_UNAVAILABLE => "error-title-busy",
+        status if status.is_client_error() => "error-title-check",
+        _ => "error-title-unexpected",
     }
 }
 
@@ -221,6 +253,15 @@ pub fn sentence(message: &str) -> String {
     sentence
 }
 
+/// The shipped English messages, for an error page drawn before `web::error_pages` dresses it
+/// in the reader's language (and the newsletter's name).
+fn shipped_english() -> Words {
+    static SHIPPED: OnceLock<Catalog> = OnceLock::new();
+    SHIPPED
+        .get_or_init(|| Catalog::load(None).expect("the shipped messages are valid"))
+        .words(Locale::ENGLISH)
+}
+
 fn with_retry_after(mut response: Response, retry_after: Option<&'static str>) -> Response {
     if let Some(seconds) = retry_after {
         response
@@ -233,14 +274,19 @@ fn with_retry_after(mut response: Response, retry_after: Option<&'static str>) -
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
-        let message = match &self {
-            AppError::NotFound => {
-                "The page you asked for is not here. Check the address, or go back.".to_string()
-            }
-            _ => sentence(&self.public_message()),
+        // Logs what went wrong on our side, whatever the page then says.
+        let public = sentence(&self.public_message());
+        let message_id = self.message_id();
+        let message = match message_id {
+            Some(id) => shipped_english().t(id),
+            None => public,
         };
-        let info = ErrorPageInfo { status, message };
-        let body = info.render("", false);
+        let info = ErrorPageInfo {
+            status,
+            message,
+            message_id,
+        };
+        let body = info.render_for_reader("", shipped_english());
         let mut response = (status, Html(body)).into_response();
         response.extensions_mut().insert(info);
         with_retry_after(response, self.retry_after())

@@ -441,7 +441,7 @@ pub async fn joining(
         let offered = Cadence::ALL
             .into_iter()
             .filter(|c| refusing.offers(*c))
-            .map(|c| format!("“{}”", c.as_str()))
+            .map(|c| format!("{:?}", c.as_str()))
             .collect::<Vec<_>>();
         let offered: Vec<&str> = offered.iter().map(String::as_str).collect();
         let message = words.format(

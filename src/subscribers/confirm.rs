@@ -2,17 +2,19 @@
 //! links on their own, so a GET never changes anything and only the POST confirms.
 
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use futures_util::future::BoxFuture;
 use lettre::message::Mailbox;
 
+use super::routes::LocaleQuery;
 use super::{EmailAddress, SubscriptionStatus, queries, subscriptions, suppression};
 use crate::branding::Branding;
 use crate::consent::{self, ClientInfo, ConsentEvent};
 use crate::db::{self, Millis};
 use crate::error::AppResult;
+use crate::i18n::{Locale, Words};
 use crate::mail::OutgoingEmail;
 use crate::outbox;
 use crate::queue::{Job, NotMade, Rendered, Renderer};
@@ -26,6 +28,7 @@ use crate::web::page::Page;
 struct ConfirmPage<'a> {
     newsletter: &'a str,
     token: &'a str,
+    t: Words,
 }
 
 #[derive(Template)]
@@ -35,13 +38,15 @@ struct ConfirmedPage<'a> {
     /// Confirmed before, from this link or another: the reader opened an old link.
     already: bool,
     archive: bool,
+    t: Words,
 }
 
 #[derive(Template)]
 #[template(path = "pages/link_invalid.html")]
 struct LinkInvalidPage<'a> {
     newsletter: &'a str,
-    reason: &'a str,
+    reason: String,
+    t: Words,
 }
 
 enum LinkState {
@@ -53,41 +58,49 @@ enum LinkState {
     Unknown,
 }
 
-async fn link_state(state: &AppState, token_hash: &str, now: Millis) -> sqlx::Result<LinkState> {
-    Ok(
-        match queries::find_token(&state.db.pool, token_hash).await? {
-            None => LinkState::Unknown,
-            Some(row) if row.reader_confirmed => LinkState::AlreadyConfirmed,
-            Some(row) if row.used_at.is_some() => LinkState::Used,
-            Some(row) if row.expires_at <= now => LinkState::Expired,
-            Some(_) => LinkState::Live,
-        },
-    )
+/// What a link can still do, and the language of the reader it names (`None`: it names no
+/// one we know).
+async fn link_state(
+    state: &AppState,
+    token_hash: &str,
+    now: Millis,
+) -> sqlx::Result<(LinkState, Option<Locale>)> {
+    let Some(row) = queries::find_token(&state.db.pool, token_hash).await? else {
+        return Ok((LinkState::Unknown, None));
+    };
+    let link = match &row {
+        row if row.reader_confirmed => LinkState::AlreadyConfirmed,
+        row if row.used_at.is_some() => LinkState::Used,
+        row if row.expires_at <= now => LinkState::Expired,
+        _ => LinkState::Live,
+    };
+    Ok((link, Some(row.locale)))
 }
 
-fn invalid_link(state: &AppState, link: LinkState) -> Response {
+/// The reader's own language when the link names them, else what the browser asks for.
+fn words_for(state: &AppState, reader: Option<Locale>, headers: &HeaderMap) -> Words {
+    state.words(reader.unwrap_or_else(|| state.negotiate(None, headers)))
+}
+
+fn invalid_link(state: &AppState, link: LinkState, t: Words) -> Response {
     let (status, reason) = match link {
         LinkState::AlreadyConfirmed => {
             let page = ConfirmedPage {
                 newsletter: &state.settings.newsletter.name,
                 already: true,
                 archive: state.settings.newsletter.public_archive,
+                t,
             };
             return Page(page).into_response();
         }
-        LinkState::Expired => (StatusCode::GONE, "This confirmation link has expired."),
-        LinkState::Used => (
-            StatusCode::GONE,
-            "This confirmation link has already been used.",
-        ),
-        LinkState::Unknown | LinkState::Live => (
-            StatusCode::NOT_FOUND,
-            "We do not recognise this confirmation link.",
-        ),
+        LinkState::Expired => (StatusCode::GONE, "link-invalid-expired"),
+        LinkState::Used => (StatusCode::GONE, "link-invalid-used"),
+        LinkState::Unknown | LinkState::Live => (StatusCode::NOT_FOUND, "link-invalid-unknown"),
     };
     let page = LinkInvalidPage {
         newsletter: &state.settings.newsletter.name,
-        reason,
+        reason: t.t(reason),
+        t,
     };
     (status, Page(page)).into_response()
 }
@@ -95,16 +108,20 @@ fn invalid_link(state: &AppState, link: LinkState) -> Response {
 pub async fn confirm_page(
     State(state): State<AppState>,
     Path(raw): Path<String>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
-    match link_state(&state, &token::hash(&raw), db::now()).await? {
+    let (link, locale) = link_state(&state, &token::hash(&raw), db::now()).await?;
+    let t = words_for(&state, locale, &headers);
+    match link {
         LinkState::Live => {
             let page = ConfirmPage {
                 newsletter: &state.settings.newsletter.name,
                 token: &raw,
+                t,
             };
             Ok(Page(page).into_response())
         }
-        other => Ok(invalid_link(&state, other)),
+        other => Ok(invalid_link(&state, other, t)),
     }
 }
 
@@ -113,15 +130,18 @@ pub async fn confirm(
     State(state): State<AppState>,
     client: ClientInfo,
     Path(raw): Path<String>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let now = db::now();
     let token_hash = token::hash(&raw);
     let mut tx = state.db.begin().await?;
     let Some(subscriber_id) = queries::use_token(&mut tx, &token_hash, now).await? else {
         tx.rollback().await?;
+        let (link, locale) = link_state(&state, &token_hash, now).await?;
         return Ok(invalid_link(
             &state,
-            link_state(&state, &token_hash, now).await?,
+            link,
+            words_for(&state, locale, &headers),
         ));
     };
     let newly_confirmed = queries::mark_confirmed(&mut tx, subscriber_id, now).await?;
@@ -148,7 +168,23 @@ pub async fn confirm(
     if welcomes > 0 {
         state.outbox_wake.wake();
     }
-    Ok(Redirect::to("/subscribe/confirmed").into_response())
+    Ok(Redirect::to(&confirmed_path(&state, subscriber_id, &headers).await?).into_response())
+}
+
+/// The page after confirming knows no reader: it is told their language, unless their
+/// browser asks for that one anyway.
+async fn confirmed_path(
+    state: &AppState,
+    subscriber_id: i64,
+    headers: &HeaderMap,
+) -> sqlx::Result<String> {
+    let reader = queries::find_profile(&state.db.pool, subscriber_id).await?;
+    Ok(match reader {
+        Some(reader) if reader.locale != state.negotiate(None, headers) => {
+            format!("/subscribe/confirmed?locale={}", reader.locale.tag())
+        }
+        _ => "/subscribe/confirmed".to_string(),
+    })
 }
 
 /// A reader who was erased and has now signed up again and confirmed from their own inbox
@@ -173,11 +209,16 @@ async fn lift_suppression(
     Ok(())
 }
 
-pub async fn confirmed_page(State(state): State<AppState>) -> Response {
+pub async fn confirmed_page(
+    State(state): State<AppState>,
+    Query(query): Query<LocaleQuery>,
+    headers: HeaderMap,
+) -> Response {
     Page(ConfirmedPage {
         newsletter: &state.settings.newsletter.name,
         already: false,
         archive: state.settings.newsletter.public_archive,
+        t: state.words(state.negotiate(query.locale.as_deref(), &headers)),
     })
     .into_response()
 }

@@ -124,11 +124,13 @@ pub struct TokenRow {
     /// Whether the reader it was made for is subscribed now, to everything they asked for
     /// (through this link or another).
     pub reader_confirmed: bool,
+    /// The language of the reader it was made for.
+    pub locale: Locale,
 }
 
 pub async fn find_token(pool: &AnyPool, token_hash: &str) -> sqlx::Result<Option<TokenRow>> {
     let row = sqlx::query(
-        "select t.expires_at, t.used_at, s.status,
+        "select t.expires_at, t.used_at, s.status, s.locale,
                 (select count(*) from subscriptions p
                  where p.subscriber_id = s.id and p.status = 'pending') as pending
          from confirmation_tokens t
@@ -143,6 +145,7 @@ pub async fn find_token(pool: &AnyPool, token_hash: &str) -> sqlx::Result<Option
             used_at: row.try_get("used_at")?,
             reader_confirmed: row.try_get::<String, _>("status")? == "confirmed"
                 && row.try_get::<i64, _>("pending")? == 0,
+            locale: Locale::from_stored(row.try_get("locale")?),
         })
     })
     .transpose()
@@ -436,6 +439,22 @@ pub async fn set_name(
     let done = sqlx::query("update subscribers set name = $2, updated_at = $3 where id = $1")
         .bind(id)
         .bind(name)
+        .bind(now)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The language of the reader's emails and pages, as they chose it on their page.
+pub async fn set_locale(
+    pool: &AnyPool,
+    id: i64,
+    locale: Locale,
+    now: Millis,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("update subscribers set locale = $2, updated_at = $3 where id = $1")
+        .bind(id)
+        .bind(locale.tag())
         .bind(now)
         .execute(pool)
         .await?;

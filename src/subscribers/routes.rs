@@ -232,7 +232,7 @@ impl SubscribeForm {
 #[derive(Debug, Default, Deserialize)]
 pub struct LocaleQuery {
     /// A language chosen from the page's list (`?locale=de`).
-    locale: Option<String>,
+    pub locale: Option<String>,
 }
 
 pub async fn signup_page(

@@ -5,8 +5,8 @@
 //! is on the list, so the form tells nobody who is.
 
 use askama::Template;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::future::BoxFuture;
 use lettre::message::Mailbox;
@@ -16,11 +16,12 @@ use crate::branding::Branding;
 use crate::consent::ClientInfo;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::i18n::Words;
 use crate::mail::OutgoingEmail;
 use crate::outbox::{self, OutboxKind};
 use crate::queue::{Job, NotMade, Rendered, Renderer, render_each};
 use crate::state::AppState;
-use crate::subscribers::{self, EmailAddress};
+use crate::subscribers::{self, EmailAddress, LocaleQuery};
 use crate::web::extract::PageForm;
 use crate::web::page::Page;
 
@@ -36,6 +37,7 @@ pub struct LeavePage<'a> {
     pub broken_link: bool,
     pub email: &'a str,
     pub errors: &'a FieldErrors,
+    pub t: Words,
 }
 
 #[derive(Template)]
@@ -43,26 +45,35 @@ pub struct LeavePage<'a> {
 struct SentPage<'a> {
     newsletter: &'a str,
     email: &'a str,
+    t: Words,
 }
 
 static NO_ERRORS: FieldErrors = FieldErrors::new();
 
-pub fn broken_link_page(state: &AppState) -> Response {
+/// The page of a link that names no reader, in the language the browser asks for (the link
+/// names nobody whose language we know).
+pub fn broken_link_page(state: &AppState, headers: &HeaderMap) -> Response {
     let page = LeavePage {
         newsletter: &state.settings.newsletter.name,
         broken_link: true,
         email: "",
         errors: &NO_ERRORS,
+        t: state.words(state.negotiate(None, headers)),
     };
     (StatusCode::NOT_FOUND, Page(page)).into_response()
 }
 
-pub async fn page(State(state): State<AppState>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    Query(query): Query<LocaleQuery>,
+    headers: HeaderMap,
+) -> Response {
     Page(LeavePage {
         newsletter: &state.settings.newsletter.name,
         broken_link: false,
         email: "",
         errors: &NO_ERRORS,
+        t: state.words(state.negotiate(query.locale.as_deref(), &headers)),
     })
     .into_response()
 }
@@ -71,25 +82,30 @@ pub async fn page(State(state): State<AppState>) -> Response {
 pub struct LeaveForm {
     #[serde(default)]
     email: String,
+    /// The language the form was shown in.
+    locale: Option<String>,
 }
 
 #[tracing::instrument(name = "leave_by_address", skip_all)]
 pub async fn request(
     State(state): State<AppState>,
     client: ClientInfo,
+    headers: HeaderMap,
     PageForm(form): PageForm<LeaveForm>,
 ) -> AppResult<Response> {
+    let t = state.words(state.negotiate(form.locale.as_deref(), &headers));
     let case_sensitive = state.settings.signup.case_sensitive_local_part;
-    let address = match EmailAddress::parse(&form.email, case_sensitive) {
+    let address = match EmailAddress::check(&form.email, case_sensitive) {
         Ok(address) => address,
-        Err(message) => {
-            let errors =
-                FieldErrors::from([("email".to_string(), crate::error::sentence(message))]);
+        Err(problem) => {
+            let message = crate::error::sentence(&t.t(problem.id()));
+            let errors = FieldErrors::from([("email".to_string(), message)]);
             let page = LeavePage {
                 newsletter: &state.settings.newsletter.name,
                 broken_link: false,
                 email: &form.email,
                 errors: &errors,
+                t,
             };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response());
         }
@@ -120,6 +136,7 @@ pub async fn request(
     Ok(Page(SentPage {
         newsletter: &state.settings.newsletter.name,
         email: &masked,
+        t,
     })
     .into_response())
 }

@@ -5,7 +5,8 @@
 //! `POST` (the button, or a mail client's RFC 8058 one-click request, with no cookie and
 //! no form token) unsubscribes at once. The same page lists the reader's newsletters, where
 //! they choose topics and cadence, leave one or leave all, and lets them change their name or
-//! ask for their data (`preferences`).
+//! language or ask for their data (`preferences`). Every page here is in the reader's own
+//! language; a link that names no one gets the browser's.
 
 mod by_address;
 mod preferences;
@@ -15,12 +16,14 @@ pub use by_address::UnsubscribeLinkEmails;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::consent::{self, ClientInfo, ConsentEvent};
 use crate::db::{self, Tx};
 use crate::error::AppResult;
+use crate::i18n::Words;
 use crate::newsletters::Newsletter;
 use crate::state::AppState;
 use crate::subscribers::subscriptions;
@@ -92,14 +95,18 @@ async fn resolve(state: &AppState, token: &str) -> sqlx::Result<Option<ReaderLin
 #[template(path = "pages/unsubscribed.html")]
 struct UnsubscribedPage<'a> {
     newsletter: &'a str,
-    token: &'a str,
+    /// The reader's newsletters on their own page.
+    newsletters_link: String,
+    /// Their details and data on their own page.
+    data_link: String,
     /// Other newsletters still come (the link left one of several).
     others: bool,
+    t: Words,
 }
 
 /// A link that names no reader we have: say so, and offer to leave by address.
-fn invalid(state: &AppState) -> Response {
-    by_address::broken_link_page(state)
+fn invalid(state: &AppState, headers: &HeaderMap) -> Response {
+    by_address::broken_link_page(state, headers)
 }
 
 /// 200 with a page, never a redirect: RFC 8058 clients POST and read only the status.
@@ -108,13 +115,14 @@ pub async fn unsubscribe(
     State(state): State<AppState>,
     client: ClientInfo,
     Path(token): Path<String>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     if is_probe(&state, &token) {
         let newsletter = &state.settings.newsletter.name;
         return Ok(Page(ProbePage { newsletter }).into_response());
     }
     let Some(link) = resolve(&state, &token).await? else {
-        return Ok(invalid(&state));
+        return Ok(invalid(&state, &headers));
     };
     // A digest's link leaves that digest's newsletter; a link from no digest leaves them all.
     let newsletter = newsletter_of_link(&state, &link).await?;
@@ -129,10 +137,17 @@ pub async fn unsubscribe(
         Some(newsletter) => newsletter.name.as_str(),
         None => state.settings.newsletter.name.as_str(),
     };
+    let locale = subscribers::find_profile(&state.db.pool, link.subscriber_id)
+        .await?
+        .map_or(state.settings.newsletter.default_locale, |reader| {
+            reader.locale
+        });
     Ok(Page(UnsubscribedPage {
         newsletter: name,
-        token: &token,
+        newsletters_link: format!("/unsubscribe/{token}#newsletters"),
+        data_link: format!("/unsubscribe/{token}#your-data"),
         others: staying > 0,
+        t: state.words(locale),
     })
     .into_response())
 }
@@ -261,6 +276,10 @@ pub fn router() -> Router<AppState> {
             get(preferences::page).post(unsubscribe),
         )
         .route("/unsubscribe/{token}/name", post(preferences::change_name))
+        .route(
+            "/unsubscribe/{token}/locale",
+            post(preferences::change_locale),
+        )
         .route("/unsubscribe/{token}/data", post(preferences::request_data))
         .route(
             "/unsubscribe/{token}/newsletters/{slug}",

@@ -1,14 +1,14 @@
 //! What a reader can do from the link in any email besides leaving everything at once: see
 //! their newsletters, choose topics and how often each comes, leave one of them or all, change
-//! the name we greet them by, and ask for a copy of everything held about them. The copy is
-//! emailed to the reader's own address and never shown in the browser, because whoever holds
-//! a forwarded email holds its link too. Plain forms, no script: every change is a POST that
-//! answers 303 back to the page with a notice, or the page again (422) with the message
-//! beside the field.
+//! the name we greet them by and the language we write in (the page is in it), and ask for a
+//! copy of everything held about them. The copy is emailed to the reader's own address and
+//! never shown in the browser, because whoever holds a forwarded email holds its link too.
+//! Plain forms, no script: every change is a POST that answers 303 back to the page with a
+//! notice, or the page again (422) with the message beside the field.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -16,7 +16,7 @@ use super::{invalid, newsletter_of_link, resolve};
 use crate::consent::ClientInfo;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldErrors};
-use crate::i18n::Words;
+use crate::i18n::{Arg, Locale, Words};
 use crate::newsletters::{Cadence, Newsletter};
 use crate::outbox::{self, OutboxKind};
 use crate::state::AppState;
@@ -54,6 +54,18 @@ struct PreferencesPage<'a> {
     newsletters: Vec<ReaderNewsletter>,
     /// More than one newsletter still coming: "Leave all" is offered.
     several_staying: bool,
+    /// The languages offered, for the reader to choose among.
+    languages: &'a [Locale],
+    /// The reader's language: the page's words, and the one chosen in the list.
+    t: Words,
+}
+
+impl PreferencesPage<'_> {
+    /// The language list, when there is a choice to make (or the reader's language is no
+    /// longer offered, so that they can pick one that is).
+    fn offers_languages(&self) -> bool {
+        self.languages.len() > 1 || !self.languages.contains(&self.t.locale())
+    }
 }
 
 /// The heading and button at the top of the page.
@@ -89,23 +101,27 @@ impl ReaderNewsletter {
         let newsletter = &offer.newsletter;
         let cadences = offer.cadences();
         let summary = match subscription.status {
-            SubscriptionStatus::Pending => {
-                "Waiting for you to confirm: look for our email with the link.".to_string()
-            }
-            SubscriptionStatus::Left => "You left this newsletter.".to_string(),
+            SubscriptionStatus::Pending => words.t("preferences-summary-pending"),
+            SubscriptionStatus::Left => words.t("preferences-summary-left"),
             SubscriptionStatus::Confirmed => {
                 let when = choices::describe(subscription.cadence, newsletter, words);
                 let what = if subscription.topics.is_empty() {
-                    "every topic".to_string()
+                    words.t("preferences-every-topic")
                 } else {
                     subscription
                         .topics
                         .iter()
                         .map(|t| topics::label(t))
                         .collect::<Vec<_>>()
-                        .join(", ")
+                        .join(&words.t("list-separator"))
                 };
-                format!("You get it: {}; {what}.", lowercase_first(&when))
+                words.t2(
+                    "preferences-summary",
+                    "when",
+                    lowercase_first(&when),
+                    "topics",
+                    what,
+                )
             }
         };
         ReaderNewsletter {
@@ -217,6 +233,7 @@ impl Standing {
         token: &'a str,
         profile: &'a Profile,
     ) -> PreferencesPage<'a> {
+        let t = state.words(profile.locale);
         let staying: Vec<&Subscription> = self
             .subscriptions
             .iter()
@@ -225,13 +242,7 @@ impl Standing {
         let listed: Vec<ReaderNewsletter> = self
             .subscriptions
             .iter()
-            .filter_map(|s| {
-                Some(ReaderNewsletter::new(
-                    s,
-                    self.offer(&s.newsletter)?,
-                    &state.words(profile.locale),
-                ))
-            })
+            .filter_map(|s| Some(ReaderNewsletter::new(s, self.offer(&s.newsletter)?, &t)))
             .collect();
         let anything_to_choose = listed
             .iter()
@@ -262,7 +273,7 @@ impl Standing {
                         .unwrap_or(&state.settings.newsletter.name)
                         .to_string(),
                     [] => state.settings.newsletter.name.clone(),
-                    _ => "all our newsletters".to_string(),
+                    _ => t.t("preferences-all-newsletters"),
                 },
                 leaves_one: false,
                 already_left: false,
@@ -280,6 +291,8 @@ impl Standing {
             errors: &NO_ERRORS,
             newsletters,
             several_staying: staying.len() > 1,
+            languages: &state.settings.newsletter.locales,
+            t,
         }
     }
 }
@@ -290,6 +303,7 @@ impl Standing {
 enum Done {
     Name,
     Data,
+    Locale,
     Choice,
     Left,
     LeftAll,
@@ -306,30 +320,31 @@ pub async fn page(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(query): Query<PageQuery>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let Some(reader) = reader(&state, &token).await? else {
-        return Ok(invalid(&state));
+        return Ok(invalid(&state, &headers));
     };
     let standing = Standing::of(&state, &reader).await?;
     let mut page = standing.page(&state, &token, &reader.profile);
-    let name = query
+    let t = page.t.clone();
+    let name = match query
         .newsletter
         .as_deref()
-        .and_then(|slug| standing.name_of(slug))
-        .unwrap_or("the newsletter");
+        .and_then(|s| standing.name_of(s))
+    {
+        Some(name) => name.to_string(),
+        None => t.t("preferences-the-newsletter"),
+    };
     match query.done {
-        Some(Done::Name) => {
-            page.notice = Some("Saved. Your next email will use this name.".into());
-        }
-        Some(Done::Data) => {
-            page.notice = Some(
-                "On its way: we are emailing a copy of your data to your address. \
-                 It can take a few minutes to arrive."
-                    .into(),
-            );
+        Some(Done::Name) => page.notice = Some(t.t("preferences-saved-name")),
+        Some(Done::Data) => page.notice = Some(t.t("preferences-data-sent")),
+        Some(Done::Locale) => {
+            let language = t.locale().native_name();
+            page.notice = Some(t.t1("preferences-saved-language", "language", language));
         }
         Some(Done::Choice) => {
-            let saved = format!("Saved. Your next emails of {name} follow your choice.");
+            let saved = t.t1("preferences-saved-choice", "newsletter", &name);
             let slug = query.newsletter.as_deref().unwrap_or_default();
             match page.newsletters.iter_mut().find(|n| n.slug == slug) {
                 Some(listed) => listed.notice = Some(saved),
@@ -337,11 +352,9 @@ pub async fn page(
             }
         }
         Some(Done::Left) => {
-            page.newsletters_notice = Some(format!("Done: you left {name}."));
+            page.newsletters_notice = Some(t.t1("preferences-left-one", "newsletter", &name));
         }
-        Some(Done::LeftAll) => {
-            page.newsletters_notice = Some("Done: you left all our newsletters.".into());
-        }
+        Some(Done::LeftAll) => page.newsletters_notice = Some(t.t("preferences-left-every")),
         None => {}
     }
     Ok(Page(page).into_response())
@@ -376,14 +389,16 @@ fn check_choice(
                     .iter()
                     .map(|c| lowercase_first(&choices::describe(*c, newsletter, words)))
                     .collect();
-                errors.insert(
-                    "cadence".into(),
-                    format!(
-                        "{} does not come {value:?}; choose {}",
-                        newsletter.name,
-                        offered.join(", or ")
-                    ),
+                let offered = offered.join(&words.t("error-cadence-choose-separator"));
+                let message = words.format(
+                    "error-cadence-choose",
+                    &[
+                        ("newsletter", Arg::Text(&newsletter.name)),
+                        ("cadence", Arg::Text(value)),
+                        ("offered", Arg::Text(&offered)),
+                    ],
                 );
+                errors.insert("cadence".into(), message);
                 current.cadence
             }
         },
@@ -394,10 +409,14 @@ fn check_choice(
                 .iter()
                 .find(|t| !offer.topics.contains(t) && !current.topics.contains(t));
             if let Some(unknown) = unknown {
-                errors.insert(
-                    "topics".into(),
-                    format!("{} has no topic {unknown:?}", newsletter.name),
+                let message = words.t2(
+                    "error-topic-not-offered",
+                    "newsletter",
+                    &newsletter.name,
+                    "topic",
+                    unknown,
                 );
+                errors.insert("topics".into(), message);
             }
             chosen
         }
@@ -418,32 +437,35 @@ fn check_choice(
 pub async fn choose(
     State(state): State<AppState>,
     Path((token, slug)): Path<(String, String)>,
+    headers: HeaderMap,
     ListForm(form): ListForm<ChoiceForm>,
 ) -> AppResult<Response> {
     let Some(reader) = reader(&state, &token).await? else {
-        return Ok(invalid(&state));
+        return Ok(invalid(&state, &headers));
     };
     let standing = Standing::of(&state, &reader).await?;
     let (Some(offer), Some(current)) = (standing.offer(&slug), standing.subscription(&slug)) else {
         return Err(AppError::NotFound);
     };
+    let words = state.words(reader.profile.locale);
     if current.status != SubscriptionStatus::Confirmed {
-        return Err(AppError::Conflict(format!(
-            "you can choose once you get {}: confirm it first, or sign up again",
-            offer.newsletter.name
+        let name = &offer.newsletter.name;
+        return Err(AppError::Conflict(words.t1(
+            "error-choose-after-confirming",
+            "newsletter",
+            name,
         )));
     }
-    let (cadence, topics) =
-        match check_choice(&form, offer, current, &state.words(reader.profile.locale)) {
-            Ok(choice) => choice,
-            Err(errors) => {
-                let mut page = standing.page(&state, &token, &reader.profile);
-                if let Some(listed) = page.newsletters.iter_mut().find(|n| n.slug == slug) {
-                    listed.keep(&form, errors);
-                }
-                return Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response());
+    let (cadence, topics) = match check_choice(&form, offer, current, &words) {
+        Ok(choice) => choice,
+        Err(errors) => {
+            let mut page = standing.page(&state, &token, &reader.profile);
+            if let Some(listed) = page.newsletters.iter_mut().find(|n| n.slug == slug) {
+                listed.keep(&form, errors);
             }
-        };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response());
+        }
+    };
     let mut tx = state.db.begin().await?;
     let subscriber_id = reader.profile.id;
     subscriptions::set_choice(
@@ -470,9 +492,10 @@ pub async fn leave_newsletter(
     State(state): State<AppState>,
     client: ClientInfo,
     Path((token, slug)): Path<(String, String)>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let Some(reader) = reader(&state, &token).await? else {
-        return Ok(invalid(&state));
+        return Ok(invalid(&state, &headers));
     };
     let standing = Standing::of(&state, &reader).await?;
     let (Some(offer), Some(_)) = (standing.offer(&slug), standing.subscription(&slug)) else {
@@ -488,9 +511,10 @@ pub async fn leave_everything(
     State(state): State<AppState>,
     client: ClientInfo,
     Path(token): Path<String>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let Some(reader) = reader(&state, &token).await? else {
-        return Ok(invalid(&state));
+        return Ok(invalid(&state, &headers));
     };
     super::leave(&state, &reader.link, None, &client).await?;
     Ok(back(&token, "left_all", None))
@@ -516,10 +540,11 @@ pub struct NameForm {
 pub async fn change_name(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    headers: HeaderMap,
     PageForm(form): PageForm<NameForm>,
 ) -> AppResult<Response> {
     let Some(reader) = reader(&state, &token).await? else {
-        return Ok(invalid(&state));
+        return Ok(invalid(&state, &headers));
     };
     let change = NameChange { name: form.name };
     let name = match change.parse(&state.words(reader.profile.locale)) {
@@ -538,13 +563,59 @@ pub async fn change_name(
     Ok(Redirect::to(&format!("/unsubscribe/{token}?done=name#your-data")).into_response())
 }
 
+#[derive(Debug, Deserialize)]
+pub struct LocaleForm {
+    #[serde(default)]
+    locale: String,
+}
+
+/// A language the publication offers, else the message beside the list.
+fn check_locale(state: &AppState, form: &LocaleForm, words: &Words) -> Result<Locale, FieldErrors> {
+    form.locale
+        .parse::<Locale>()
+        .ok()
+        .filter(|locale| state.settings.newsletter.locales.contains(locale))
+        .ok_or_else(|| FieldErrors::from([("locale".to_string(), words.t("error-choose-listed"))]))
+}
+
+/// The language of the reader's emails and pages. The page comes back in the new one.
+#[tracing::instrument(name = "change_locale", skip_all)]
+pub async fn change_locale(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    PageForm(form): PageForm<LocaleForm>,
+) -> AppResult<Response> {
+    let Some(reader) = reader(&state, &token).await? else {
+        return Ok(invalid(&state, &headers));
+    };
+    let locale = match check_locale(&state, &form, &state.words(reader.profile.locale)) {
+        Ok(locale) => locale,
+        Err(errors) => {
+            let standing = Standing::of(&state, &reader).await?;
+            let mut page = standing.page(&state, &token, &reader.profile);
+            page.errors = &errors;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Page(page)).into_response());
+        }
+    };
+    let id = reader.profile.id;
+    subscribers::set_locale(&state.db.pool, id, locale, db::now()).await?;
+    tracing::info!(
+        subscriber_id = id,
+        locale = locale.tag(),
+        "reader chose a language"
+    );
+    Ok(Redirect::to(&format!("/unsubscribe/{token}?done=locale#your-data")).into_response())
+}
+
 #[tracing::instrument(name = "request_data", skip_all)]
 pub async fn request_data(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let Some(reader) = reader(&state, &token).await? else {
-        return Ok(invalid(&state));
+        return Ok(invalid(&state, &headers));
     };
     let id = reader.profile.id;
     let now = db::now();
@@ -561,11 +632,7 @@ pub async fn request_data(
     if !queued {
         let standing = Standing::of(&state, &reader).await?;
         let mut page = standing.page(&state, &token, &reader.profile);
-        page.notice = Some(
-            "You have asked for your data three times today already. Please look in your \
-             inbox (and spam folder) for the copies, or ask again tomorrow."
-                .into(),
-        );
+        page.notice = Some(page.t.t("preferences-data-limit"));
         return Ok((StatusCode::TOO_MANY_REQUESTS, Page(page)).into_response());
     }
     state.outbox_wake.wake();

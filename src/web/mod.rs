@@ -20,6 +20,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::db::Db;
 use crate::error::{AppError, ErrorPageInfo};
+use crate::i18n::{self, Locale};
 use crate::state::AppState;
 use crate::{
     api_docs, archive, articles, bounces, branding, digests, doctor, editors, embed, newsletters,
@@ -65,7 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/tidings.css", get(stylesheet))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
-            state.settings.newsletter.name.clone(),
+            state.clone(),
             error_pages,
         ))
         // Outside `error_pages`, so that error pages are branded too.
@@ -134,17 +135,38 @@ async fn stylesheet() -> impl IntoResponse {
 }
 
 /// Error pages carry the newsletter's name and a way back that fits who is reading: editors
-/// back to their pages, readers to the signup page. (`AppError` renders them without either,
+/// back to their pages (in English), readers to the signup page, in the language their
+/// browser asks for (or the page's `?locale=`). (`AppError` renders them without either,
 /// knowing neither.)
 async fn error_pages(
-    State(newsletter): State<String>,
+    State(state): State<AppState>,
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
     let editor = request.uri().path().starts_with("/editor");
+    // Kept, not parsed: most responses are no error page.
+    let uri = request.uri().clone();
+    let accept_language = request.headers().get(header::ACCEPT_LANGUAGE).cloned();
     let mut response = next.run(request).await;
     if let Some(info) = response.extensions_mut().remove::<ErrorPageInfo>() {
-        let body = info.render(&newsletter, editor);
+        let newsletter = &state.settings.newsletter.name;
+        let body = if editor {
+            info.render_for_editor(newsletter, state.words(Locale::ENGLISH))
+        } else {
+            let asked = uri.query().and_then(|query| {
+                url::form_urlencoded::parse(query.as_bytes())
+                    .find(|(name, _)| name == "locale")
+                    .map(|(_, value)| value.into_owned())
+            });
+            let offered = &state.settings.newsletter;
+            let locale = i18n::negotiate(
+                &offered.locales,
+                offered.default_locale,
+                asked.as_deref(),
+                accept_language.as_ref().and_then(|v| v.to_str().ok()),
+            );
+            info.render_for_reader(newsletter, state.words(locale))
+        };
         response.headers_mut().remove(header::CONTENT_LENGTH);
         *response.body_mut() = axum::body::Body::from(body);
     }

@@ -4,10 +4,70 @@
 // in server.allowed_origins, or the network failed), the form is posted the plain way.
 // After a plain post the reader comes back to #tidings-subscribed, a message in the snippet
 // that its stylesheet shows while it is the page's target: no script needed for that.
+//
+// The form's words come in the snippet (the script element "tidings-words", by language
+// tag). A form made for "the page's own language" (data-tidings-locale="page") is shown in
+// the language of the page's <html lang> when the publication offers it, and signs the reader
+// up in that language (the hidden "locale" field), consent sentence included; otherwise, and
+// without script, it stays in the language it was made in.
 (function () {
   "use strict";
 
-  var SUBSCRIBED = "Thanks! Please check your inbox and confirm your subscription.";
+  function parsedWords(form) {
+    var block = form.querySelector("script.tidings-words");
+    try {
+      return JSON.parse(block ? block.textContent : "{}") || {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  // The offered tag for a page's lang: the same tag, else the same language ("de-AT" finds
+  // "de", "pt" finds "pt-BR"); null when none.
+  function offeredTag(all, lang) {
+    var wanted = (lang || "").trim().toLowerCase().replace(/_/g, "-");
+    if (!wanted) return null;
+    var tags = Object.keys(all);
+    var language = function (tag) { return tag.toLowerCase().split("-")[0]; };
+    var same = tags.filter(function (tag) { return tag.toLowerCase() === wanted; });
+    if (same.length) return same[0];
+    var near = tags.filter(function (tag) { return language(tag) === language(wanted); });
+    return near.length ? near[0] : null;
+  }
+
+  // Shows the form in `tag` and signs readers up in it.
+  function speak(form, tag, words) {
+    form.setAttribute("lang", tag);
+    form.setAttribute("dir", words.dir || "ltr");
+    if (form.elements.locale) form.elements.locale.value = tag;
+    form.querySelectorAll("[data-tidings-text]").forEach(function (element) {
+      var text = (words.texts || {})[element.getAttribute("data-tidings-text")];
+      if (text) element.textContent = text;
+    });
+    var consent = form.querySelector("[data-tidings-consent]");
+    // The consent label is the publication's own markup (its links), from this snippet.
+    if (consent && words.consent) consent.innerHTML = words.consent;
+  }
+
+  // The words of the form's language, after choosing the page's when the form asks to.
+  function wordsOf(form) {
+    var all = parsedWords(form);
+    var tag = form.elements.locale ? form.elements.locale.value : "";
+    if (form.getAttribute("data-tidings-locale") === "page") {
+      var found = offeredTag(all, document.documentElement.lang);
+      if (found) {
+        tag = found;
+        speak(form, tag, all[tag]);
+      }
+    }
+    return all[tag] || {};
+  }
+
+  // "Please correct the highlighted fields below." for this many fields.
+  function checkFields(words, count) {
+    var forms = words.check || [];
+    return forms[Math.min(count, forms.length) - 1];
+  }
 
   function pageWithoutStatus() {
     var url = new URL(window.location.href);
@@ -64,6 +124,7 @@
     if (value("name")) request.name = value("name");
     if (value("source")) request.source = value("source");
     if (value("website")) request.website = value("website");
+    if (value("locale")) request.locale = value("locale");
     var newsletters = chosenNewsletters(form);
     if (newsletters) request.newsletters = newsletters;
     return JSON.stringify(request);
@@ -82,6 +143,7 @@
   }
 
   function setUp(form) {
+    var words = wordsOf(form);
     var status = form.querySelector("[data-tidings-status]");
     var button = form.querySelector('button[type="submit"]');
     var back = form.elements.return_to;
@@ -92,11 +154,11 @@
       clearErrors(form);
       var newsletters = chosenNewsletters(form);
       if (newsletters && !newsletters.length) {
-        say(status, "Please choose at least one newsletter.", true);
-        showErrors(form, status, { newsletters: "please choose at least one newsletter" });
+        say(status, words.choose_sentence || "", true);
+        showErrors(form, status, { newsletters: words.choose || "" });
         return;
       }
-      say(status, "Sending\u2026", false);
+      say(status, words.sending || "", false);
       button.disabled = true;
       fetch(form.getAttribute("data-tidings-api"), {
         method: "POST",
@@ -105,12 +167,20 @@
       }).then(function (response) {
         return response.json().catch(function () { return {}; }).then(function (answer) {
           button.disabled = false;
+          var texts = words.texts || {};
+          var fields = answer.fields || {};
+          var count = Object.keys(fields).length;
           if (response.ok) {
+            // Hidden fields keep what the script set (their value is their attribute).
             form.reset();
-            say(status, answer.message || SUBSCRIBED, false);
+            // The API's answer is in the language the form sent.
+            say(status, answer.message || texts.subscribed || "", false);
+          } else if (response.status === 429) {
+            say(status, texts["rate-limited"] || "", true);
           } else {
-            say(status, answer.error || "Something went wrong; please try again.", true);
-            if (answer.fields) showErrors(form, status, answer.fields);
+            say(status, (count && checkFields(words, count)) || words.failed || "", true);
+            // The API says these in the language the form sent.
+            if (count) showErrors(form, status, fields);
           }
         });
       }, function () {

@@ -15,14 +15,14 @@ error-control-chars = line breaks and control characters are not allowed
 error-consent = please tick the box to agree to the Privacy Policy and Terms of Use
 error-source-chars = use letters, digits and - _ . : / only
 error-source-too-long = at most 64 characters
-error-topic-invalid = “{ $topic }” is not a topic: use at most 40 letters, digits and hyphens, e.g. “local-news”
+error-topic-invalid = "{ $topic }" is not a topic: use at most 40 letters, digits and hyphens, e.g. "local-news"
 error-too-many-topics = at most { $count } topics
 error-too-many-newsletters = at most 20 newsletters
-error-newsletter-unknown = there is no newsletter “{ $slug }”
+error-newsletter-unknown = there is no newsletter "{ $slug }"
 error-choose-newsletter = please choose at least one newsletter
 error-choose-listed = please choose one of the listed options
-error-cadence-not-offered = { $newsletter } does not offer “{ $cadence }”; it offers { $offered }
-error-locale-invalid = “{ $locale }” is not a language tag like “de” or “pt-BR”
+error-cadence-not-offered = { $newsletter } does not offer "{ $cadence }"; it offers { $offered }
+error-locale-invalid = "{ $locale }" is not a language tag like "de" or "pt-BR"
 
 ## Headings of error pages.
 
@@ -36,3 +36,19 @@ error-title-check = Please check what you sent
 error-title-unexpected = Something went wrong
 error-back-to-signup = Back to the signup page
 error-topic-not-covered = none of the newsletters you chose covers { $topic }; untick it or choose another newsletter
+
+## What an error page says under its heading, when the problem is not in what the reader sent.
+
+error-message-not-found = The page you asked for is not here. Check the address, or go back.
+error-message-rate-limited = Too many signups from your network; please try again later.
+error-message-busy = The service is busy; please try again in a moment.
+error-message-unexpected = Something went wrong on our side; please try again later.
+
+## The reader's choices for one of their newsletters, on their own page.
+
+# $cadence is what the form sent; $offered the newsletter's cadences (cadence-* messages, first
+# letter in lower case) joined by error-cadence-choose-separator.
+error-cadence-choose = { $newsletter } does not come "{ $cadence }"; choose { $offered }
+error-cadence-choose-separator = {", or "}
+error-topic-not-offered = { $newsletter } has no topic "{ $topic }"
+error-choose-after-confirming = you can choose once you get { $newsletter }: confirm it first, or sign up again

@@ -8,6 +8,7 @@
 
 mod choices;
 mod editor;
+mod languages;
 mod locales;
 mod newsletters;
 mod reader;
