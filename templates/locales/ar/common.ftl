@@ -2,11 +2,11 @@
 
 # strftime patterns (chrono): %-d day, %B month name, %Y year, %A weekday, %H:%M time.
 date-long = %-d %B %Y
-date-time = %-d %B %Y, %H:%M
+date-time = %-d %B %Y، %H:%M
 # A list of names: "A and B", "A, B and C" ($rest is all but the last, joined by
 # list-separator).
-list-and = { $rest } and { $last }
-list-separator = {", "}
-masthead-fallback = Newsletter
-optional = (optional)
-language-label = Language
+list-and = { $rest } و{ $last }
+list-separator = {"، "}
+masthead-fallback = النشرة البريدية
+optional = (اختياري)
+language-label = اللغة

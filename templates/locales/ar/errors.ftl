@@ -1,54 +1,62 @@
 ## Messages shown beside a form field (and in the API's "fields"), in sentence case without a
 ## final full stop: pages add one.
 
-error-email-control-chars = an email address cannot contain line breaks or control characters
-error-email-empty = please enter your email address
-error-email-too-long = this email address is too long (at most 254 characters)
-error-email-no-at = an email address needs an @, like name@example.com
-error-email-incomplete = please enter a full address, like name@example.com
-error-email-local-too-long = the part before the @ is too long (at most 64 characters)
-error-email-invalid = this does not look like an email address
-error-email-bad-domain = the domain of this address is not valid
-error-email-no-full-domain = please use an address with a full domain name, like name@example.com
-error-name-too-long = please keep your name under 100 characters
-error-control-chars = line breaks and control characters are not allowed
-error-consent = please tick the box to agree to the Privacy Policy and Terms of Use
-error-source-chars = use letters, digits and - _ . : / only
-error-source-too-long = at most 64 characters
-error-topic-invalid = "{ $topic }" is not a topic: use at most 40 letters, digits and hyphens, e.g. "local-news"
-error-too-many-topics = at most { $count } topics
-error-too-many-newsletters = at most 20 newsletters
-error-newsletter-unknown = there is no newsletter "{ $slug }"
-error-choose-newsletter = please choose at least one newsletter
-error-choose-listed = please choose one of the listed options
-error-cadence-not-offered = { $newsletter } does not offer "{ $cadence }"; it offers { $offered }
-error-locale-invalid = "{ $locale }" is not a language tag like "de" or "pt-BR"
+error-email-control-chars = لا يمكن أن يحتوي عنوان البريد الإلكتروني على فواصل أسطر أو أحرف تحكّم
+error-email-empty = يُرجى إدخال عنوان بريدك الإلكتروني
+error-email-too-long = عنوان البريد الإلكتروني هذا طويل جدًا (254 حرفًا على الأكثر)
+error-email-no-at = يجب أن يحتوي عنوان البريد الإلكتروني على الرمز @، مثل name@example.com
+error-email-incomplete = يُرجى إدخال عنوان كامل، مثل name@example.com
+error-email-local-too-long = الجزء الذي يسبق @ طويل جدًا (64 حرفًا على الأكثر)
+error-email-invalid = لا يبدو أن هذا عنوان بريد إلكتروني
+error-email-bad-domain = نطاق هذا العنوان غير صالح
+error-email-no-full-domain = يُرجى استخدام عنوان يتضمّن اسم نطاق كاملًا، مثل name@example.com
+error-name-too-long = يُرجى ألّا يتجاوز اسمك 100 حرف
+error-control-chars = لا يُسمح بفواصل الأسطر وأحرف التحكّم
+error-consent = يُرجى وضع علامة في المربع للموافقة على سياسة الخصوصية وشروط الاستخدام
+error-source-chars = يُسمح فقط بالأحرف اللاتينية والأرقام والرموز - _ . : /
+error-source-too-long = 64 حرفًا على الأكثر
+error-topic-invalid = «{ $topic }» ليس موضوعًا صالحًا: يُرجى استخدام 40 حرفًا على الأكثر من الأحرف اللاتينية والأرقام والشرطات، مثل «local-news»
+error-too-many-topics =
+    { $count ->
+        [zero] لا يُسمح بأي موضوع
+        [one] موضوع واحد على الأكثر
+        [two] موضوعان على الأكثر
+        [few] { $count } موضوعات على الأكثر
+        [many] { $count } موضوعًا على الأكثر
+       *[other] { $count } موضوع على الأكثر
+    }
+error-too-many-newsletters = 20 نشرة بريدية على الأكثر
+error-newsletter-unknown = لا توجد نشرة بريدية باسم «{ $slug }»
+error-choose-newsletter = يُرجى اختيار نشرة بريدية واحدة على الأقل
+error-choose-listed = يُرجى اختيار أحد الخيارات المعروضة
+error-cadence-not-offered = وتيرة «{ $cadence }» غير متاحة في { $newsletter }؛ الخيارات المتاحة: { $offered }
+error-locale-invalid = «{ $locale }» ليس رمز لغة مثل «de» أو «pt-BR»
 
 ## Headings of error pages.
 
-error-title-not-found = We could not find that page
-error-title-too-many = Too many tries
-error-title-sign-in = Please sign in
-error-title-expired = This form has expired
-error-title-conflict = That could not be done
-error-title-busy = We are busy right now
-error-title-check = Please check what you sent
-error-title-unexpected = Something went wrong
-error-back-to-signup = Back to the signup page
-error-topic-not-covered = none of the newsletters you chose covers { $topic }; untick it or choose another newsletter
+error-title-not-found = تعذّر العثور على هذه الصفحة
+error-title-too-many = محاولات كثيرة جدًا
+error-title-sign-in = يُرجى تسجيل الدخول
+error-title-expired = انتهت صلاحية هذا النموذج
+error-title-conflict = تعذّر تنفيذ ذلك
+error-title-busy = نواجه ضغطًا كبيرًا حاليًا
+error-title-check = يُرجى مراجعة ما أرسلته
+error-title-unexpected = حدث خطأ ما
+error-back-to-signup = العودة إلى صفحة الاشتراك
+error-topic-not-covered = لا تتناول أيٌّ من النشرات البريدية التي اخترتها موضوع { $topic }؛ يُرجى إلغاء تحديده أو اختيار نشرة أخرى
 
 ## What an error page says under its heading, when the problem is not in what the reader sent.
 
-error-message-not-found = The page you asked for is not here. Check the address, or go back.
-error-message-rate-limited = Too many signups from your network; please try again later.
-error-message-busy = The service is busy; please try again in a moment.
-error-message-unexpected = Something went wrong on our side; please try again later.
+error-message-not-found = الصفحة التي طلبتها غير موجودة. يُرجى التحقق من العنوان، أو العودة إلى الصفحة السابقة.
+error-message-rate-limited = وصلتنا طلبات اشتراك كثيرة جدًا من شبكتك؛ يُرجى المحاولة مرة أخرى لاحقًا.
+error-message-busy = الخدمة مشغولة حاليًا؛ يُرجى المحاولة مرة أخرى بعد قليل.
+error-message-unexpected = حدث خطأ ما من جهتنا؛ يُرجى المحاولة مرة أخرى لاحقًا.
 
 ## The reader's choices for one of their newsletters, on their own page.
 
 # $cadence is what the form sent; $offered the newsletter's cadences (cadence-* messages, first
 # letter in lower case) joined by error-cadence-choose-separator.
-error-cadence-choose = { $newsletter } does not come "{ $cadence }"; choose { $offered }
-error-cadence-choose-separator = {", or "}
-error-topic-not-offered = { $newsletter } has no topic "{ $topic }"
-error-choose-after-confirming = you can choose once you get { $newsletter }: confirm it first, or sign up again
+error-cadence-choose = وتيرة «{ $cadence }» غير متاحة في { $newsletter }؛ يُرجى الاختيار: { $offered }
+error-cadence-choose-separator = {"، أو "}
+error-topic-not-offered = لا يوجد موضوع «{ $topic }» في { $newsletter }
+error-choose-after-confirming = يمكنك الاختيار بعد أن يبدأ وصول { $newsletter } إليك: يُرجى تأكيد الاشتراك أولًا، أو الاشتراك من جديد

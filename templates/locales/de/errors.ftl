@@ -1,54 +1,54 @@
 ## Messages shown beside a form field (and in the API's "fields"), in sentence case without a
 ## final full stop: pages add one.
 
-error-email-control-chars = an email address cannot contain line breaks or control characters
-error-email-empty = please enter your email address
-error-email-too-long = this email address is too long (at most 254 characters)
-error-email-no-at = an email address needs an @, like name@example.com
-error-email-incomplete = please enter a full address, like name@example.com
-error-email-local-too-long = the part before the @ is too long (at most 64 characters)
-error-email-invalid = this does not look like an email address
-error-email-bad-domain = the domain of this address is not valid
-error-email-no-full-domain = please use an address with a full domain name, like name@example.com
-error-name-too-long = please keep your name under 100 characters
-error-control-chars = line breaks and control characters are not allowed
-error-consent = please tick the box to agree to the Privacy Policy and Terms of Use
-error-source-chars = use letters, digits and - _ . : / only
-error-source-too-long = at most 64 characters
-error-topic-invalid = "{ $topic }" is not a topic: use at most 40 letters, digits and hyphens, e.g. "local-news"
-error-too-many-topics = at most { $count } topics
-error-too-many-newsletters = at most 20 newsletters
-error-newsletter-unknown = there is no newsletter "{ $slug }"
-error-choose-newsletter = please choose at least one newsletter
-error-choose-listed = please choose one of the listed options
-error-cadence-not-offered = { $newsletter } does not offer "{ $cadence }"; it offers { $offered }
-error-locale-invalid = "{ $locale }" is not a language tag like "de" or "pt-BR"
+error-email-control-chars = eine E-Mail-Adresse darf keine Zeilenumbrüche oder Steuerzeichen enthalten
+error-email-empty = bitte geben Sie Ihre E-Mail-Adresse ein
+error-email-too-long = diese E-Mail-Adresse ist zu lang (höchstens 254 Zeichen)
+error-email-no-at = eine E-Mail-Adresse braucht ein @, etwa name@example.com
+error-email-incomplete = bitte geben Sie eine vollständige Adresse ein, etwa name@example.com
+error-email-local-too-long = der Teil vor dem @ ist zu lang (höchstens 64 Zeichen)
+error-email-invalid = das sieht nicht nach einer E-Mail-Adresse aus
+error-email-bad-domain = die Domain dieser Adresse ist ungültig
+error-email-no-full-domain = bitte verwenden Sie eine Adresse mit vollständigem Domainnamen, etwa name@example.com
+error-name-too-long = Ihr Name darf höchstens 100 Zeichen lang sein
+error-control-chars = Zeilenumbrüche und Steuerzeichen sind nicht erlaubt
+error-consent = bitte setzen Sie das Häkchen, um der Datenschutzerklärung und den Nutzungsbedingungen zuzustimmen
+error-source-chars = erlaubt sind nur Buchstaben, Ziffern und - _ . : /
+error-source-too-long = höchstens 64 Zeichen
+error-topic-invalid = „{ $topic }“ ist kein gültiges Thema: verwenden Sie höchstens 40 Zeichen aus Buchstaben a–z, Ziffern und Bindestrichen, z. B. „lokale-nachrichten“
+error-too-many-topics = höchstens { $count } Themen
+error-too-many-newsletters = höchstens 20 Newsletter
+error-newsletter-unknown = es gibt keinen Newsletter „{ $slug }“
+error-choose-newsletter = bitte wählen Sie mindestens einen Newsletter aus
+error-choose-listed = bitte wählen Sie eine der aufgeführten Möglichkeiten
+error-cadence-not-offered = { $newsletter } bietet „{ $cadence }“ nicht an; zur Auswahl: { $offered }
+error-locale-invalid = „{ $locale }“ ist kein Sprachcode wie „de“ oder „pt-BR“
 
 ## Headings of error pages.
 
-error-title-not-found = We could not find that page
-error-title-too-many = Too many tries
-error-title-sign-in = Please sign in
-error-title-expired = This form has expired
-error-title-conflict = That could not be done
-error-title-busy = We are busy right now
-error-title-check = Please check what you sent
-error-title-unexpected = Something went wrong
-error-back-to-signup = Back to the signup page
-error-topic-not-covered = none of the newsletters you chose covers { $topic }; untick it or choose another newsletter
+error-title-not-found = Diese Seite konnten wir nicht finden
+error-title-too-many = Zu viele Versuche
+error-title-sign-in = Bitte melden Sie sich an
+error-title-expired = Dieses Formular ist abgelaufen
+error-title-conflict = Das war leider nicht möglich
+error-title-busy = Wir sind gerade ausgelastet
+error-title-check = Bitte prüfen Sie Ihre Angaben
+error-title-unexpected = Etwas ist schiefgelaufen
+error-back-to-signup = Zurück zur Anmeldeseite
+error-topic-not-covered = keiner der gewählten Newsletter behandelt das Thema { $topic }; entfernen Sie das Häkchen oder wählen Sie einen weiteren Newsletter aus
 
 ## What an error page says under its heading, when the problem is not in what the reader sent.
 
-error-message-not-found = The page you asked for is not here. Check the address, or go back.
-error-message-rate-limited = Too many signups from your network; please try again later.
-error-message-busy = The service is busy; please try again in a moment.
-error-message-unexpected = Something went wrong on our side; please try again later.
+error-message-not-found = Die gesuchte Seite gibt es hier nicht. Prüfen Sie die Adresse oder gehen Sie zurück.
+error-message-rate-limited = Zu viele Anmeldungen aus Ihrem Netzwerk; bitte versuchen Sie es später noch einmal.
+error-message-busy = Der Dienst ist gerade ausgelastet; bitte versuchen Sie es gleich noch einmal.
+error-message-unexpected = Bei uns ist etwas schiefgelaufen; bitte versuchen Sie es später noch einmal.
 
 ## The reader's choices for one of their newsletters, on their own page.
 
 # $cadence is what the form sent; $offered the newsletter's cadences (cadence-* messages, first
 # letter in lower case) joined by error-cadence-choose-separator.
-error-cadence-choose = { $newsletter } does not come "{ $cadence }"; choose { $offered }
-error-cadence-choose-separator = {", or "}
-error-topic-not-offered = { $newsletter } has no topic "{ $topic }"
-error-choose-after-confirming = you can choose once you get { $newsletter }: confirm it first, or sign up again
+error-cadence-choose = { $newsletter } gibt es nicht im Rhythmus „{ $cadence }“; zur Auswahl: { $offered }
+error-cadence-choose-separator = {" oder "}
+error-topic-not-offered = { $newsletter } hat kein Thema „{ $topic }“
+error-choose-after-confirming = Sie können erst wählen, wenn Sie { $newsletter } erhalten: Bestätigen Sie zuerst Ihre Anmeldung oder melden Sie sich erneut an

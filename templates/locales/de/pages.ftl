@@ -1,190 +1,190 @@
 ## The signup page (also what the embed snippet shows).
 
-signup-title = Sign up
-signup-heading = Sign Up For { $newsletter }
-signup-heading-several = Sign Up For Our Newsletters
-signup-lede-several = Choose what you would like to get. One email confirms it all.
+signup-title = Anmeldung
+signup-heading = { $newsletter } abonnieren
+signup-heading-several = Unsere Newsletter abonnieren
+signup-lede-several = Wählen Sie aus, was Sie erhalten möchten. Eine einzige E-Mail genügt, um alles zu bestätigen.
 signup-form-error =
     { $count ->
-        [one] Please correct the highlighted field below.
-       *[other] Please correct the highlighted fields below.
+        [one] Bitte korrigieren Sie das markierte Feld unten.
+       *[other] Bitte korrigieren Sie die markierten Felder unten.
     }
-signup-email = Email address
-signup-name = First name
-signup-newsletters = Newsletters
-signup-topics = Topics
-signup-topics-hint = Pick the ones you care about, or none to get everything.
-signup-how-often = How often
-signup-honeypot = Leave this field empty
-signup-submit = Sign up
-signup-fineprint = We will send you an email to confirm your address. No confirmation, no newsletter.
-signup-accepted = Thanks! Please check your inbox and confirm your subscription.
-signup-archive = Not sure yet? <a href="/archive">Read past issues</a>.
+signup-email = E-Mail-Adresse
+signup-name = Vorname
+signup-newsletters = Newsletter
+signup-topics = Themen
+signup-topics-hint = Wählen Sie die Themen, die Sie interessieren – oder keines, um alles zu erhalten.
+signup-how-often = Wie oft
+signup-honeypot = Dieses Feld bitte leer lassen
+signup-submit = Abonnieren
+signup-fineprint = Wir schicken Ihnen eine E-Mail, um Ihre Adresse zu bestätigen. Ohne Bestätigung kein Newsletter.
+signup-accepted = Vielen Dank! Bitte sehen Sie in Ihrem Postfach nach und bestätigen Sie Ihr Abonnement.
+signup-archive = Noch unentschlossen? <a href="/archive">Lesen Sie frühere Ausgaben</a>.
 # The consent checkbox's label: kept word for word, with its language, as evidence of what
 # each reader agreed to. Keep both links.
-consent-label = I agree to the <a href="{ $privacy_url }">Privacy Policy</a> and <a href="{ $terms_url }">Terms of Use</a>. You may opt out at any time.
+consent-label = Ich stimme der <a href="{ $privacy_url }">Datenschutzerklärung</a> und den <a href="{ $terms_url }">Nutzungsbedingungen</a> zu. Meine Einwilligung kann ich jederzeit widerrufen.
 
 ## Cadence choices, on the signup page and the reader's page. $time is like 08:00, $zone a
 ## time zone name (Europe/Berlin), $day 0 (Sunday) to 6 (Saturday).
 
-cadence-whenever = Whenever the editors send it
-cadence-scheduled = On its usual schedule
+cadence-whenever = Immer dann, wenn die Redaktion eine Ausgabe verschickt
+cadence-scheduled = Im gewohnten Rhythmus
 cadence-instant-every =
-    As articles are published, at most one email { $unit ->
+    Sobald Artikel erscheinen, höchstens eine E-Mail { $unit ->
         [hour] { $count ->
-            [one] every hour
-           *[other] every { $count } hours
+            [one] pro Stunde
+           *[other] alle { $count } Stunden
         }
        *[minute] { $count ->
-            [one] every minute
-           *[other] every { $count } minutes
+            [one] pro Minute
+           *[other] alle { $count } Minuten
         }
     }
-cadence-daily-at = Once a day, at { $time } ({ $zone })
+cadence-daily-at = Einmal täglich um { $time } Uhr ({ $zone })
 cadence-weekly-at =
-    Once a week, on { $day ->
-        [0] Sundays
-        [1] Mondays
-        [2] Tuesdays
-        [3] Wednesdays
-        [4] Thursdays
-        [5] Fridays
-       *[6] Saturdays
-    } at { $time } ({ $zone })
-cadence-short-scheduled = On each newsletter's usual schedule
-cadence-short-instant = As articles are published
-cadence-short-daily = Once a day
-cadence-short-weekly = Once a week
-cadence-offered-by = Offered by { $newsletters }
+    Einmal wöchentlich, { $day ->
+        [0] sonntags
+        [1] montags
+        [2] dienstags
+        [3] mittwochs
+        [4] donnerstags
+        [5] freitags
+       *[6] samstags
+    } um { $time } Uhr ({ $zone })
+cadence-short-scheduled = Im gewohnten Rhythmus des jeweiligen Newsletters
+cadence-short-instant = Sobald Artikel erscheinen
+cadence-short-daily = Einmal täglich
+cadence-short-weekly = Einmal wöchentlich
+cadence-offered-by = Angeboten von { $newsletters }
 
 ## After the form: check your inbox.
 
-thanks-title = Check your inbox
-thanks-sent-to = Thanks for signing up! We have sent an email to <strong>{ $email }</strong> with a link to confirm your subscription.
-thanks-sent = Thanks for signing up! We have sent you an email with a link to confirm your subscription.
-thanks-from = It comes from <strong>{ $from }</strong> and may take a minute or two to arrive; if it does not, look in your spam folder.
-thanks-archive = Meanwhile, <a href="/archive">read past issues</a>.
-thanks-already = If you were already subscribed, nothing changes and you will keep getting { $newsletter } as before.
+thanks-title = Bitte prüfen Sie Ihr Postfach
+thanks-sent-to = Vielen Dank für Ihre Anmeldung! Wir haben Ihnen an <strong>{ $email }</strong> eine E-Mail mit einem Link geschickt, mit dem Sie Ihr Abonnement bestätigen.
+thanks-sent = Vielen Dank für Ihre Anmeldung! Wir haben Ihnen eine E-Mail mit einem Link geschickt, mit dem Sie Ihr Abonnement bestätigen.
+thanks-from = Die E-Mail kommt von <strong>{ $from }</strong> und kann ein, zwei Minuten unterwegs sein; falls sie nicht ankommt, sehen Sie bitte in Ihrem Spam-Ordner nach.
+thanks-archive = In der Zwischenzeit können Sie <a href="/archive">frühere Ausgaben lesen</a>.
+thanks-already = Falls Sie bereits angemeldet waren, ändert sich nichts: Sie erhalten { $newsletter } weiterhin wie gewohnt.
 
 ## The confirmation link's page (the button that confirms) and the page after it.
 
-confirm-title = Confirm your subscription
-confirm-heading = One last step
-confirm-text = Press the button to confirm that you want to receive { $newsletter }.
-confirm-button = Confirm my subscription
-confirm-fineprint = Did not sign up? Simply close this page: without confirmation you will get nothing from us.
-confirmed-title = Subscription confirmed
-confirmed-heading = You're subscribed
-confirmed-already = You had already confirmed this address, so there is nothing more to do: your subscription to { $newsletter } is active.
-confirmed-text = Thank you! Your subscription to { $newsletter } is confirmed. The next issue will be in your inbox soon.
-confirmed-archive = Until then, <a href="/archive">read past issues</a>.
-confirmed-fineprint = Every email has a link to unsubscribe with one click.
+confirm-title = Abonnement bestätigen
+confirm-heading = Ein letzter Schritt
+confirm-text = Bitte bestätigen Sie mit einem Klick auf die Schaltfläche, dass Sie { $newsletter } erhalten möchten.
+confirm-button = Abonnement bestätigen
+confirm-fineprint = Sie haben sich gar nicht angemeldet? Dann schließen Sie diese Seite einfach: Ohne Bestätigung erhalten Sie nichts von uns.
+confirmed-title = Abonnement bestätigt
+confirmed-heading = Sie sind angemeldet
+confirmed-already = Sie hatten diese Adresse bereits bestätigt, es ist also nichts weiter zu tun: Ihr Abonnement für { $newsletter } ist aktiv.
+confirmed-text = Vielen Dank! Ihr Abonnement für { $newsletter } ist bestätigt. Die nächste Ausgabe landet bald in Ihrem Postfach.
+confirmed-archive = Bis dahin können Sie <a href="/archive">frühere Ausgaben lesen</a>.
+confirmed-fineprint = Jede E-Mail enthält einen Link, mit dem Sie sich mit einem Klick abmelden können.
 
 ## A confirmation link that cannot be used. The page shows one of the reasons, then
 ## link-invalid-lifetime.
 
-link-invalid-title = Link not valid
-link-invalid-heading = This link cannot be used
-link-invalid-expired = This confirmation link has expired.
-link-invalid-used = This confirmation link has already been used.
-link-invalid-unknown = We do not recognise this confirmation link.
-link-invalid-lifetime = Confirmation links work once and only for a limited time.
-link-invalid-again = If you want to receive { $newsletter }, please <a href="/">sign up again</a> and we will send you a fresh link.
+link-invalid-title = Link ungültig
+link-invalid-heading = Dieser Link kann nicht verwendet werden
+link-invalid-expired = Dieser Bestätigungslink ist abgelaufen.
+link-invalid-used = Dieser Bestätigungslink wurde bereits verwendet.
+link-invalid-unknown = Diesen Bestätigungslink kennen wir nicht.
+link-invalid-lifetime = Bestätigungslinks funktionieren nur einmal und nur für begrenzte Zeit.
+link-invalid-again = Wenn Sie { $newsletter } erhalten möchten, <a href="/">melden Sie sich bitte erneut an</a>; wir schicken Ihnen dann einen neuen Link.
 
 ## Leaving by address: for a reader whose unsubscribe link does not work, or who came to
 ## leave without one. They get an email with a fresh link.
 
-leave-broken-title = This link does not work
-leave-broken-text = We could not match this unsubscribe link to a reader. Mail programs sometimes change or cut links, and links stop working when an address is removed from our list.
-leave-by-address-heading = Unsubscribe by email address
-leave-title = Unsubscribe
-leave-lede = Enter your address and we will email you a fresh link to unsubscribe. It goes only to that address, so nobody can unsubscribe someone else.
-leave-email = Email address
-leave-submit = Email me a link
-leave-sent-title = Check your inbox
+leave-broken-title = Dieser Link funktioniert nicht
+leave-broken-text = Wir konnten diesen Abmeldelink keinem Abonnement zuordnen. E-Mail-Programme verändern oder kürzen Links manchmal, und Links funktionieren nicht mehr, wenn eine Adresse aus unserem Verteiler entfernt wurde.
+leave-by-address-heading = Mit Ihrer E-Mail-Adresse abmelden
+leave-title = Abmelden
+leave-lede = Geben Sie Ihre Adresse ein, und wir schicken Ihnen per E-Mail einen neuen Abmeldelink. Er geht nur an diese Adresse, sodass niemand eine andere Person abmelden kann.
+leave-email = E-Mail-Adresse
+leave-submit = Link per E-Mail anfordern
+leave-sent-title = Bitte prüfen Sie Ihr Postfach
 # $email is the address as typed, partly hidden: a***@example.com.
-leave-sent-text = If { $email } is on the list of { $newsletter }, we have sent it an email with a link to unsubscribe. It may take a minute or two; if it does not arrive, look in your spam folder.
+leave-sent-text = Wenn { $email } im Verteiler von { $newsletter } steht, haben wir an diese Adresse eine E-Mail mit einem Abmeldelink geschickt. Das kann ein, zwei Minuten dauern; falls nichts ankommt, sehen Sie bitte in Ihrem Spam-Ordner nach.
 
 ## The reader's own page (the unsubscribe link of every email): leaving, their newsletters
 ## with topics and cadence, their name, language and data. $email is their address, partly
 ## hidden (a***@example.com); $newsletter a newsletter's name.
 
-preferences-title = Your subscription
-preferences-left-heading = You've left { $newsletter }
-preferences-left-text = <strong>{ $email }</strong> gets no more { $newsletter }. Your other newsletters keep coming: change or leave them below.
-preferences-leave-heading = Unsubscribe from { $newsletter }?
+preferences-title = Ihr Abonnement
+preferences-left-heading = Sie haben { $newsletter } abbestellt
+preferences-left-text = { $newsletter } wird nicht mehr an <strong>{ $email }</strong> geschickt. Ihre anderen Newsletter kommen weiterhin: Unten können Sie sie ändern oder abbestellen.
+preferences-leave-heading = Möchten Sie { $newsletter } abbestellen?
 # What the button at the top does when they get other newsletters too.
-preferences-leave-one = Press the button and <strong>{ $email }</strong> will get no more { $newsletter }. Your other newsletters keep coming: change or leave them below.
-preferences-leave-all = Press the button and <strong>{ $email }</strong> will get no more emails from us.
-preferences-unsubscribe = Unsubscribe
+preferences-leave-one = Klicken Sie auf die Schaltfläche, dann wird { $newsletter } nicht mehr an <strong>{ $email }</strong> geschickt. Ihre anderen Newsletter kommen weiterhin: Unten können Sie sie ändern oder abbestellen.
+preferences-leave-all = Klicken Sie auf die Schaltfläche, dann erhält <strong>{ $email }</strong> keine E-Mails mehr von uns.
+preferences-unsubscribe = Abmelden
 # Said as the newsletter's name in preferences-leave-heading when the button leaves several.
-preferences-all-newsletters = all our newsletters
-preferences-unsubscribed-heading = You're unsubscribed from { $newsletter }
-preferences-unsubscribed-text = <strong>{ $email }</strong> gets no emails from us. Changed your mind? You can <a href="/">subscribe again</a> at any time; we will ask you to confirm by email.
-preferences-newsletters-heading = Your newsletters
-preferences-newsletters-lede = Choose the topics you want from each and how often it comes. With no topic ticked you get everything it sends.
+preferences-all-newsletters = alle unsere Newsletter
+preferences-unsubscribed-heading = Sie sind von { $newsletter } abgemeldet
+preferences-unsubscribed-text = <strong>{ $email }</strong> erhält keine E-Mails von uns. Haben Sie es sich anders überlegt? Sie können sich jederzeit <a href="/">wieder anmelden</a>; wir bitten Sie dann per E-Mail um Bestätigung.
+preferences-newsletters-heading = Ihre Newsletter
+preferences-newsletters-lede = Wählen Sie für jeden Newsletter die gewünschten Themen und wie oft er kommen soll. Ist kein Thema ausgewählt, erhalten Sie alles, was er verschickt.
 preferences-choice-error =
     { $count ->
-        [one] Please correct the highlighted choice below.
-       *[other] Please correct the highlighted choices below.
+        [one] Bitte korrigieren Sie die markierte Angabe unten.
+       *[other] Bitte korrigieren Sie die markierten Angaben unten.
     }
-preferences-topics = Topics
-preferences-topics-none = (none ticked: everything)
-preferences-how-often = How often
+preferences-topics = Themen
+preferences-topics-none = (keines ausgewählt: alles)
+preferences-how-often = Wie oft
 # The part in the span is read out by screen readers only.
-preferences-save-choices = Save choices<span class="visually-hidden"> for { $newsletter }</span>
-preferences-leave-newsletter = Leave { $newsletter }
-preferences-leave-all-lede = Or stop everything: no more emails from us at all.
-preferences-leave-all-button = Leave all
+preferences-save-choices = Auswahl speichern<span class="visually-hidden"> für { $newsletter }</span>
+preferences-leave-newsletter = { $newsletter } abbestellen
+preferences-leave-all-lede = Oder Sie beenden alles: Dann erhalten Sie überhaupt keine E-Mails mehr von uns.
+preferences-leave-all-button = Alle abbestellen
 # Where the reader stands on one newsletter, under its name.
-preferences-summary-pending = Waiting for you to confirm: look for our email with the link.
-preferences-summary-left = You left this newsletter.
+preferences-summary-pending = Wartet auf Ihre Bestätigung: Bitte suchen Sie nach unserer E-Mail mit dem Link.
+preferences-summary-left = Diesen Newsletter haben Sie abbestellt.
 # $when is one of the cadence-* messages with its first letter made lower case; $topics is
 # the topics' names joined by list-separator, or preferences-every-topic.
-preferences-summary = You get it: { $when }; { $topics }.
-preferences-every-topic = every topic
-preferences-details-heading = Your details
-preferences-name = The name we greet you by
-preferences-name-optional = (leave empty for none)
-preferences-save-name = Save name
-preferences-save-language = Save language
-preferences-data-text = Want a copy of everything we hold about you: your details, your consent record and the emails we sent you? We email it to your address as a file; it is never shown on this page.
-preferences-data-button = Email me my data
+preferences-summary = Ihr Abonnement: { $when }; { $topics }.
+preferences-every-topic = alle Themen
+preferences-details-heading = Ihre Angaben
+preferences-name = Ihr Name für die Anrede
+preferences-name-optional = (leer lassen für keinen Namen)
+preferences-save-name = Name speichern
+preferences-save-language = Sprache speichern
+preferences-data-text = Möchten Sie eine Kopie aller Daten, die wir über Sie gespeichert haben – Ihre Angaben, den Nachweis Ihrer Einwilligung und die E-Mails, die wir Ihnen geschickt haben? Wir schicken sie Ihnen als Datei an Ihre Adresse; auf dieser Seite wird sie nie angezeigt.
+preferences-data-button = Meine Daten per E-Mail anfordern
 # Notices after a change.
-preferences-saved-name = Saved. Your next email will use this name.
+preferences-saved-name = Gespeichert. Ab der nächsten E-Mail sprechen wir Sie mit diesem Namen an.
 # $language is the language's own name (Deutsch, Français); the page is already in it.
-preferences-saved-language = Saved. We will write to you in { $language } from now on.
-preferences-data-sent = On its way: we are emailing a copy of your data to your address. It can take a few minutes to arrive.
-preferences-data-limit = You have asked for your data three times today already. Please look in your inbox (and spam folder) for the copies, or ask again tomorrow.
-preferences-saved-choice = Saved. Your next emails of { $newsletter } follow your choice.
+preferences-saved-language = Gespeichert. Ab jetzt schreiben wir Ihnen auf { $language }.
+preferences-data-sent = Unterwegs: Wir schicken eine Kopie Ihrer Daten an Ihre Adresse. Es kann ein paar Minuten dauern, bis sie ankommt.
+preferences-data-limit = Sie haben Ihre Daten heute schon dreimal angefordert. Bitte sehen Sie in Ihrem Postfach (und im Spam-Ordner) nach den Kopien, oder fordern Sie sie morgen erneut an.
+preferences-saved-choice = Gespeichert. Ab der nächsten E-Mail gilt für { $newsletter } Ihre neue Auswahl.
 # Said as $newsletter in preferences-saved-choice and preferences-left-one when the
 # newsletter is no longer known.
-preferences-the-newsletter = the newsletter
-preferences-left-one = Done: you left { $newsletter }.
-preferences-left-every = Done: you left all our newsletters.
+preferences-the-newsletter = den Newsletter
+preferences-left-one = Erledigt: Sie haben { $newsletter } abbestellt.
+preferences-left-every = Erledigt: Sie haben alle unsere Newsletter abbestellt.
 
 ## After leaving with the button or a mail program's one-click request.
 
-unsubscribed-title = Unsubscribed
-unsubscribed-heading = You're unsubscribed
-unsubscribed-text = You will get no more emails from { $newsletter }. Sorry to see you go.
+unsubscribed-title = Abgemeldet
+unsubscribed-heading = Sie sind abgemeldet
+unsubscribed-text = Sie erhalten keine E-Mails mehr von { $newsletter }. Schade, dass Sie gehen.
 # $link leads to the reader's own page.
-unsubscribed-others = Your other newsletters keep coming. <a href="{ $link }">Change or leave them</a>.
-unsubscribed-again = Changed your mind? You can <a href="/">subscribe again</a> at any time.
-unsubscribed-data = Want a copy of the data we hold about you? <a href="{ $link }">Ask for it here</a>.
+unsubscribed-others = Ihre anderen Newsletter kommen weiterhin. <a href="{ $link }">Hier können Sie sie ändern oder abbestellen</a>.
+unsubscribed-again = Haben Sie es sich anders überlegt? Sie können sich jederzeit <a href="/">wieder anmelden</a>.
+unsubscribed-data = Möchten Sie eine Kopie der Daten, die wir über Sie gespeichert haben? <a href="{ $link }">Hier können Sie sie anfordern</a>.
 
 ## The public archive of past issues, and one issue's web version.
 
-archive-title = Archive
-archive-heading = Past issues
+archive-title = Archiv
+archive-heading = Frühere Ausgaben
 # After the publication's own description.
-archive-lede = Here is what went out so far; <a href="/">sign up</a> to get the next one.
-archive-empty = Nothing has gone out yet.
-archive-feed = <a href="/archive.xml">Atom feed</a> of past issues.
-archive-by = By { $author }
-archive-sign-up = <a href="/">Sign up for { $newsletter }</a> to get the next issue by email.
+archive-lede = Hier finden Sie alles, was bisher erschienen ist – <a href="/">melden Sie sich an</a>, um die nächste Ausgabe zu erhalten.
+archive-empty = Bisher ist noch nichts erschienen.
+archive-feed = <a href="/archive.xml">Atom-Feed</a> der früheren Ausgaben.
+archive-by = Von { $author }
+archive-sign-up = <a href="/">Abonnieren Sie { $newsletter }</a>, um die nächste Ausgabe per E-Mail zu erhalten.
 
 ## What the embedded signup form's script says while and after it sends the form.
 
-embed-sending = Sending…
-embed-failed = Something went wrong; please try again.
+embed-sending = Wird gesendet …
+embed-failed = Etwas ist schiefgelaufen; bitte versuchen Sie es noch einmal.

@@ -1,190 +1,190 @@
 ## The signup page (also what the embed snippet shows).
 
-signup-title = Sign up
-signup-heading = Sign Up For { $newsletter }
-signup-heading-several = Sign Up For Our Newsletters
-signup-lede-several = Choose what you would like to get. One email confirms it all.
+signup-title = Suscríbete
+signup-heading = Suscríbete a { $newsletter }
+signup-heading-several = Suscríbete a nuestros boletines
+signup-lede-several = Elige lo que quieres recibir. Un solo correo lo confirma todo.
 signup-form-error =
     { $count ->
-        [one] Please correct the highlighted field below.
-       *[other] Please correct the highlighted fields below.
+        [one] Corrige el campo resaltado más abajo.
+       *[other] Corrige los campos resaltados más abajo.
     }
-signup-email = Email address
-signup-name = First name
-signup-newsletters = Newsletters
-signup-topics = Topics
-signup-topics-hint = Pick the ones you care about, or none to get everything.
-signup-how-often = How often
-signup-honeypot = Leave this field empty
-signup-submit = Sign up
-signup-fineprint = We will send you an email to confirm your address. No confirmation, no newsletter.
-signup-accepted = Thanks! Please check your inbox and confirm your subscription.
-signup-archive = Not sure yet? <a href="/archive">Read past issues</a>.
+signup-email = Correo electrónico
+signup-name = Nombre
+signup-newsletters = Boletines
+signup-topics = Temas
+signup-topics-hint = Elige los que te interesen, o ninguno para recibirlo todo.
+signup-how-often = Frecuencia
+signup-honeypot = Deja este campo vacío
+signup-submit = Suscribirme
+signup-fineprint = Te enviaremos un correo para confirmar tu dirección. Sin confirmación, no hay boletín.
+signup-accepted = ¡Gracias! Revisa tu bandeja de entrada y confirma tu suscripción.
+signup-archive = ¿Todavía no te decides? <a href="/archive">Lee las ediciones anteriores</a>.
 # The consent checkbox's label: kept word for word, with its language, as evidence of what
 # each reader agreed to. Keep both links.
-consent-label = I agree to the <a href="{ $privacy_url }">Privacy Policy</a> and <a href="{ $terms_url }">Terms of Use</a>. You may opt out at any time.
+consent-label = Acepto la <a href="{ $privacy_url }">Política de privacidad</a> y los <a href="{ $terms_url }">Términos de uso</a>. Puedes darte de baja en cualquier momento.
 
 ## Cadence choices, on the signup page and the reader's page. $time is like 08:00, $zone a
 ## time zone name (Europe/Berlin), $day 0 (Sunday) to 6 (Saturday).
 
-cadence-whenever = Whenever the editors send it
-cadence-scheduled = On its usual schedule
+cadence-whenever = Cuando la redacción lo envíe
+cadence-scheduled = Con su periodicidad habitual
 cadence-instant-every =
-    As articles are published, at most one email { $unit ->
+    A medida que se publican los artículos, como máximo un correo { $unit ->
         [hour] { $count ->
-            [one] every hour
-           *[other] every { $count } hours
+            [one] cada hora
+           *[other] cada { $count } horas
         }
        *[minute] { $count ->
-            [one] every minute
-           *[other] every { $count } minutes
+            [one] cada minuto
+           *[other] cada { $count } minutos
         }
     }
-cadence-daily-at = Once a day, at { $time } ({ $zone })
+cadence-daily-at = Una vez al día, a las { $time } ({ $zone })
 cadence-weekly-at =
-    Once a week, on { $day ->
-        [0] Sundays
-        [1] Mondays
-        [2] Tuesdays
-        [3] Wednesdays
-        [4] Thursdays
-        [5] Fridays
-       *[6] Saturdays
-    } at { $time } ({ $zone })
-cadence-short-scheduled = On each newsletter's usual schedule
-cadence-short-instant = As articles are published
-cadence-short-daily = Once a day
-cadence-short-weekly = Once a week
-cadence-offered-by = Offered by { $newsletters }
+    Una vez a la semana, los { $day ->
+        [0] domingos
+        [1] lunes
+        [2] martes
+        [3] miércoles
+        [4] jueves
+        [5] viernes
+       *[6] sábados
+    } a las { $time } ({ $zone })
+cadence-short-scheduled = Con la periodicidad habitual de cada boletín
+cadence-short-instant = A medida que se publican los artículos
+cadence-short-daily = Una vez al día
+cadence-short-weekly = Una vez a la semana
+cadence-offered-by = Disponible en { $newsletters }
 
 ## After the form: check your inbox.
 
-thanks-title = Check your inbox
-thanks-sent-to = Thanks for signing up! We have sent an email to <strong>{ $email }</strong> with a link to confirm your subscription.
-thanks-sent = Thanks for signing up! We have sent you an email with a link to confirm your subscription.
-thanks-from = It comes from <strong>{ $from }</strong> and may take a minute or two to arrive; if it does not, look in your spam folder.
-thanks-archive = Meanwhile, <a href="/archive">read past issues</a>.
-thanks-already = If you were already subscribed, nothing changes and you will keep getting { $newsletter } as before.
+thanks-title = Revisa tu bandeja de entrada
+thanks-sent-to = ¡Gracias por suscribirte! Hemos enviado un correo a <strong>{ $email }</strong> con un enlace para confirmar tu suscripción.
+thanks-sent = ¡Gracias por suscribirte! Te hemos enviado un correo con un enlace para confirmar tu suscripción.
+thanks-from = Lo envía <strong>{ $from }</strong> y puede tardar un par de minutos en llegar; si no lo ves, revisa tu carpeta de spam.
+thanks-archive = Mientras tanto, <a href="/archive">lee las ediciones anteriores</a>.
+thanks-already = Si ya tenías una suscripción, no cambia nada y seguirás recibiendo { $newsletter } como hasta ahora.
 
 ## The confirmation link's page (the button that confirms) and the page after it.
 
-confirm-title = Confirm your subscription
-confirm-heading = One last step
-confirm-text = Press the button to confirm that you want to receive { $newsletter }.
-confirm-button = Confirm my subscription
-confirm-fineprint = Did not sign up? Simply close this page: without confirmation you will get nothing from us.
-confirmed-title = Subscription confirmed
-confirmed-heading = You're subscribed
-confirmed-already = You had already confirmed this address, so there is nothing more to do: your subscription to { $newsletter } is active.
-confirmed-text = Thank you! Your subscription to { $newsletter } is confirmed. The next issue will be in your inbox soon.
-confirmed-archive = Until then, <a href="/archive">read past issues</a>.
-confirmed-fineprint = Every email has a link to unsubscribe with one click.
+confirm-title = Confirma tu suscripción
+confirm-heading = Un último paso
+confirm-text = Pulsa el botón para confirmar que quieres recibir { $newsletter }.
+confirm-button = Confirmar mi suscripción
+confirm-fineprint = ¿No te has suscrito tú? Basta con cerrar esta página: sin confirmación, no recibirás nada de nuestra parte.
+confirmed-title = Suscripción confirmada
+confirmed-heading = Tu suscripción está activa
+confirmed-already = Ya habías confirmado esta dirección, así que no tienes que hacer nada más: tu suscripción a { $newsletter } está activa.
+confirmed-text = ¡Gracias! Tu suscripción a { $newsletter } está confirmada. Pronto recibirás la próxima edición en tu bandeja de entrada.
+confirmed-archive = Hasta entonces, <a href="/archive">lee las ediciones anteriores</a>.
+confirmed-fineprint = Todos los correos incluyen un enlace para darte de baja con un solo clic.
 
 ## A confirmation link that cannot be used. The page shows one of the reasons, then
 ## link-invalid-lifetime.
 
-link-invalid-title = Link not valid
-link-invalid-heading = This link cannot be used
-link-invalid-expired = This confirmation link has expired.
-link-invalid-used = This confirmation link has already been used.
-link-invalid-unknown = We do not recognise this confirmation link.
-link-invalid-lifetime = Confirmation links work once and only for a limited time.
-link-invalid-again = If you want to receive { $newsletter }, please <a href="/">sign up again</a> and we will send you a fresh link.
+link-invalid-title = Enlace no válido
+link-invalid-heading = Este enlace no se puede usar
+link-invalid-expired = Este enlace de confirmación ha expirado.
+link-invalid-used = Este enlace de confirmación ya se ha usado.
+link-invalid-unknown = No reconocemos este enlace de confirmación.
+link-invalid-lifetime = Los enlaces de confirmación solo funcionan una vez y durante un tiempo limitado.
+link-invalid-again = Si quieres recibir { $newsletter }, <a href="/">vuelve a suscribirte</a> y te enviaremos un enlace nuevo.
 
 ## Leaving by address: for a reader whose unsubscribe link does not work, or who came to
 ## leave without one. They get an email with a fresh link.
 
-leave-broken-title = This link does not work
-leave-broken-text = We could not match this unsubscribe link to a reader. Mail programs sometimes change or cut links, and links stop working when an address is removed from our list.
-leave-by-address-heading = Unsubscribe by email address
-leave-title = Unsubscribe
-leave-lede = Enter your address and we will email you a fresh link to unsubscribe. It goes only to that address, so nobody can unsubscribe someone else.
-leave-email = Email address
-leave-submit = Email me a link
-leave-sent-title = Check your inbox
+leave-broken-title = Este enlace no funciona
+leave-broken-text = No encontramos ningún suscriptor que corresponda a este enlace de baja. A veces los programas de correo modifican o cortan los enlaces, y los enlaces dejan de funcionar cuando una dirección se elimina de nuestra lista.
+leave-by-address-heading = Date de baja con tu correo electrónico
+leave-title = Darse de baja
+leave-lede = Escribe tu dirección y te enviaremos por correo un enlace nuevo para darte de baja. Solo se envía a esa dirección, así que nadie puede dar de baja a otra persona.
+leave-email = Correo electrónico
+leave-submit = Enviarme un enlace
+leave-sent-title = Revisa tu bandeja de entrada
 # $email is the address as typed, partly hidden: a***@example.com.
-leave-sent-text = If { $email } is on the list of { $newsletter }, we have sent it an email with a link to unsubscribe. It may take a minute or two; if it does not arrive, look in your spam folder.
+leave-sent-text = Si { $email } está en la lista de { $newsletter }, hemos enviado a esa dirección un correo con un enlace para darte de baja. Puede tardar un par de minutos; si no lo ves, revisa tu carpeta de spam.
 
 ## The reader's own page (the unsubscribe link of every email): leaving, their newsletters
 ## with topics and cadence, their name, language and data. $email is their address, partly
 ## hidden (a***@example.com); $newsletter a newsletter's name.
 
-preferences-title = Your subscription
-preferences-left-heading = You've left { $newsletter }
-preferences-left-text = <strong>{ $email }</strong> gets no more { $newsletter }. Your other newsletters keep coming: change or leave them below.
-preferences-leave-heading = Unsubscribe from { $newsletter }?
+preferences-title = Tu suscripción
+preferences-left-heading = Has dejado de recibir { $newsletter }
+preferences-left-text = <strong>{ $email }</strong> ya no recibirá { $newsletter }. Tus otros boletines siguen llegando: puedes cambiarlos o darte de baja más abajo.
+preferences-leave-heading = ¿Quieres darte de baja de { $newsletter }?
 # What the button at the top does when they get other newsletters too.
-preferences-leave-one = Press the button and <strong>{ $email }</strong> will get no more { $newsletter }. Your other newsletters keep coming: change or leave them below.
-preferences-leave-all = Press the button and <strong>{ $email }</strong> will get no more emails from us.
-preferences-unsubscribe = Unsubscribe
+preferences-leave-one = Pulsa el botón y <strong>{ $email }</strong> dejará de recibir { $newsletter }. Tus otros boletines seguirán llegando: puedes cambiarlos o darte de baja más abajo.
+preferences-leave-all = Pulsa el botón y <strong>{ $email }</strong> dejará de recibir nuestros correos.
+preferences-unsubscribe = Darme de baja
 # Said as the newsletter's name in preferences-leave-heading when the button leaves several.
-preferences-all-newsletters = all our newsletters
-preferences-unsubscribed-heading = You're unsubscribed from { $newsletter }
-preferences-unsubscribed-text = <strong>{ $email }</strong> gets no emails from us. Changed your mind? You can <a href="/">subscribe again</a> at any time; we will ask you to confirm by email.
-preferences-newsletters-heading = Your newsletters
-preferences-newsletters-lede = Choose the topics you want from each and how often it comes. With no topic ticked you get everything it sends.
+preferences-all-newsletters = todos nuestros boletines
+preferences-unsubscribed-heading = Te has dado de baja de { $newsletter }
+preferences-unsubscribed-text = <strong>{ $email }</strong> ya no recibe ningún correo nuestro. ¿Has cambiado de opinión? Puedes <a href="/">volver a suscribirte</a> en cualquier momento; te pediremos que lo confirmes por correo.
+preferences-newsletters-heading = Tus boletines
+preferences-newsletters-lede = Elige qué temas quieres de cada uno y con qué frecuencia te llega. Si no marcas ningún tema, recibirás todo lo que envíe.
 preferences-choice-error =
     { $count ->
-        [one] Please correct the highlighted choice below.
-       *[other] Please correct the highlighted choices below.
+        [one] Corrige la opción resaltada más abajo.
+       *[other] Corrige las opciones resaltadas más abajo.
     }
-preferences-topics = Topics
-preferences-topics-none = (none ticked: everything)
-preferences-how-often = How often
+preferences-topics = Temas
+preferences-topics-none = (si no marcas ninguno: todos)
+preferences-how-often = Frecuencia
 # The part in the span is read out by screen readers only.
-preferences-save-choices = Save choices<span class="visually-hidden"> for { $newsletter }</span>
-preferences-leave-newsletter = Leave { $newsletter }
-preferences-leave-all-lede = Or stop everything: no more emails from us at all.
-preferences-leave-all-button = Leave all
+preferences-save-choices = Guardar preferencias<span class="visually-hidden"> de { $newsletter }</span>
+preferences-leave-newsletter = Darme de baja de { $newsletter }
+preferences-leave-all-lede = O cancélalo todo: no volverás a recibir ningún correo nuestro.
+preferences-leave-all-button = Darme de baja de todo
 # Where the reader stands on one newsletter, under its name.
-preferences-summary-pending = Waiting for you to confirm: look for our email with the link.
-preferences-summary-left = You left this newsletter.
+preferences-summary-pending = Pendiente de tu confirmación: busca nuestro correo con el enlace.
+preferences-summary-left = Te has dado de baja de este boletín.
 # $when is one of the cadence-* messages with its first letter made lower case; $topics is
 # the topics' names joined by list-separator, or preferences-every-topic.
-preferences-summary = You get it: { $when }; { $topics }.
-preferences-every-topic = every topic
-preferences-details-heading = Your details
-preferences-name = The name we greet you by
-preferences-name-optional = (leave empty for none)
-preferences-save-name = Save name
-preferences-save-language = Save language
-preferences-data-text = Want a copy of everything we hold about you: your details, your consent record and the emails we sent you? We email it to your address as a file; it is never shown on this page.
-preferences-data-button = Email me my data
+preferences-summary = Lo recibes: { $when }; { $topics }.
+preferences-every-topic = todos los temas
+preferences-details-heading = Tus datos
+preferences-name = El nombre con el que te saludamos
+preferences-name-optional = (déjalo en blanco si prefieres que no usemos ninguno)
+preferences-save-name = Guardar nombre
+preferences-save-language = Guardar idioma
+preferences-data-text = ¿Quieres una copia de todo lo que guardamos sobre ti: tus datos, el registro de tu consentimiento y los correos que te hemos enviado? Te la enviamos como archivo a tu dirección de correo; nunca se muestra en esta página.
+preferences-data-button = Enviarme mis datos por correo
 # Notices after a change.
-preferences-saved-name = Saved. Your next email will use this name.
+preferences-saved-name = Guardado. Tu próximo correo usará este nombre.
 # $language is the language's own name (Deutsch, Français); the page is already in it.
-preferences-saved-language = Saved. We will write to you in { $language } from now on.
-preferences-data-sent = On its way: we are emailing a copy of your data to your address. It can take a few minutes to arrive.
-preferences-data-limit = You have asked for your data three times today already. Please look in your inbox (and spam folder) for the copies, or ask again tomorrow.
-preferences-saved-choice = Saved. Your next emails of { $newsletter } follow your choice.
+preferences-saved-language = Guardado. A partir de ahora te escribiremos en este idioma ({ $language }).
+preferences-data-sent = En camino: estamos enviando una copia de tus datos a tu dirección. Puede tardar unos minutos en llegar.
+preferences-data-limit = Hoy ya has pedido tus datos tres veces. Busca las copias en tu bandeja de entrada (y en la carpeta de spam) o vuelve a pedirlos mañana.
+preferences-saved-choice = Guardado. Los próximos correos de { $newsletter } seguirán tus preferencias.
 # Said as $newsletter in preferences-saved-choice and preferences-left-one when the
 # newsletter is no longer known.
-preferences-the-newsletter = the newsletter
-preferences-left-one = Done: you left { $newsletter }.
-preferences-left-every = Done: you left all our newsletters.
+preferences-the-newsletter = este boletín
+preferences-left-one = Listo: te has dado de baja de { $newsletter }.
+preferences-left-every = Listo: te has dado de baja de todos nuestros boletines.
 
 ## After leaving with the button or a mail program's one-click request.
 
-unsubscribed-title = Unsubscribed
-unsubscribed-heading = You're unsubscribed
-unsubscribed-text = You will get no more emails from { $newsletter }. Sorry to see you go.
+unsubscribed-title = Baja confirmada
+unsubscribed-heading = Te has dado de baja
+unsubscribed-text = Ya no recibirás más correos de { $newsletter }. Lamentamos que te vayas.
 # $link leads to the reader's own page.
-unsubscribed-others = Your other newsletters keep coming. <a href="{ $link }">Change or leave them</a>.
-unsubscribed-again = Changed your mind? You can <a href="/">subscribe again</a> at any time.
-unsubscribed-data = Want a copy of the data we hold about you? <a href="{ $link }">Ask for it here</a>.
+unsubscribed-others = Tus otros boletines seguirán llegando. <a href="{ $link }">Cámbialos o date de baja</a>.
+unsubscribed-again = ¿Has cambiado de opinión? Puedes <a href="/">volver a suscribirte</a> en cualquier momento.
+unsubscribed-data = ¿Quieres una copia de los datos que guardamos sobre ti? <a href="{ $link }">Pídela aquí</a>.
 
 ## The public archive of past issues, and one issue's web version.
 
-archive-title = Archive
-archive-heading = Past issues
+archive-title = Archivo
+archive-heading = Ediciones anteriores
 # After the publication's own description.
-archive-lede = Here is what went out so far; <a href="/">sign up</a> to get the next one.
-archive-empty = Nothing has gone out yet.
-archive-feed = <a href="/archive.xml">Atom feed</a> of past issues.
-archive-by = By { $author }
-archive-sign-up = <a href="/">Sign up for { $newsletter }</a> to get the next issue by email.
+archive-lede = Esto es lo que hemos enviado hasta ahora; <a href="/">suscríbete</a> para recibir la próxima edición.
+archive-empty = Todavía no se ha enviado nada.
+archive-feed = <a href="/archive.xml">Feed Atom</a> de las ediciones anteriores.
+archive-by = Por { $author }
+archive-sign-up = <a href="/">Suscríbete a { $newsletter }</a> para recibir la próxima edición por correo.
 
 ## What the embedded signup form's script says while and after it sends the form.
 
-embed-sending = Sending…
-embed-failed = Something went wrong; please try again.
+embed-sending = Enviando…
+embed-failed = Algo salió mal; inténtalo de nuevo.

@@ -1,54 +1,54 @@
 ## Messages shown beside a form field (and in the API's "fields"), in sentence case without a
 ## final full stop: pages add one.
 
-error-email-control-chars = an email address cannot contain line breaks or control characters
-error-email-empty = please enter your email address
-error-email-too-long = this email address is too long (at most 254 characters)
-error-email-no-at = an email address needs an @, like name@example.com
-error-email-incomplete = please enter a full address, like name@example.com
-error-email-local-too-long = the part before the @ is too long (at most 64 characters)
-error-email-invalid = this does not look like an email address
-error-email-bad-domain = the domain of this address is not valid
-error-email-no-full-domain = please use an address with a full domain name, like name@example.com
-error-name-too-long = please keep your name under 100 characters
-error-control-chars = line breaks and control characters are not allowed
-error-consent = please tick the box to agree to the Privacy Policy and Terms of Use
-error-source-chars = use letters, digits and - _ . : / only
-error-source-too-long = at most 64 characters
-error-topic-invalid = "{ $topic }" is not a topic: use at most 40 letters, digits and hyphens, e.g. "local-news"
-error-too-many-topics = at most { $count } topics
-error-too-many-newsletters = at most 20 newsletters
-error-newsletter-unknown = there is no newsletter "{ $slug }"
-error-choose-newsletter = please choose at least one newsletter
-error-choose-listed = please choose one of the listed options
-error-cadence-not-offered = { $newsletter } does not offer "{ $cadence }"; it offers { $offered }
-error-locale-invalid = "{ $locale }" is not a language tag like "de" or "pt-BR"
+error-email-control-chars = une adresse e-mail ne peut contenir ni saut de ligne ni caractère de contrôle
+error-email-empty = veuillez saisir votre adresse e-mail
+error-email-too-long = cette adresse e-mail est trop longue (254 caractères au maximum)
+error-email-no-at = une adresse e-mail doit contenir un @, comme name@example.com
+error-email-incomplete = veuillez saisir une adresse complète, comme name@example.com
+error-email-local-too-long = la partie avant le @ est trop longue (64 caractères au maximum)
+error-email-invalid = cela ne ressemble pas à une adresse e-mail
+error-email-bad-domain = le domaine de cette adresse n'est pas valide
+error-email-no-full-domain = veuillez utiliser une adresse avec un nom de domaine complet, comme name@example.com
+error-name-too-long = veuillez limiter votre nom à 100 caractères
+error-control-chars = les sauts de ligne et les caractères de contrôle ne sont pas autorisés
+error-consent = veuillez cocher la case pour accepter la politique de confidentialité et les conditions d'utilisation
+error-source-chars = utilisez uniquement des lettres, des chiffres et - _ . : /
+error-source-too-long = 64 caractères au maximum
+error-topic-invalid = « { $topic } » n'est pas un thème : utilisez au plus 40 lettres, chiffres et traits d'union, par exemple « local-news »
+error-too-many-topics = { $count } thèmes au maximum
+error-too-many-newsletters = 20 newsletters au maximum
+error-newsletter-unknown = la newsletter « { $slug } » n'existe pas
+error-choose-newsletter = veuillez choisir au moins une newsletter
+error-choose-listed = veuillez choisir l'une des options proposées
+error-cadence-not-offered = { $newsletter } ne propose pas la fréquence "{ $cadence }" ; fréquences proposées : { $offered }
+error-locale-invalid = « { $locale } » n'est pas un code de langue comme « de » ou « pt-BR »
 
 ## Headings of error pages.
 
-error-title-not-found = We could not find that page
-error-title-too-many = Too many tries
-error-title-sign-in = Please sign in
-error-title-expired = This form has expired
-error-title-conflict = That could not be done
-error-title-busy = We are busy right now
-error-title-check = Please check what you sent
-error-title-unexpected = Something went wrong
-error-back-to-signup = Back to the signup page
-error-topic-not-covered = none of the newsletters you chose covers { $topic }; untick it or choose another newsletter
+error-title-not-found = Cette page est introuvable
+error-title-too-many = Trop de tentatives
+error-title-sign-in = Veuillez vous connecter
+error-title-expired = Ce formulaire a expiré
+error-title-conflict = L'opération n'a pas pu aboutir
+error-title-busy = Nous sommes très sollicités en ce moment
+error-title-check = Veuillez vérifier votre saisie
+error-title-unexpected = Une erreur s'est produite
+error-back-to-signup = Retour à la page d'inscription
+error-topic-not-covered = aucune des newsletters choisies ne couvre le thème « { $topic } » ; décochez-le ou choisissez une autre newsletter
 
 ## What an error page says under its heading, when the problem is not in what the reader sent.
 
-error-message-not-found = The page you asked for is not here. Check the address, or go back.
-error-message-rate-limited = Too many signups from your network; please try again later.
-error-message-busy = The service is busy; please try again in a moment.
-error-message-unexpected = Something went wrong on our side; please try again later.
+error-message-not-found = La page demandée n'existe pas. Vérifiez l'adresse ou revenez en arrière.
+error-message-rate-limited = Trop d'inscriptions depuis votre réseau ; veuillez réessayer plus tard.
+error-message-busy = Le service est très sollicité ; veuillez réessayer dans un instant.
+error-message-unexpected = Un problème est survenu de notre côté ; veuillez réessayer plus tard.
 
 ## The reader's choices for one of their newsletters, on their own page.
 
 # $cadence is what the form sent; $offered the newsletter's cadences (cadence-* messages, first
 # letter in lower case) joined by error-cadence-choose-separator.
-error-cadence-choose = { $newsletter } does not come "{ $cadence }"; choose { $offered }
-error-cadence-choose-separator = {", or "}
-error-topic-not-offered = { $newsletter } has no topic "{ $topic }"
-error-choose-after-confirming = you can choose once you get { $newsletter }: confirm it first, or sign up again
+error-cadence-choose = { $newsletter } ne propose pas la fréquence « { $cadence } » ; choisissez { $offered }
+error-cadence-choose-separator = {", ou "}
+error-topic-not-offered = { $newsletter } ne propose pas le thème « { $topic } »
+error-choose-after-confirming = vous pourrez faire vos choix dès que vous recevrez { $newsletter } : confirmez d'abord votre abonnement, ou inscrivez-vous à nouveau

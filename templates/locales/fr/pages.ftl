@@ -1,190 +1,194 @@
 ## The signup page (also what the embed snippet shows).
 
-signup-title = Sign up
-signup-heading = Sign Up For { $newsletter }
-signup-heading-several = Sign Up For Our Newsletters
-signup-lede-several = Choose what you would like to get. One email confirms it all.
+signup-title = Inscription
+signup-heading = Abonnez-vous à { $newsletter }
+signup-heading-several = Abonnez-vous à nos newsletters
+signup-lede-several = Choisissez ce que vous souhaitez recevoir. Un seul e-mail suffit pour tout confirmer.
 signup-form-error =
     { $count ->
-        [one] Please correct the highlighted field below.
-       *[other] Please correct the highlighted fields below.
+        [one] Veuillez corriger le champ signalé ci-dessous.
+        [many] Veuillez corriger les champs signalés ci-dessous.
+       *[other] Veuillez corriger les champs signalés ci-dessous.
     }
-signup-email = Email address
-signup-name = First name
+signup-email = Adresse e-mail
+signup-name = Prénom
 signup-newsletters = Newsletters
-signup-topics = Topics
-signup-topics-hint = Pick the ones you care about, or none to get everything.
-signup-how-often = How often
-signup-honeypot = Leave this field empty
-signup-submit = Sign up
-signup-fineprint = We will send you an email to confirm your address. No confirmation, no newsletter.
-signup-accepted = Thanks! Please check your inbox and confirm your subscription.
-signup-archive = Not sure yet? <a href="/archive">Read past issues</a>.
+signup-topics = Thèmes
+signup-topics-hint = Choisissez ceux qui vous intéressent, ou aucun pour tout recevoir.
+signup-how-often = Fréquence
+signup-honeypot = Laissez ce champ vide
+signup-submit = S'inscrire
+signup-fineprint = Nous vous enverrons un e-mail pour confirmer votre adresse. Sans confirmation, pas de newsletter.
+signup-accepted = Merci ! Consultez votre boîte de réception et confirmez votre abonnement.
+signup-archive = Vous hésitez encore ? <a href="/archive">Lisez les numéros précédents</a>.
 # The consent checkbox's label: kept word for word, with its language, as evidence of what
 # each reader agreed to. Keep both links.
-consent-label = I agree to the <a href="{ $privacy_url }">Privacy Policy</a> and <a href="{ $terms_url }">Terms of Use</a>. You may opt out at any time.
+consent-label = J'accepte la <a href="{ $privacy_url }">politique de confidentialité</a> et les <a href="{ $terms_url }">conditions d'utilisation</a>. Vous pouvez vous désabonner à tout moment.
 
 ## Cadence choices, on the signup page and the reader's page. $time is like 08:00, $zone a
 ## time zone name (Europe/Berlin), $day 0 (Sunday) to 6 (Saturday).
 
-cadence-whenever = Whenever the editors send it
-cadence-scheduled = On its usual schedule
+cadence-whenever = Dès que la rédaction l'envoie
+cadence-scheduled = À son rythme habituel
 cadence-instant-every =
-    As articles are published, at most one email { $unit ->
+    Au fil des publications, au plus un e-mail { $unit ->
         [hour] { $count ->
-            [one] every hour
-           *[other] every { $count } hours
+            [one] par heure
+            [many] toutes les { $count } heures
+           *[other] toutes les { $count } heures
         }
        *[minute] { $count ->
-            [one] every minute
-           *[other] every { $count } minutes
+            [one] par minute
+            [many] toutes les { $count } minutes
+           *[other] toutes les { $count } minutes
         }
     }
-cadence-daily-at = Once a day, at { $time } ({ $zone })
+cadence-daily-at = Une fois par jour, à { $time } ({ $zone })
 cadence-weekly-at =
-    Once a week, on { $day ->
-        [0] Sundays
-        [1] Mondays
-        [2] Tuesdays
-        [3] Wednesdays
-        [4] Thursdays
-        [5] Fridays
-       *[6] Saturdays
-    } at { $time } ({ $zone })
-cadence-short-scheduled = On each newsletter's usual schedule
-cadence-short-instant = As articles are published
-cadence-short-daily = Once a day
-cadence-short-weekly = Once a week
-cadence-offered-by = Offered by { $newsletters }
+    Une fois par semaine, le { $day ->
+        [0] dimanche
+        [1] lundi
+        [2] mardi
+        [3] mercredi
+        [4] jeudi
+        [5] vendredi
+       *[6] samedi
+    } à { $time } ({ $zone })
+cadence-short-scheduled = Au rythme habituel de chaque newsletter
+cadence-short-instant = Au fil des publications
+cadence-short-daily = Une fois par jour
+cadence-short-weekly = Une fois par semaine
+cadence-offered-by = Proposé par { $newsletters }
 
 ## After the form: check your inbox.
 
-thanks-title = Check your inbox
-thanks-sent-to = Thanks for signing up! We have sent an email to <strong>{ $email }</strong> with a link to confirm your subscription.
-thanks-sent = Thanks for signing up! We have sent you an email with a link to confirm your subscription.
-thanks-from = It comes from <strong>{ $from }</strong> and may take a minute or two to arrive; if it does not, look in your spam folder.
-thanks-archive = Meanwhile, <a href="/archive">read past issues</a>.
-thanks-already = If you were already subscribed, nothing changes and you will keep getting { $newsletter } as before.
+thanks-title = Vérifiez votre boîte de réception
+thanks-sent-to = Merci de votre inscription ! Nous avons envoyé à <strong>{ $email }</strong> un e-mail contenant un lien pour confirmer votre abonnement.
+thanks-sent = Merci de votre inscription ! Nous vous avons envoyé un e-mail contenant un lien pour confirmer votre abonnement.
+thanks-from = Il est envoyé par <strong>{ $from }</strong> et peut mettre une minute ou deux à arriver ; si vous ne le voyez pas, regardez dans votre dossier de courrier indésirable.
+thanks-archive = En attendant, <a href="/archive">lisez les numéros précédents</a>.
+thanks-already = Si votre adresse était déjà inscrite, rien ne change : vous continuerez à recevoir { $newsletter } comme avant.
 
 ## The confirmation link's page (the button that confirms) and the page after it.
 
-confirm-title = Confirm your subscription
-confirm-heading = One last step
-confirm-text = Press the button to confirm that you want to receive { $newsletter }.
-confirm-button = Confirm my subscription
-confirm-fineprint = Did not sign up? Simply close this page: without confirmation you will get nothing from us.
-confirmed-title = Subscription confirmed
-confirmed-heading = You're subscribed
-confirmed-already = You had already confirmed this address, so there is nothing more to do: your subscription to { $newsletter } is active.
-confirmed-text = Thank you! Your subscription to { $newsletter } is confirmed. The next issue will be in your inbox soon.
-confirmed-archive = Until then, <a href="/archive">read past issues</a>.
-confirmed-fineprint = Every email has a link to unsubscribe with one click.
+confirm-title = Confirmez votre abonnement
+confirm-heading = Une dernière étape
+confirm-text = Cliquez sur le bouton pour confirmer que vous souhaitez recevoir { $newsletter }.
+confirm-button = Confirmer mon abonnement
+confirm-fineprint = Vous n'avez pas demandé cette inscription ? Fermez simplement cette page : sans confirmation, vous ne recevrez rien de notre part.
+confirmed-title = Abonnement confirmé
+confirmed-heading = C'est confirmé !
+confirmed-already = Vous aviez déjà confirmé cette adresse, il n'y a donc plus rien à faire : vous recevez bien { $newsletter }.
+confirmed-text = Merci ! Votre abonnement est confirmé : vous recevrez bientôt { $newsletter } dans votre boîte de réception.
+confirmed-archive = D'ici là, <a href="/archive">lisez les numéros précédents</a>.
+confirmed-fineprint = Chaque e-mail contient un lien pour vous désabonner en un clic.
 
 ## A confirmation link that cannot be used. The page shows one of the reasons, then
 ## link-invalid-lifetime.
 
-link-invalid-title = Link not valid
-link-invalid-heading = This link cannot be used
-link-invalid-expired = This confirmation link has expired.
-link-invalid-used = This confirmation link has already been used.
-link-invalid-unknown = We do not recognise this confirmation link.
-link-invalid-lifetime = Confirmation links work once and only for a limited time.
-link-invalid-again = If you want to receive { $newsletter }, please <a href="/">sign up again</a> and we will send you a fresh link.
+link-invalid-title = Lien non valide
+link-invalid-heading = Ce lien ne peut pas être utilisé
+link-invalid-expired = Ce lien de confirmation a expiré.
+link-invalid-used = Ce lien de confirmation a déjà été utilisé.
+link-invalid-unknown = Nous ne reconnaissons pas ce lien de confirmation.
+link-invalid-lifetime = Les liens de confirmation ne fonctionnent qu'une seule fois et pendant une durée limitée.
+link-invalid-again = Si vous souhaitez recevoir { $newsletter }, <a href="/">inscrivez-vous à nouveau</a> et nous vous enverrons un nouveau lien.
 
 ## Leaving by address: for a reader whose unsubscribe link does not work, or who came to
 ## leave without one. They get an email with a fresh link.
 
-leave-broken-title = This link does not work
-leave-broken-text = We could not match this unsubscribe link to a reader. Mail programs sometimes change or cut links, and links stop working when an address is removed from our list.
-leave-by-address-heading = Unsubscribe by email address
-leave-title = Unsubscribe
-leave-lede = Enter your address and we will email you a fresh link to unsubscribe. It goes only to that address, so nobody can unsubscribe someone else.
-leave-email = Email address
-leave-submit = Email me a link
-leave-sent-title = Check your inbox
+leave-broken-title = Ce lien ne fonctionne pas
+leave-broken-text = Nous n'avons pu associer ce lien de désabonnement à aucune adresse. Les logiciels de messagerie modifient ou coupent parfois les liens, et un lien cesse de fonctionner lorsque l'adresse correspondante est retirée de notre liste.
+leave-by-address-heading = Se désabonner avec son adresse e-mail
+leave-title = Se désabonner
+leave-lede = Saisissez votre adresse : nous vous enverrons par e-mail un nouveau lien de désabonnement. Il n'est envoyé qu'à cette adresse, si bien que personne ne peut désabonner quelqu'un d'autre.
+leave-email = Adresse e-mail
+leave-submit = M'envoyer un lien
+leave-sent-title = Vérifiez votre boîte de réception
 # $email is the address as typed, partly hidden: a***@example.com.
-leave-sent-text = If { $email } is on the list of { $newsletter }, we have sent it an email with a link to unsubscribe. It may take a minute or two; if it does not arrive, look in your spam folder.
+leave-sent-text = Si { $email } reçoit { $newsletter }, nous venons d'envoyer à cette adresse un e-mail contenant un lien de désabonnement. Il peut mettre une minute ou deux à arriver ; si vous ne le voyez pas, regardez dans votre dossier de courrier indésirable.
 
 ## The reader's own page (the unsubscribe link of every email): leaving, their newsletters
 ## with topics and cadence, their name, language and data. $email is their address, partly
 ## hidden (a***@example.com); $newsletter a newsletter's name.
 
-preferences-title = Your subscription
-preferences-left-heading = You've left { $newsletter }
-preferences-left-text = <strong>{ $email }</strong> gets no more { $newsletter }. Your other newsletters keep coming: change or leave them below.
-preferences-leave-heading = Unsubscribe from { $newsletter }?
+preferences-title = Votre abonnement
+preferences-left-heading = Vous ne recevez plus { $newsletter }
+preferences-left-text = <strong>{ $email }</strong> ne reçoit plus { $newsletter }. Vos autres newsletters continuent d'arriver : modifiez-les ou désabonnez-vous ci-dessous.
+preferences-leave-heading = Ne plus recevoir { $newsletter } ?
 # What the button at the top does when they get other newsletters too.
-preferences-leave-one = Press the button and <strong>{ $email }</strong> will get no more { $newsletter }. Your other newsletters keep coming: change or leave them below.
-preferences-leave-all = Press the button and <strong>{ $email }</strong> will get no more emails from us.
-preferences-unsubscribe = Unsubscribe
+preferences-leave-one = Cliquez sur le bouton et <strong>{ $email }</strong> ne recevra plus { $newsletter }. Vos autres newsletters continueront d'arriver : modifiez-les ou désabonnez-vous ci-dessous.
+preferences-leave-all = Cliquez sur le bouton et <strong>{ $email }</strong> ne recevra plus aucun e-mail de notre part.
+preferences-unsubscribe = Se désabonner
 # Said as the newsletter's name in preferences-leave-heading when the button leaves several.
-preferences-all-newsletters = all our newsletters
-preferences-unsubscribed-heading = You're unsubscribed from { $newsletter }
-preferences-unsubscribed-text = <strong>{ $email }</strong> gets no emails from us. Changed your mind? You can <a href="/">subscribe again</a> at any time; we will ask you to confirm by email.
-preferences-newsletters-heading = Your newsletters
-preferences-newsletters-lede = Choose the topics you want from each and how often it comes. With no topic ticked you get everything it sends.
+preferences-all-newsletters = aucune de nos newsletters
+preferences-unsubscribed-heading = Vous ne recevez plus { $newsletter }
+preferences-unsubscribed-text = <strong>{ $email }</strong> ne reçoit aucun e-mail de notre part. Vous avez changé d'avis ? Vous pouvez <a href="/">vous réabonner</a> à tout moment ; nous vous demanderons de confirmer par e-mail.
+preferences-newsletters-heading = Vos newsletters
+preferences-newsletters-lede = Choisissez pour chacune les thèmes qui vous intéressent et la fréquence de réception. Si aucun thème n'est coché, vous recevez tout ce qu'elle publie.
 preferences-choice-error =
     { $count ->
-        [one] Please correct the highlighted choice below.
-       *[other] Please correct the highlighted choices below.
+        [one] Veuillez corriger le choix signalé ci-dessous.
+        [many] Veuillez corriger les choix signalés ci-dessous.
+       *[other] Veuillez corriger les choix signalés ci-dessous.
     }
-preferences-topics = Topics
-preferences-topics-none = (none ticked: everything)
-preferences-how-often = How often
+preferences-topics = Thèmes
+preferences-topics-none = (si aucun n'est coché : tous les thèmes)
+preferences-how-often = Fréquence
 # The part in the span is read out by screen readers only.
-preferences-save-choices = Save choices<span class="visually-hidden"> for { $newsletter }</span>
-preferences-leave-newsletter = Leave { $newsletter }
-preferences-leave-all-lede = Or stop everything: no more emails from us at all.
-preferences-leave-all-button = Leave all
+preferences-save-choices = Enregistrer les choix<span class="visually-hidden"> pour { $newsletter }</span>
+preferences-leave-newsletter = Ne plus recevoir { $newsletter }
+preferences-leave-all-lede = Ou arrêtez tout : plus aucun e-mail de notre part.
+preferences-leave-all-button = Se désabonner de tout
 # Where the reader stands on one newsletter, under its name.
-preferences-summary-pending = Waiting for you to confirm: look for our email with the link.
-preferences-summary-left = You left this newsletter.
+preferences-summary-pending = En attente de votre confirmation : cherchez notre e-mail contenant le lien.
+preferences-summary-left = Vous ne recevez plus cette newsletter.
 # $when is one of the cadence-* messages with its first letter made lower case; $topics is
 # the topics' names joined by list-separator, or preferences-every-topic.
-preferences-summary = You get it: { $when }; { $topics }.
-preferences-every-topic = every topic
-preferences-details-heading = Your details
-preferences-name = The name we greet you by
-preferences-name-optional = (leave empty for none)
-preferences-save-name = Save name
-preferences-save-language = Save language
-preferences-data-text = Want a copy of everything we hold about you: your details, your consent record and the emails we sent you? We email it to your address as a file; it is never shown on this page.
-preferences-data-button = Email me my data
+preferences-summary = Vous la recevez : { $when } ; { $topics }.
+preferences-every-topic = tous les thèmes
+preferences-details-heading = Vos informations
+preferences-name = Le nom utilisé pour vous saluer
+preferences-name-optional = (laissez vide pour n'en utiliser aucun)
+preferences-save-name = Enregistrer le nom
+preferences-save-language = Enregistrer la langue
+preferences-data-text = Vous souhaitez une copie de tout ce que nous conservons à votre sujet : vos informations, la preuve de votre consentement et les e-mails que nous vous avons envoyés ? Nous vous l'envoyons par e-mail sous forme de fichier ; elle n'est jamais affichée sur cette page.
+preferences-data-button = M'envoyer mes données
 # Notices after a change.
-preferences-saved-name = Saved. Your next email will use this name.
+preferences-saved-name = C'est enregistré. Votre prochain e-mail utilisera ce nom.
 # $language is the language's own name (Deutsch, Français); the page is already in it.
-preferences-saved-language = Saved. We will write to you in { $language } from now on.
-preferences-data-sent = On its way: we are emailing a copy of your data to your address. It can take a few minutes to arrive.
-preferences-data-limit = You have asked for your data three times today already. Please look in your inbox (and spam folder) for the copies, or ask again tomorrow.
-preferences-saved-choice = Saved. Your next emails of { $newsletter } follow your choice.
+preferences-saved-language = C'est enregistré. Désormais, nous vous écrirons dans cette langue : { $language }.
+preferences-data-sent = C'est parti : nous envoyons une copie de vos données à votre adresse. Elle peut mettre quelques minutes à arriver.
+preferences-data-limit = Vous avez déjà demandé vos données trois fois aujourd'hui. Cherchez les copies dans votre boîte de réception (et dans votre dossier de courrier indésirable), ou renouvelez votre demande demain.
+preferences-saved-choice = C'est enregistré : { $newsletter } tiendra compte de vos choix dès le prochain envoi.
 # Said as $newsletter in preferences-saved-choice and preferences-left-one when the
 # newsletter is no longer known.
-preferences-the-newsletter = the newsletter
-preferences-left-one = Done: you left { $newsletter }.
-preferences-left-every = Done: you left all our newsletters.
+preferences-the-newsletter = la newsletter
+preferences-left-one = C'est fait : vous ne recevrez plus { $newsletter }.
+preferences-left-every = C'est fait : vous ne recevrez plus aucune de nos newsletters.
 
 ## After leaving with the button or a mail program's one-click request.
 
-unsubscribed-title = Unsubscribed
-unsubscribed-heading = You're unsubscribed
-unsubscribed-text = You will get no more emails from { $newsletter }. Sorry to see you go.
+unsubscribed-title = Désabonnement confirmé
+unsubscribed-heading = Votre désabonnement a bien été pris en compte
+unsubscribed-text = Vous ne recevrez plus { $newsletter }. Nous sommes désolés de vous voir partir.
 # $link leads to the reader's own page.
-unsubscribed-others = Your other newsletters keep coming. <a href="{ $link }">Change or leave them</a>.
-unsubscribed-again = Changed your mind? You can <a href="/">subscribe again</a> at any time.
-unsubscribed-data = Want a copy of the data we hold about you? <a href="{ $link }">Ask for it here</a>.
+unsubscribed-others = Vos autres newsletters continuent d'arriver. <a href="{ $link }">Modifiez-les ou désabonnez-vous</a>.
+unsubscribed-again = Vous avez changé d'avis ? Vous pouvez <a href="/">vous réabonner</a> à tout moment.
+unsubscribed-data = Vous souhaitez une copie des données que nous conservons à votre sujet ? <a href="{ $link }">Demandez-la ici</a>.
 
 ## The public archive of past issues, and one issue's web version.
 
-archive-title = Archive
-archive-heading = Past issues
+archive-title = Archives
+archive-heading = Numéros précédents
 # After the publication's own description.
-archive-lede = Here is what went out so far; <a href="/">sign up</a> to get the next one.
-archive-empty = Nothing has gone out yet.
-archive-feed = <a href="/archive.xml">Atom feed</a> of past issues.
-archive-by = By { $author }
-archive-sign-up = <a href="/">Sign up for { $newsletter }</a> to get the next issue by email.
+archive-lede = Voici tout ce qui a été envoyé jusqu'ici ; <a href="/">inscrivez-vous</a> pour recevoir le prochain numéro.
+archive-empty = Aucun numéro n'a encore été envoyé.
+archive-feed = <a href="/archive.xml">Flux Atom</a> des numéros précédents.
+archive-by = Par { $author }
+archive-sign-up = <a href="/">Abonnez-vous à { $newsletter }</a> pour recevoir le prochain numéro par e-mail.
 
 ## What the embedded signup form's script says while and after it sends the form.
 
-embed-sending = Sending…
-embed-failed = Something went wrong; please try again.
+embed-sending = Envoi en cours…
+embed-failed = Une erreur s'est produite ; veuillez réessayer.

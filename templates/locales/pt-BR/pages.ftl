@@ -1,190 +1,190 @@
 ## The signup page (also what the embed snippet shows).
 
-signup-title = Sign up
-signup-heading = Sign Up For { $newsletter }
-signup-heading-several = Sign Up For Our Newsletters
-signup-lede-several = Choose what you would like to get. One email confirms it all.
+signup-title = Inscrição
+signup-heading = Inscreva-se para receber { $newsletter }
+signup-heading-several = Inscreva-se em nossas newsletters
+signup-lede-several = Escolha o que você quer receber. Um único e-mail confirma tudo.
 signup-form-error =
     { $count ->
-        [one] Please correct the highlighted field below.
-       *[other] Please correct the highlighted fields below.
+        [one] Corrija o campo destacado abaixo.
+       *[other] Corrija os campos destacados abaixo.
     }
-signup-email = Email address
-signup-name = First name
+signup-email = Endereço de e-mail
+signup-name = Nome
 signup-newsletters = Newsletters
-signup-topics = Topics
-signup-topics-hint = Pick the ones you care about, or none to get everything.
-signup-how-often = How often
-signup-honeypot = Leave this field empty
-signup-submit = Sign up
-signup-fineprint = We will send you an email to confirm your address. No confirmation, no newsletter.
-signup-accepted = Thanks! Please check your inbox and confirm your subscription.
-signup-archive = Not sure yet? <a href="/archive">Read past issues</a>.
+signup-topics = Temas
+signup-topics-hint = Marque os que interessam a você ou nenhum para receber tudo.
+signup-how-often = Frequência
+signup-honeypot = Deixe este campo vazio
+signup-submit = Inscrever-se
+signup-fineprint = Enviaremos um e-mail para confirmar seu endereço. Sem confirmação, nada de newsletter.
+signup-accepted = Obrigado! Confira sua caixa de entrada e confirme sua inscrição.
+signup-archive = Ainda em dúvida? <a href="/archive">Leia as edições anteriores</a>.
 # The consent checkbox's label: kept word for word, with its language, as evidence of what
 # each reader agreed to. Keep both links.
-consent-label = I agree to the <a href="{ $privacy_url }">Privacy Policy</a> and <a href="{ $terms_url }">Terms of Use</a>. You may opt out at any time.
+consent-label = Concordo com a <a href="{ $privacy_url }">Política de Privacidade</a> e com os <a href="{ $terms_url }">Termos de Uso</a>. Você pode cancelar sua inscrição a qualquer momento.
 
 ## Cadence choices, on the signup page and the reader's page. $time is like 08:00, $zone a
 ## time zone name (Europe/Berlin), $day 0 (Sunday) to 6 (Saturday).
 
-cadence-whenever = Whenever the editors send it
-cadence-scheduled = On its usual schedule
+cadence-whenever = Sempre que a redação enviar
+cadence-scheduled = Conforme a programação habitual
 cadence-instant-every =
-    As articles are published, at most one email { $unit ->
+    À medida que os artigos são publicados, no máximo um e-mail { $unit ->
         [hour] { $count ->
-            [one] every hour
-           *[other] every { $count } hours
+            [one] por hora
+           *[other] a cada { $count } horas
         }
        *[minute] { $count ->
-            [one] every minute
-           *[other] every { $count } minutes
+            [one] por minuto
+           *[other] a cada { $count } minutos
         }
     }
-cadence-daily-at = Once a day, at { $time } ({ $zone })
+cadence-daily-at = Uma vez por dia, às { $time } ({ $zone })
 cadence-weekly-at =
-    Once a week, on { $day ->
-        [0] Sundays
-        [1] Mondays
-        [2] Tuesdays
-        [3] Wednesdays
-        [4] Thursdays
-        [5] Fridays
-       *[6] Saturdays
-    } at { $time } ({ $zone })
-cadence-short-scheduled = On each newsletter's usual schedule
-cadence-short-instant = As articles are published
-cadence-short-daily = Once a day
-cadence-short-weekly = Once a week
-cadence-offered-by = Offered by { $newsletters }
+    Uma vez por semana, { $day ->
+        [0] aos domingos
+        [1] às segundas-feiras
+        [2] às terças-feiras
+        [3] às quartas-feiras
+        [4] às quintas-feiras
+        [5] às sextas-feiras
+       *[6] aos sábados
+    }, às { $time } ({ $zone })
+cadence-short-scheduled = Conforme a programação habitual de cada newsletter
+cadence-short-instant = À medida que os artigos são publicados
+cadence-short-daily = Uma vez por dia
+cadence-short-weekly = Uma vez por semana
+cadence-offered-by = Disponível em { $newsletters }
 
 ## After the form: check your inbox.
 
-thanks-title = Check your inbox
-thanks-sent-to = Thanks for signing up! We have sent an email to <strong>{ $email }</strong> with a link to confirm your subscription.
-thanks-sent = Thanks for signing up! We have sent you an email with a link to confirm your subscription.
-thanks-from = It comes from <strong>{ $from }</strong> and may take a minute or two to arrive; if it does not, look in your spam folder.
-thanks-archive = Meanwhile, <a href="/archive">read past issues</a>.
-thanks-already = If you were already subscribed, nothing changes and you will keep getting { $newsletter } as before.
+thanks-title = Confira sua caixa de entrada
+thanks-sent-to = Obrigado por se inscrever! Enviamos um e-mail para <strong>{ $email }</strong> com um link para confirmar sua inscrição.
+thanks-sent = Obrigado por se inscrever! Enviamos a você um e-mail com um link para confirmar sua inscrição.
+thanks-from = O remetente é <strong>{ $from }</strong>, e a mensagem pode levar um ou dois minutos para chegar; se ela não aparecer, confira sua pasta de spam.
+thanks-archive = Enquanto isso, <a href="/archive">leia as edições anteriores</a>.
+thanks-already = Se você já tinha se inscrito, nada muda: você continuará recebendo { $newsletter } como antes.
 
 ## The confirmation link's page (the button that confirms) and the page after it.
 
-confirm-title = Confirm your subscription
-confirm-heading = One last step
-confirm-text = Press the button to confirm that you want to receive { $newsletter }.
-confirm-button = Confirm my subscription
-confirm-fineprint = Did not sign up? Simply close this page: without confirmation you will get nothing from us.
-confirmed-title = Subscription confirmed
-confirmed-heading = You're subscribed
-confirmed-already = You had already confirmed this address, so there is nothing more to do: your subscription to { $newsletter } is active.
-confirmed-text = Thank you! Your subscription to { $newsletter } is confirmed. The next issue will be in your inbox soon.
-confirmed-archive = Until then, <a href="/archive">read past issues</a>.
-confirmed-fineprint = Every email has a link to unsubscribe with one click.
+confirm-title = Confirme sua inscrição
+confirm-heading = Só falta um passo
+confirm-text = Clique no botão para confirmar que você quer receber { $newsletter }.
+confirm-button = Confirmar minha inscrição
+confirm-fineprint = Não se inscreveu? É só fechar esta página: sem confirmação, você não receberá nada de nós.
+confirmed-title = Inscrição confirmada
+confirmed-heading = Tudo pronto
+confirmed-already = Você já tinha confirmado este endereço, então não há mais nada a fazer: sua inscrição em { $newsletter } está ativa.
+confirmed-text = Obrigado! Sua inscrição em { $newsletter } está confirmada. A próxima edição chegará em breve à sua caixa de entrada.
+confirmed-archive = Até lá, <a href="/archive">leia as edições anteriores</a>.
+confirmed-fineprint = Todo e-mail traz um link para cancelar a inscrição com um clique.
 
 ## A confirmation link that cannot be used. The page shows one of the reasons, then
 ## link-invalid-lifetime.
 
-link-invalid-title = Link not valid
-link-invalid-heading = This link cannot be used
-link-invalid-expired = This confirmation link has expired.
-link-invalid-used = This confirmation link has already been used.
-link-invalid-unknown = We do not recognise this confirmation link.
-link-invalid-lifetime = Confirmation links work once and only for a limited time.
-link-invalid-again = If you want to receive { $newsletter }, please <a href="/">sign up again</a> and we will send you a fresh link.
+link-invalid-title = Link inválido
+link-invalid-heading = Este link não pode ser usado
+link-invalid-expired = Este link de confirmação expirou.
+link-invalid-used = Este link de confirmação já foi usado.
+link-invalid-unknown = Não reconhecemos este link de confirmação.
+link-invalid-lifetime = Os links de confirmação funcionam uma única vez e apenas por tempo limitado.
+link-invalid-again = Se você quer receber { $newsletter }, <a href="/">inscreva-se novamente</a> e enviaremos um novo link.
 
 ## Leaving by address: for a reader whose unsubscribe link does not work, or who came to
 ## leave without one. They get an email with a fresh link.
 
-leave-broken-title = This link does not work
-leave-broken-text = We could not match this unsubscribe link to a reader. Mail programs sometimes change or cut links, and links stop working when an address is removed from our list.
-leave-by-address-heading = Unsubscribe by email address
-leave-title = Unsubscribe
-leave-lede = Enter your address and we will email you a fresh link to unsubscribe. It goes only to that address, so nobody can unsubscribe someone else.
-leave-email = Email address
-leave-submit = Email me a link
-leave-sent-title = Check your inbox
+leave-broken-title = Este link não funciona
+leave-broken-text = Não conseguimos associar este link de cancelamento a nenhuma inscrição. Às vezes, os programas de e-mail alteram ou cortam os links, e eles também deixam de funcionar quando um endereço é removido da nossa lista.
+leave-by-address-heading = Cancelar a inscrição pelo endereço de e-mail
+leave-title = Cancelar inscrição
+leave-lede = Informe seu endereço e enviaremos por e-mail um novo link para cancelar a inscrição. Ele vai apenas para esse endereço, então ninguém consegue cancelar a inscrição de outra pessoa.
+leave-email = Endereço de e-mail
+leave-submit = Enviar link por e-mail
+leave-sent-title = Confira sua caixa de entrada
 # $email is the address as typed, partly hidden: a***@example.com.
-leave-sent-text = If { $email } is on the list of { $newsletter }, we have sent it an email with a link to unsubscribe. It may take a minute or two; if it does not arrive, look in your spam folder.
+leave-sent-text = Se { $email } estiver na lista de { $newsletter }, enviamos para esse endereço um e-mail com um link para cancelar a inscrição. Pode levar um ou dois minutos; se não chegar, confira sua pasta de spam.
 
 ## The reader's own page (the unsubscribe link of every email): leaving, their newsletters
 ## with topics and cadence, their name, language and data. $email is their address, partly
 ## hidden (a***@example.com); $newsletter a newsletter's name.
 
-preferences-title = Your subscription
-preferences-left-heading = You've left { $newsletter }
-preferences-left-text = <strong>{ $email }</strong> gets no more { $newsletter }. Your other newsletters keep coming: change or leave them below.
-preferences-leave-heading = Unsubscribe from { $newsletter }?
+preferences-title = Sua inscrição
+preferences-left-heading = Você deixou de receber { $newsletter }
+preferences-left-text = <strong>{ $email }</strong> não recebe mais { $newsletter }. Suas outras newsletters continuam chegando: você pode alterá-las ou cancelá-las abaixo.
+preferences-leave-heading = Deixar de receber { $newsletter }?
 # What the button at the top does when they get other newsletters too.
-preferences-leave-one = Press the button and <strong>{ $email }</strong> will get no more { $newsletter }. Your other newsletters keep coming: change or leave them below.
-preferences-leave-all = Press the button and <strong>{ $email }</strong> will get no more emails from us.
-preferences-unsubscribe = Unsubscribe
+preferences-leave-one = Clique no botão e <strong>{ $email }</strong> não receberá mais { $newsletter }. Suas outras newsletters continuam chegando: você pode alterá-las ou cancelá-las abaixo.
+preferences-leave-all = Clique no botão e <strong>{ $email }</strong> não receberá mais nenhum e-mail nosso.
+preferences-unsubscribe = Cancelar inscrição
 # Said as the newsletter's name in preferences-leave-heading when the button leaves several.
-preferences-all-newsletters = all our newsletters
-preferences-unsubscribed-heading = You're unsubscribed from { $newsletter }
-preferences-unsubscribed-text = <strong>{ $email }</strong> gets no emails from us. Changed your mind? You can <a href="/">subscribe again</a> at any time; we will ask you to confirm by email.
-preferences-newsletters-heading = Your newsletters
-preferences-newsletters-lede = Choose the topics you want from each and how often it comes. With no topic ticked you get everything it sends.
+preferences-all-newsletters = todas as nossas newsletters
+preferences-unsubscribed-heading = Sua inscrição em { $newsletter } foi cancelada
+preferences-unsubscribed-text = <strong>{ $email }</strong> não recebe nenhum e-mail nosso. Mudou de ideia? Você pode <a href="/">se inscrever novamente</a> a qualquer momento; pediremos que você confirme por e-mail.
+preferences-newsletters-heading = Suas newsletters
+preferences-newsletters-lede = Escolha os temas que você quer receber de cada uma e com que frequência. Sem nenhum tema marcado, você recebe tudo o que ela envia.
 preferences-choice-error =
     { $count ->
-        [one] Please correct the highlighted choice below.
-       *[other] Please correct the highlighted choices below.
+        [one] Corrija a opção destacada abaixo.
+       *[other] Corrija as opções destacadas abaixo.
     }
-preferences-topics = Topics
-preferences-topics-none = (none ticked: everything)
-preferences-how-often = How often
+preferences-topics = Temas
+preferences-topics-none = (nenhum marcado: tudo)
+preferences-how-often = Frequência
 # The part in the span is read out by screen readers only.
-preferences-save-choices = Save choices<span class="visually-hidden"> for { $newsletter }</span>
-preferences-leave-newsletter = Leave { $newsletter }
-preferences-leave-all-lede = Or stop everything: no more emails from us at all.
-preferences-leave-all-button = Leave all
+preferences-save-choices = Salvar escolhas<span class="visually-hidden"> de { $newsletter }</span>
+preferences-leave-newsletter = Deixar de receber { $newsletter }
+preferences-leave-all-lede = Ou cancele tudo: você não receberá mais nenhum e-mail nosso.
+preferences-leave-all-button = Cancelar tudo
 # Where the reader stands on one newsletter, under its name.
-preferences-summary-pending = Waiting for you to confirm: look for our email with the link.
-preferences-summary-left = You left this newsletter.
+preferences-summary-pending = Aguardando sua confirmação: procure nosso e-mail com o link.
+preferences-summary-left = Você deixou de receber esta newsletter.
 # $when is one of the cadence-* messages with its first letter made lower case; $topics is
 # the topics' names joined by list-separator, or preferences-every-topic.
-preferences-summary = You get it: { $when }; { $topics }.
-preferences-every-topic = every topic
-preferences-details-heading = Your details
-preferences-name = The name we greet you by
-preferences-name-optional = (leave empty for none)
-preferences-save-name = Save name
-preferences-save-language = Save language
-preferences-data-text = Want a copy of everything we hold about you: your details, your consent record and the emails we sent you? We email it to your address as a file; it is never shown on this page.
-preferences-data-button = Email me my data
+preferences-summary = Você recebe: { $when }; { $topics }.
+preferences-every-topic = todos os temas
+preferences-details-heading = Seus dados
+preferences-name = Como devemos chamar você
+preferences-name-optional = (deixe em branco se preferir não informar)
+preferences-save-name = Salvar nome
+preferences-save-language = Salvar idioma
+preferences-data-text = Quer uma cópia de tudo o que temos sobre você: seus dados cadastrais, o registro do seu consentimento e os e-mails que enviamos? Enviamos tudo em um arquivo para o seu endereço de e-mail; nada disso é exibido nesta página.
+preferences-data-button = Enviar meus dados por e-mail
 # Notices after a change.
-preferences-saved-name = Saved. Your next email will use this name.
+preferences-saved-name = Salvo. Seu próximo e-mail usará este nome.
 # $language is the language's own name (Deutsch, Français); the page is already in it.
-preferences-saved-language = Saved. We will write to you in { $language } from now on.
-preferences-data-sent = On its way: we are emailing a copy of your data to your address. It can take a few minutes to arrive.
-preferences-data-limit = You have asked for your data three times today already. Please look in your inbox (and spam folder) for the copies, or ask again tomorrow.
-preferences-saved-choice = Saved. Your next emails of { $newsletter } follow your choice.
+preferences-saved-language = Salvo. A partir de agora, vamos escrever para você em { $language }.
+preferences-data-sent = A caminho: estamos enviando uma cópia dos seus dados para o seu endereço de e-mail. Pode levar alguns minutos para chegar.
+preferences-data-limit = Você já pediu seus dados três vezes hoje. Procure as cópias na sua caixa de entrada (e na pasta de spam) ou peça novamente amanhã.
+preferences-saved-choice = Salvo. A partir do próximo e-mail, você receberá { $newsletter } conforme sua escolha.
 # Said as $newsletter in preferences-saved-choice and preferences-left-one when the
 # newsletter is no longer known.
-preferences-the-newsletter = the newsletter
-preferences-left-one = Done: you left { $newsletter }.
-preferences-left-every = Done: you left all our newsletters.
+preferences-the-newsletter = a newsletter
+preferences-left-one = Pronto: você não receberá mais { $newsletter }.
+preferences-left-every = Pronto: você não receberá mais nenhuma das nossas newsletters.
 
 ## After leaving with the button or a mail program's one-click request.
 
-unsubscribed-title = Unsubscribed
-unsubscribed-heading = You're unsubscribed
-unsubscribed-text = You will get no more emails from { $newsletter }. Sorry to see you go.
+unsubscribed-title = Inscrição cancelada
+unsubscribed-heading = Sua inscrição foi cancelada
+unsubscribed-text = Você não receberá mais e-mails de { $newsletter }. Sentiremos sua falta.
 # $link leads to the reader's own page.
-unsubscribed-others = Your other newsletters keep coming. <a href="{ $link }">Change or leave them</a>.
-unsubscribed-again = Changed your mind? You can <a href="/">subscribe again</a> at any time.
-unsubscribed-data = Want a copy of the data we hold about you? <a href="{ $link }">Ask for it here</a>.
+unsubscribed-others = Suas outras newsletters continuam chegando. <a href="{ $link }">Altere ou cancele as outras inscrições</a>.
+unsubscribed-again = Mudou de ideia? Você pode <a href="/">se inscrever novamente</a> a qualquer momento.
+unsubscribed-data = Quer uma cópia dos dados que temos sobre você? <a href="{ $link }">Peça aqui</a>.
 
 ## The public archive of past issues, and one issue's web version.
 
-archive-title = Archive
-archive-heading = Past issues
+archive-title = Arquivo
+archive-heading = Edições anteriores
 # After the publication's own description.
-archive-lede = Here is what went out so far; <a href="/">sign up</a> to get the next one.
-archive-empty = Nothing has gone out yet.
-archive-feed = <a href="/archive.xml">Atom feed</a> of past issues.
-archive-by = By { $author }
-archive-sign-up = <a href="/">Sign up for { $newsletter }</a> to get the next issue by email.
+archive-lede = Aqui está tudo o que já enviamos; <a href="/">inscreva-se</a> para receber a próxima edição.
+archive-empty = Ainda não enviamos nenhuma edição.
+archive-feed = <a href="/archive.xml">Feed Atom</a> das edições anteriores.
+archive-by = Por { $author }
+archive-sign-up = <a href="/">Inscreva-se para receber { $newsletter }</a>: a próxima edição chega direto no seu e-mail.
 
 ## What the embedded signup form's script says while and after it sends the form.
 
-embed-sending = Sending…
-embed-failed = Something went wrong; please try again.
+embed-sending = Enviando…
+embed-failed = Algo deu errado; tente novamente.

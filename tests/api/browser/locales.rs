@@ -85,10 +85,7 @@ async fn german_and_arabic_readers_sign_up_and_see_their_page_in_their_language(
         browser.fill("#email", "not-an-address").await;
         browser.click("button[type=submit]").await;
         let error = browser.text("#email-error").await;
-        assert!(
-            error.starts_with(&capitalised(&t.t("error-email-no-at"))),
-            "{tag}: {error}"
-        );
+        assert!(error.contains(&t.t("error-email-no-at")), "{tag}: {error}");
         assert_eq!(browser.attribute_of_page("lang").await, tag);
         browser
             .assert_accessible(&format!("the signup page with an error in {tag}"))
@@ -115,12 +112,4 @@ async fn german_and_arabic_readers_sign_up_and_see_their_page_in_their_language(
             .await;
     }
     browser.close().await;
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
