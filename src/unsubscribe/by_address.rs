@@ -16,6 +16,7 @@ use crate::branding::Branding;
 use crate::consent::ClientInfo;
 use crate::db;
 use crate::error::{AppError, AppResult, FieldErrors};
+use crate::i18n::Words;
 use crate::mail::OutgoingEmail;
 use crate::outbox::{self, OutboxKind};
 use crate::queue::{Job, NotMade, Rendered, Renderer, render_each};
@@ -127,6 +128,7 @@ pub async fn request(
 #[derive(Template)]
 #[template(path = "email/unsubscribe_link.txt")]
 struct LinkText<'a> {
+    t: &'a Words,
     brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
@@ -136,6 +138,7 @@ struct LinkText<'a> {
 #[derive(Template)]
 #[template(path = "email/unsubscribe_link.html")]
 struct LinkHtml<'a> {
+    t: &'a Words,
     brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
@@ -156,10 +159,12 @@ pub async fn prepare_link_email(
     let newsletter = state.settings.newsletter.name.as_str();
     let name = reader.name.as_deref();
     let brand = &*state.branding.current();
+    let t = &state.words(reader.locale);
     Ok(Some(OutgoingEmail {
         to: Mailbox::new(reader.name.clone(), address.ascii().parse()?),
-        subject: format!("Your link to unsubscribe from {newsletter}"),
+        subject: t.t1("unsubscribe-link-email-subject", "newsletter", newsletter),
         text: LinkText {
+            t,
             brand,
             newsletter,
             name,
@@ -167,6 +172,7 @@ pub async fn prepare_link_email(
         }
         .render()?,
         html: LinkHtml {
+            t,
             brand,
             newsletter,
             name,

@@ -32,6 +32,7 @@ mod erasure_files;
 mod error_pages;
 mod feeds;
 mod links;
+mod locales_emails;
 mod logs;
 mod migrations;
 mod newsletter_delivery;
