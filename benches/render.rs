@@ -47,9 +47,11 @@ fn main() -> anyhow::Result<()> {
     let brand = std::sync::Arc::new(tidings::branding::Branding::from_config(&settings));
     let mut newsletter = tidings::newsletters::blank(&settings);
     newsletter.name = settings.newsletter.name.clone();
+    let catalog = tidings::i18n::Catalog::load(None)?;
     let content = DigestContent::render(
         &settings,
         brand,
+        catalog.words(settings.newsletter.default_locale),
         &newsletter,
         &articles,
         &Default::default(),

@@ -1,4 +1,4 @@
-//! A digest's shared content: its subject, intro and articles, rendered once.
+//! A digest's shared content: its subject, intro and articles, in its locale, rendered once.
 
 use crate::articles::queries as articles;
 use crate::digests::{self, DigestContent};
@@ -12,10 +12,12 @@ pub async fn render(
     newsletter: &Newsletter,
 ) -> Result<DigestContent, NotMade> {
     let composition = digests::queries::get_composition(&state.db.pool, digest_id).await?;
+    let locale = digests::queries::locale_of(&state.db.pool, digest_id).await?;
     let list = articles::list_for_digest(&state.db.pool, digest_id).await?;
     DigestContent::render(
         &state.settings,
         state.branding.current(),
+        state.words(locale),
         newsletter,
         &list,
         &composition,

@@ -1,15 +1,19 @@
 //! Making digests: a newsletter's readers on one cadence, each getting the newest articles
 //! they chose (the newsletter's topic filter, then their own topics) that they have not had
 //! before, from any newsletter or cadence. Readers whose choice comes to the same articles
-//! share one digest, rendered once; the usual case (nobody chose topics, nobody had any of
-//! these articles) is one digest for everyone, snapshotted in one statement. A reader with
-//! nothing new is skipped, and counted.
+//! and who read the same locale share one digest, rendered once in that locale; the usual
+//! case (nobody chose topics, nobody had any of these articles) is one digest per locale,
+//! each snapshotted in one statement (one digest for everyone, unfiltered, when all read the
+//! same locale). A reader with nothing new is skipped, and counted.
+//!
+//! The digests of one send are one edition (`edition_id`: the first, largest one): the
+//! archive shows it once.
 //!
 //! "Had before" is read from the delivery ledger (a reader's deliveries joined to each
 //! digest's articles), so remembering it costs nothing beyond the one delivery row per reader
 //! and digest that progress is counted from anyway.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::draft::{self, MAX_ARTICLES};
 use super::{Composition, CreateDigestError, queries, render};
@@ -17,6 +21,7 @@ use crate::articles::{self, Article};
 use sqlx::AnyConnection;
 
 use crate::db::{self, Millis, Tx};
+use crate::i18n::Locale;
 use crate::newsletters::{Cadence, Newsletter};
 use crate::state::AppState;
 use crate::subscribers::subscriptions;
@@ -179,7 +184,9 @@ pub async fn create_in(
     let everyone = choose(&article_topics, &[], 0, per_reader);
 
     let (groups, skipped) = if history.is_empty() && choosy == 0 {
-        (vec![(everyone, Readers::All)], 0)
+        let locales =
+            subscriptions::count_recipient_locales(tx, newsletter.id, audience.cadence).await?;
+        (everyone_by_locale(everyone, &locales), 0)
     } else {
         let recipients = subscriptions::recipients(tx, newsletter.id, audience.cadence).await?;
         group(&article_topics, &recipients, &history, per_reader)
@@ -187,37 +194,48 @@ pub async fn create_in(
     let groups = match groups.is_empty() {
         // No reader on this cadence at all: the digest is made all the same (its archive
         // page, its place in the list), for nobody.
-        true if skipped == 0 => vec![(everyone, Readers::Listed(Vec::new()))],
+        true if skipped == 0 => vec![Group {
+            mask: everyone,
+            locale: state.settings.newsletter.default_locale,
+            readers: Readers::Listed(Vec::new()),
+            size: 0,
+        }],
         true => return Err(CreateDigestError::EveryoneHadThem(skipped)),
         false => groups,
     };
+    let locales = groups
+        .iter()
+        .map(|g| g.locale)
+        .collect::<BTreeSet<_>>()
+        .len();
 
     let mut created = Created {
         ids: Vec::with_capacity(groups.len()),
         recipients: 0,
         skipped,
     };
-    for (mask, readers) in groups {
-        let (chosen, composition) = chosen(&articles, &composition, mask);
+    for group in groups {
+        let (chosen, composition) = chosen(&articles, &composition, group.mask);
         let chosen_ids: Vec<i64> = chosen.iter().map(|a| a.id).collect();
         let subject = match &composition.subject {
             Some(subject) => subject.clone(),
             None => render::subject_from_template(&newsletter.subject, &newsletter.name, &chosen),
         };
-        let id = queries::insert_digest(
-            tx,
+        let digest = queries::NewDigest {
             audience,
-            created.ids.first().copied(),
-            &subject,
-            &composition,
+            edition: created.ids.first().copied(),
+            locale: group.locale,
+            subject: &subject,
+            composition: &composition,
             created_by,
-            now,
-        )
-        .await?;
+        };
+        let id = queries::insert_digest(tx, &digest, now).await?;
         queries::insert_articles(tx, id, &chosen_ids).await?;
-        let recipients = match readers {
-            Readers::All => {
-                subscriptions::snapshot_all(tx, id, newsletter.id, audience.cadence, now).await?
+        let recipients = match group.readers {
+            Readers::All(tags) => {
+                let (newsletter, cadence) = (newsletter.id, audience.cadence);
+                subscriptions::snapshot_all(tx, id, newsletter, cadence, tags.as_deref(), now)
+                    .await?
             }
             Readers::Listed(readers) => queries::insert_recipients(tx, id, &readers, now).await?,
         };
@@ -229,6 +247,7 @@ pub async fn create_in(
         newsletter = newsletter.slug,
         cadence = audience.cadence.as_str(),
         digests = created.ids.len(),
+        locales,
         articles = ids.len(),
         recipients = created.recipients,
         skipped = created.skipped,
@@ -292,10 +311,51 @@ pub(super) async fn for_reader(
     }
 }
 
+/// Whom one digest of a send goes to.
 enum Readers {
-    /// Every reader of the audience: snapshotted by the database in one statement.
-    All,
+    /// Every reader of the audience who stored one of these locale tags (`None`: every
+    /// reader): snapshotted by the database in one statement.
+    All(Option<Vec<String>>),
     Listed(Vec<i64>),
+}
+
+/// One digest of a send: its articles (as bits, in candidate order), the locale its readers
+/// share, and who they are (`size` of them).
+struct Group {
+    mask: u64,
+    locale: Locale,
+    readers: Readers,
+    size: usize,
+}
+
+/// The largest group first: the send's first digest is its edition, the one the archive
+/// shows.
+fn sort_groups(groups: &mut [Group]) {
+    groups.sort_by_key(|g| (std::cmp::Reverse(g.size), g.mask, g.locale));
+}
+
+/// Everyone gets the same articles (`mask`): one group per locale the readers stored (as
+/// counted per stored tag), each snapshotted in one statement. A tag no longer shipped
+/// reads as English. When all read one locale, the statement takes everyone, unfiltered.
+fn everyone_by_locale(mask: u64, stored: &[(String, i64)]) -> Vec<Group> {
+    let mut by_locale: BTreeMap<Locale, (Vec<String>, i64)> = BTreeMap::new();
+    for (tag, readers) in stored {
+        let (tags, count) = by_locale.entry(Locale::from_stored(tag)).or_default();
+        tags.push(tag.clone());
+        *count += readers;
+    }
+    let one_locale = by_locale.len() == 1;
+    let mut groups: Vec<Group> = by_locale
+        .into_iter()
+        .map(|(locale, (tags, readers))| Group {
+            mask,
+            locale,
+            readers: Readers::All((!one_locale).then_some(tags)),
+            size: usize::try_from(readers).unwrap_or(0),
+        })
+        .collect();
+    sort_groups(&mut groups);
+    groups
 }
 
 /// The articles (as bits, in candidate order) a reader gets: those with one of their topics
@@ -320,31 +380,37 @@ fn choose(article_topics: &[&[String]], reader_topics: &[&str], had: u64, limit:
     mask
 }
 
-/// Readers by the articles they get, the largest group first; and how many get nothing.
+/// Readers by the articles they get and the locale they read, the largest group first; and
+/// how many get nothing.
 fn group(
     article_topics: &[&[String]],
     recipients: &[subscriptions::Recipient],
     history: &HashMap<i64, u64>,
     limit: usize,
-) -> (Vec<(u64, Readers)>, u64) {
-    let mut groups: HashMap<u64, Vec<i64>> = HashMap::new();
+) -> (Vec<Group>, u64) {
+    let mut groups: HashMap<(u64, Locale), Vec<i64>> = HashMap::new();
     let mut skipped = 0;
     for reader in recipients {
         let topics: Vec<&str> = reader.topics.split_whitespace().collect();
         let had = history.get(&reader.subscriber_id).copied().unwrap_or(0);
         match choose(article_topics, &topics, had, limit) {
             0 => skipped += 1,
-            mask => groups.entry(mask).or_default().push(reader.subscriber_id),
+            mask => groups
+                .entry((mask, reader.locale))
+                .or_default()
+                .push(reader.subscriber_id),
         }
     }
-    let mut groups: Vec<(u64, Readers)> = groups
+    let mut groups: Vec<Group> = groups
         .into_iter()
-        .map(|(mask, readers)| (mask, Readers::Listed(readers)))
+        .map(|((mask, locale), readers)| Group {
+            mask,
+            locale,
+            size: readers.len(),
+            readers: Readers::Listed(readers),
+        })
         .collect();
-    groups.sort_by_key(|(mask, readers)| match readers {
-        Readers::Listed(readers) => (std::cmp::Reverse(readers.len()), *mask),
-        Readers::All => (std::cmp::Reverse(usize::MAX), *mask),
-    });
+    sort_groups(&mut groups);
     (groups, skipped)
 }
 
@@ -378,36 +444,81 @@ mod tests {
         assert_eq!(choose(&articles, &["weather"], 0, 5), 0);
     }
 
+    /// The groups as (articles, locale tag, readers listed or the tags snapshotted).
+    fn shown(groups: Vec<Group>) -> Vec<(u64, &'static str, Vec<String>)> {
+        groups
+            .into_iter()
+            .map(|g| {
+                let readers = match g.readers {
+                    Readers::Listed(ids) => ids.iter().map(i64::to_string).collect(),
+                    Readers::All(None) => vec!["everyone".to_string()],
+                    Readers::All(Some(tags)) => tags,
+                };
+                (g.mask, g.locale.tag(), readers)
+            })
+            .collect()
+    }
+
+    fn strings(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
     #[test]
-    fn readers_with_the_same_articles_share_a_digest_and_the_rest_are_skipped() {
+    fn readers_with_the_same_articles_and_locale_share_a_digest_and_the_rest_are_skipped() {
         let sport = topics(&["sport"]);
         let politics = topics(&["politics"]);
         let articles: Vec<&[String]> = vec![&sport, &politics];
-        let reader = |id, topics: &str| subscriptions::Recipient {
+        let reader = |id, topics: &str, locale: &str| subscriptions::Recipient {
             subscriber_id: id,
             topics: topics.into(),
+            locale: Locale::from_stored(locale),
         };
         let recipients = [
-            reader(1, ""),
-            reader(2, "sport"),
-            reader(3, "sport"),
-            reader(4, ""),
-            reader(5, "politics"),
-            reader(6, "weather"),
+            reader(1, "", "en"),
+            reader(2, "sport", "en"),
+            reader(3, "sport", "en"),
+            reader(4, "", "en"),
+            reader(5, "politics", "en"),
+            reader(6, "weather", "en"),
+            reader(7, "sport", "ar"),
+            reader(8, "sport", "klingon"),
         ];
         let history = HashMap::from([(4, 0b01)]);
         let (groups, skipped) = group(&articles, &recipients, &history, 5);
-        let listed: Vec<(u64, Vec<i64>)> = groups
-            .into_iter()
-            .map(|(mask, readers)| match readers {
-                Readers::Listed(ids) => (mask, ids),
-                Readers::All => unreachable!(),
-            })
-            .collect();
         assert_eq!(
-            listed,
-            [(0b01, vec![2, 3]), (0b10, vec![4, 5]), (0b11, vec![1])]
+            shown(groups),
+            [
+                (0b01, "en", strings(&["2", "3", "8"])),
+                (0b10, "en", strings(&["4", "5"])),
+                (0b01, "ar", strings(&["7"])),
+                (0b11, "en", strings(&["1"])),
+            ]
         );
         assert_eq!(skipped, 1);
+    }
+
+    #[test]
+    fn when_everyone_gets_the_same_articles_each_locale_is_one_statement() {
+        let stored = |list: &[(&str, i64)]| -> Vec<(String, i64)> {
+            list.iter().map(|(t, n)| (t.to_string(), *n)).collect()
+        };
+        assert_eq!(
+            shown(everyone_by_locale(0b11, &stored(&[("de", 40)]))),
+            [(0b11, "de", strings(&["everyone"]))],
+            "one locale: no filter"
+        );
+        assert_eq!(
+            shown(everyone_by_locale(
+                0b11,
+                &stored(&[("ar", 10), ("de", 40), ("en", 20), ("it", 30)])
+            )),
+            [
+                (0b11, "en", strings(&["en", "it"])),
+                (0b11, "de", strings(&["de"])),
+                (0b11, "ar", strings(&["ar"])),
+            ],
+            "largest first; a tag no longer shipped reads as English"
+        );
+        assert!(everyone_by_locale(0b11, &[]).is_empty());
     }
 }

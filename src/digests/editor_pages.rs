@@ -181,7 +181,7 @@ async fn preview_choice(
         choice.error = Some("Name at least one topic, or preview as everyone.".to_string());
         return Ok(choice);
     }
-    match digests::preview_as(state, newsletter, &digests::PreviewAs::Topics(topics)).await {
+    match digests::preview_as(state, newsletter, &digests::PreviewAs::Topics(topics), None).await {
         Ok(preview) => choice.preview = Some(preview),
         Err(
             err @ (digests::PreviewError::NothingForTopics(_)

@@ -13,6 +13,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::error::{AppError, AppResult};
+use crate::i18n::Locale;
 use crate::newsletters::{self, Cadence, Newsletter};
 use crate::state::AppState;
 use crate::subscribers::subscriptions;
@@ -114,24 +115,37 @@ pub async fn next(state: &AppState, newsletter: &Newsletter) -> sqlx::Result<Nex
     draft::next(&mut conn, newsletter, newsletter.max_articles).await
 }
 
-/// `None` when the next digest would hold no article.
+/// `None` when the next digest would hold no article. In the publication's default locale.
 pub async fn preview(state: &AppState, newsletter: &Newsletter) -> AppResult<Option<Preview>> {
-    preview_of(state, newsletter, next(state, newsletter).await?).await
+    preview_in(state, newsletter, state.settings.newsletter.default_locale).await
 }
 
-/// `next` rendered for an example reader; `None` when it holds no article.
+/// `preview`, as readers of `locale` would get it.
+pub async fn preview_in(
+    state: &AppState,
+    newsletter: &Newsletter,
+    locale: Locale,
+) -> AppResult<Option<Preview>> {
+    let next = next(state, newsletter).await?;
+    Ok(render_preview(state, newsletter, next, locale).await?)
+}
+
+/// `next` rendered for an example reader of the default locale; `None` when it holds no
+/// article.
 pub async fn preview_of(
     state: &AppState,
     newsletter: &Newsletter,
     next: Next,
 ) -> AppResult<Option<Preview>> {
-    Ok(render_preview(state, newsletter, next).await?)
+    let locale = state.settings.newsletter.default_locale;
+    Ok(render_preview(state, newsletter, next, locale).await?)
 }
 
 async fn render_preview(
     state: &AppState,
     newsletter: &Newsletter,
     next: Next,
+    locale: Locale,
 ) -> anyhow::Result<Option<Preview>> {
     if next.articles.is_empty() {
         return Ok(None);
@@ -139,6 +153,7 @@ async fn render_preview(
     let content = DigestContent::render(
         &state.settings,
         state.branding.current(),
+        state.words(locale),
         newsletter,
         &next.articles,
         &next.composition,
@@ -212,16 +227,18 @@ impl From<PreviewError> for AppError {
 
 /// The newsletter's next digest as one reader (or a reader with one topic choice) would get
 /// it if it were made now, rendered without their name; `recipients` is every reader of the
-/// newsletter, as in `preview`.
+/// newsletter, as in `preview`. In `locale`, else in the reader's own, else in the
+/// publication's default.
 pub async fn preview_as(
     state: &AppState,
     newsletter: &Newsletter,
     reader: &PreviewAs,
+    locale: Option<Locale>,
 ) -> Result<Preview, PreviewError> {
     // Reads only: a connection of the pool, not a transaction (on SQLite that would wait
     // for, and hold up, the writers).
     let mut conn = state.db.pool.acquire().await?;
-    let (audience, topics, subscriber) = match reader {
+    let (audience, topics, subscriber, theirs) = match reader {
         PreviewAs::Topics(topics) => (
             Audience {
                 newsletter: newsletter.clone(),
@@ -229,14 +246,12 @@ pub async fn preview_as(
             },
             topics.clone(),
             None,
+            None,
         ),
         PreviewAs::Reader(id) => {
-            if crate::subscribers::find_profile(&state.db.pool, *id)
-                .await?
-                .is_none()
-            {
+            let Some(profile) = crate::subscribers::find_profile(&state.db.pool, *id).await? else {
                 return Err(PreviewError::UnknownReader(*id));
-            }
+            };
             let subscription = subscriptions::of_reader(&mut *conn, *id)
                 .await?
                 .into_iter()
@@ -251,9 +266,13 @@ pub async fn preview_as(
                 },
                 subscription.topics,
                 Some(*id),
+                Some(profile.locale),
             )
         }
     };
+    let locale = locale
+        .or(theirs)
+        .unwrap_or(state.settings.newsletter.default_locale);
     let found = create::for_reader(&mut conn, &audience, &topics, subscriber).await;
     drop(conn);
     let (articles, composition) = match found {
@@ -274,7 +293,7 @@ pub async fn preview_as(
         composition,
         draft: None,
     };
-    render_preview(state, newsletter, next)
+    render_preview(state, newsletter, next, locale)
         .await?
         .ok_or(PreviewError::NothingNew)
 }

@@ -10,6 +10,7 @@ use super::{Audience, Composition};
 use crate::bounces::{self, BounceCounts, DigestBounces};
 use crate::db::{self, Backend, Millis, Tx};
 use crate::delivery;
+use crate::i18n::Locale;
 use crate::newsletters::Cadence;
 
 /// Digest creation reads "articles in no digest yet" and then writes: one at a time, or two
@@ -23,33 +24,42 @@ pub async fn lock_creation(tx: &mut Tx<'_>, backend: Backend) -> sqlx::Result<()
     Ok(())
 }
 
+/// A digest about to be written: for one group of the audience's readers, in their locale.
+pub struct NewDigest<'a> {
+    pub audience: &'a Audience,
+    /// The first digest of the same send; `None` for that first one (its own edition).
+    pub edition: Option<i64>,
+    pub locale: Locale,
+    pub subject: &'a str,
+    pub composition: &'a Composition,
+    pub created_by: &'a str,
+}
+
 pub async fn insert_digest(
     tx: &mut Tx<'_>,
-    audience: &Audience,
-    edition: Option<i64>,
-    subject: &str,
-    composition: &Composition,
-    created_by: &str,
+    digest: &NewDigest<'_>,
     now: Millis,
 ) -> sqlx::Result<i64> {
+    let composition = digest.composition;
     let id: i64 = sqlx::query_scalar(
         "insert into digests (subject, preview_text, intro, lead_article_id, status, created_by,
-                              created_at, newsletter_id, cadence, edition_id)
-         values ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9)
+                              created_at, newsletter_id, cadence, edition_id, locale)
+         values ($1, $2, $3, $4, 'queued', $5, $6, $7, $8, $9, $10)
          returning id",
     )
-    .bind(subject)
+    .bind(digest.subject)
     .bind(&composition.preview_text)
     .bind(&composition.intro)
     .bind(composition.lead_article_id)
-    .bind(created_by)
+    .bind(digest.created_by)
     .bind(now)
-    .bind(audience.newsletter.id)
-    .bind(audience.cadence.as_str())
-    .bind(edition)
+    .bind(digest.audience.newsletter.id)
+    .bind(digest.audience.cadence.as_str())
+    .bind(digest.edition)
+    .bind(digest.locale.tag())
     .fetch_one(&mut **tx)
     .await?;
-    if edition.is_none() {
+    if digest.edition.is_none() {
         sqlx::query("update digests set edition_id = id where id = $1")
             .bind(id)
             .execute(&mut **tx)
@@ -244,6 +254,9 @@ pub struct DigestStatus {
     pub newsletter_name: String,
     /// Which of its readers: those on the newsletter's own schedule, or on a cadence they chose.
     pub cadence: Cadence,
+    /// The language it is written in: one send makes a digest per locale of its readers.
+    #[schema(value_type = String, example = "en")]
+    pub locale: Locale,
     /// `queued`, `sending`, `sent` (every recipient has a final outcome) or `cancelled`.
     pub status: DigestState,
     /// Recipients: confirmed readers when the digest was made.
@@ -294,7 +307,7 @@ fn status_select(digests: &str) -> String {
         )
     };
     format!(
-        "select d.id, d.subject, d.status, d.created_by, d.created_at, d.cadence,
+        "select d.id, d.subject, d.status, d.created_by, d.created_at, d.cadence, d.locale,
             n.slug as newsletter, n.name as newsletter_name,
             coalesce(d.recipients, {}) as total,
             {} as failed, {} as pending, {} as in_flight, {} as cancelled
@@ -335,6 +348,7 @@ fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
         newsletter: row.try_get("newsletter")?,
         newsletter_name: row.try_get("newsletter_name")?,
         cadence: Cadence::parse(&cadence).unwrap_or(Cadence::Scheduled),
+        locale: Locale::from_stored(&row.try_get::<String, _>("locale")?),
         status,
         total,
         sent,
@@ -508,6 +522,16 @@ pub async fn get_composition(pool: &AnyPool, id: i64) -> sqlx::Result<Compositio
         intro: row.try_get("intro")?,
         lead_article_id: row.try_get("lead_article_id")?,
     })
+}
+
+/// The locale a digest is written in (every reader of it reads that locale). One stored
+/// before a locale stopped being shipped reads as English.
+pub async fn locale_of(pool: &AnyPool, id: i64) -> sqlx::Result<Locale> {
+    let tag: String = sqlx::query_scalar("select locale from digests where id = $1")
+        .bind(id)
+        .fetch_one(pool)
+        .await?;
+    Ok(Locale::from_stored(&tag))
 }
 
 /// One digest as it went (or is going) to one reader.

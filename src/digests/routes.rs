@@ -11,6 +11,7 @@ use super::queries::{self, DigestStatus};
 use crate::editors::ApiClient;
 use crate::error::doc::{BadId, Busy, MalformedJson, TooLarge, Unauthorized, WrongContentType};
 use crate::error::{ApiResult, AppError, ErrorBody};
+use crate::i18n::Locale;
 use crate::state::AppState;
 use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
 
@@ -19,7 +20,8 @@ use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
 /// The HTML of the digest that would be made now from the articles in no digest yet (or the
 /// draft), exactly as a reader without a name would get it: by default a reader who chose no
 /// topics; with `topics`, a reader who chose those; with `subscriber_id`, that reader, with
-/// their topics and cadence on the newsletter and without the articles they already had.
+/// their topics, cadence and locale on the newsletter and without the articles they already
+/// had. With `locale`, in that language.
 #[utoipa::path(
     get,
     path = "/api/v1/digests/preview",
@@ -36,7 +38,7 @@ use crate::web::extract::{ApiJson, ApiPath, ApiQuery};
         (status = 400, description = "A parameter is given twice, or is not of its type", body = ErrorBody),
         Unauthorized,
         (status = 409, description = "Every article is already in a digest, or the draft lists none, or the reader (or topic choice) would get nothing, or the reader does not get this newsletter", body = ErrorBody),
-        (status = 422, description = "No newsletter with this slug, topics that are not topics, a `subscriber_id` that is not a reader's, or both `topics` and `subscriber_id`; listed in `fields`", body = ErrorBody),
+        (status = 422, description = "No newsletter with this slug, topics that are not topics, a `subscriber_id` that is not a reader's, a `locale` Tidings does not ship, or both `topics` and `subscriber_id`; listed in `fields`", body = ErrorBody),
         Busy,
     )
 )]
@@ -46,12 +48,16 @@ pub async fn preview(
     ApiQuery(params): ApiQuery<PreviewParams>,
 ) -> ApiResult<Response> {
     let reader = params.reader()?;
+    let locale = params.locale()?;
     let audience = super::audience_of(&state, params.newsletter.as_deref()).await?;
     let preview = match reader {
-        None => super::preview(&state, &audience.newsletter)
-            .await?
-            .ok_or_else(|| AppError::Conflict(super::NOTHING_NEW.to_string()))?,
-        Some(reader) => super::preview_as(&state, &audience.newsletter, &reader)
+        None => {
+            let locale = locale.unwrap_or(state.settings.newsletter.default_locale);
+            super::preview_in(&state, &audience.newsletter, locale)
+                .await?
+                .ok_or_else(|| AppError::Conflict(super::NOTHING_NEW.to_string()))?
+        }
+        Some(reader) => super::preview_as(&state, &audience.newsletter, &reader, locale)
             .await
             .map_err(AppError::from)?,
     };
@@ -75,12 +81,32 @@ pub struct PreviewParams {
     /// As a reader who chose these topics, comma-separated (e.g. `sport,local-news`).
     #[param(example = "sport,local-news")]
     topics: Option<String>,
-    /// As this reader (their id) gets the newsletter.
+    /// As this reader (their id) gets the newsletter, in their locale.
     #[param(value_type = Option<i64>, minimum = 1)]
     subscriber_id: Option<String>,
+    /// In this locale (`en`, `de`, `fr`, `es`, `pt-BR` or `ar`); absent: the reader's own
+    /// with `subscriber_id`, else `newsletter.default_locale`.
+    #[param(example = "de")]
+    locale: Option<String>,
 }
 
 impl PreviewParams {
+    /// The locale asked for, if any.
+    fn locale(&self) -> Result<Option<Locale>, AppError> {
+        match self
+            .locale
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            None => Ok(None),
+            Some(tag) => tag
+                .parse()
+                .map(Some)
+                .map_err(|e: crate::i18n::UnknownLocale| AppError::field("locale", e.to_string())),
+        }
+    }
+
     /// Whose copy: `None` for everyone's.
     fn reader(&self) -> Result<Option<super::PreviewAs>, AppError> {
         let given = |value: &Option<String>| {
@@ -230,8 +256,8 @@ impl CreateDigest {
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DigestCreated {
-    /// Follow its delivery at `/api/v1/digests/{id}`. When readers' topic choices differ,
-    /// one send is several digests: this is the one with the most readers.
+    /// Follow its delivery at `/api/v1/digests/{id}`. When readers' topic choices or
+    /// locales differ, one send is several digests: this is the one with the most readers.
     id: i64,
     /// Every digest this send made, `id` first.
     ids: Vec<i64>,

@@ -138,9 +138,11 @@ async fn prepare(state: &AppState, job: &Job) -> Result<Option<OutgoingEmail>, N
         },
         None => newsletters::queries::find_default(&state.db.pool).await?,
     };
+    // The addresses are an editor's, not readers': the publication's default locale.
     let content = DigestContent::render(
         &state.settings,
         state.branding.current(),
+        state.words(state.settings.newsletter.default_locale),
         &newsletter,
         &list,
         &test.composition,

@@ -14,7 +14,7 @@ use crate::branding::Branding;
 use crate::consent::{self, ClientInfo, ConsentEvent};
 use crate::db::{self, Millis};
 use crate::error::AppResult;
-use crate::i18n::{Locale, Words};
+use crate::i18n::{Arg, Locale, Words};
 use crate::mail::OutgoingEmail;
 use crate::outbox;
 use crate::queue::{Job, NotMade, Rendered, Renderer};
@@ -226,7 +226,9 @@ pub async fn confirmed_page(
 #[derive(Template)]
 #[template(path = "email/confirm.txt")]
 struct ConfirmEmailText<'a> {
+    t: &'a Words,
     brand: &'a Branding,
+    /// What the reader confirms, in words: "The Daily and The Weekend Read".
     newsletter: &'a str,
     name: Option<&'a str>,
     link: &'a str,
@@ -238,6 +240,7 @@ struct ConfirmEmailText<'a> {
 #[derive(Template)]
 #[template(path = "email/confirm.html")]
 struct ConfirmEmailHtml<'a> {
+    t: &'a Words,
     brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
@@ -255,6 +258,8 @@ struct Pending {
     link_secret: String,
     /// What they are confirming, in words: "The Daily and The Weekend Read".
     newsletters: String,
+    /// Their locale's words: the email is written in it.
+    t: Words,
 }
 
 /// The reader, if they still have something to confirm (their address, or a newsletter a
@@ -273,10 +278,11 @@ async fn pending_reader(state: &AppState, subscriber_id: i64) -> Result<Option<P
     }
     let address = EmailAddress::parse(&reader.email, false)
         .map_err(|e| NotMade::Impossible(format!("stored address no longer parses: {e}")))?;
+    let t = state.words(reader.locale);
     // A reader from before there were several newsletters may have no subscription row.
     let newsletters = match names.as_slice() {
         [] => state.settings.newsletter.name.clone(),
-        names => spoken_list(names),
+        names => t.list(&names.iter().map(String::as_str).collect::<Vec<_>>()),
     };
     Ok(Some(Pending {
         subscriber_id,
@@ -284,6 +290,7 @@ async fn pending_reader(state: &AppState, subscriber_id: i64) -> Result<Option<P
         address,
         link_secret: reader.link_secret,
         newsletters,
+        t,
     }))
 }
 
@@ -306,9 +313,11 @@ fn confirmation_email(
     );
     let newsletter = reader.newsletters.as_str();
     let name = reader.name.as_deref();
-    let expires_in = spoken(state.settings.signup.confirm_ttl);
+    let t = &reader.t;
+    let expires_in = lifetime(t, state.settings.signup.confirm_ttl);
     let brand = &*state.branding.current();
     let text = ConfirmEmailText {
+        t,
         brand,
         newsletter,
         name,
@@ -318,6 +327,7 @@ fn confirmation_email(
     }
     .render()?;
     let html = ConfirmEmailHtml {
+        t,
         brand,
         newsletter,
         name,
@@ -329,7 +339,7 @@ fn confirmation_email(
     let to = Mailbox::new(reader.name.clone(), reader.address.ascii().parse()?);
     Ok(OutgoingEmail {
         to,
-        subject: format!("Please confirm your subscription to {newsletter}"),
+        subject: t.t1("confirm-email-subject", "newsletters", newsletter),
         text,
         html,
         message_id: None,
@@ -404,50 +414,54 @@ impl Renderer for ConfirmationEmails {
     }
 }
 
-/// Names as a sentence lists them: "A", "A and B", "A, B and C".
-fn spoken_list(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 /// A link lifetime as a person says it: "30 minutes", "48 hours", "7 days".
-fn spoken(lifetime: std::time::Duration) -> String {
+fn lifetime(t: &Words, lifetime: std::time::Duration) -> String {
     let minutes = lifetime.as_secs() / 60;
     let (count, unit) = match minutes {
         m if m >= 72 * 60 && m % (24 * 60) == 0 => (m / (24 * 60), "day"),
         m if m >= 60 && m % 60 == 0 => (m / 60, "hour"),
         m => (m.max(1), "minute"),
     };
-    format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
+    t.format(
+        "email-lifetime",
+        &[
+            (
+                "count",
+                Arg::Number(i64::try_from(count).unwrap_or(i64::MAX)),
+            ),
+            ("unit", Arg::Text(unit)),
+        ],
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{spoken, spoken_list};
+    use super::lifetime;
+    use crate::i18n::{Catalog, Locale};
     use std::time::Duration;
 
     #[test]
-    fn newsletters_being_confirmed_read_as_a_sentence_lists_them() {
-        let names = |list: &[&str]| list.iter().map(|n| n.to_string()).collect::<Vec<_>>();
-        assert_eq!(spoken_list(&names(&["The Daily"])), "The Daily");
-        assert_eq!(
-            spoken_list(&names(&["The Daily", "The Weekend Read"])),
-            "The Daily and The Weekend Read"
-        );
-        assert_eq!(
-            spoken_list(&names(&["News", "The Daily", "Sport"])),
-            "News, The Daily and Sport"
-        );
+    fn link_lifetimes_read_as_people_say_them() {
+        let en = Catalog::load(None).unwrap().words(Locale::ENGLISH);
+        assert_eq!(lifetime(&en, Duration::from_secs(48 * 3600)), "48 hours");
+        assert_eq!(lifetime(&en, Duration::from_secs(7 * 24 * 3600)), "7 days");
+        assert_eq!(lifetime(&en, Duration::from_secs(3600)), "1 hour");
+        assert_eq!(lifetime(&en, Duration::from_secs(90 * 60)), "90 minutes");
+        assert_eq!(lifetime(&en, Duration::from_secs(60)), "1 minute");
+        assert_eq!(lifetime(&en, Duration::from_secs(24 * 3600)), "24 hours");
     }
 
     #[test]
-    fn link_lifetimes_read_as_people_say_them() {
-        assert_eq!(spoken(Duration::from_secs(48 * 3600)), "48 hours");
-        assert_eq!(spoken(Duration::from_secs(7 * 24 * 3600)), "7 days");
-        assert_eq!(spoken(Duration::from_secs(3600)), "1 hour");
-        assert_eq!(spoken(Duration::from_secs(90 * 60)), "90 minutes");
+    fn newsletters_being_confirmed_read_as_a_sentence_lists_them() {
+        let en = Catalog::load(None).unwrap().words(Locale::ENGLISH);
+        assert_eq!(en.list(&["The Daily"]), "The Daily");
+        assert_eq!(
+            en.list(&["The Daily", "The Weekend Read"]),
+            "The Daily and The Weekend Read"
+        );
+        assert_eq!(
+            en.list(&["News", "The Daily", "Sport"]),
+            "News, The Daily and Sport"
+        );
     }
 }

@@ -16,6 +16,7 @@ use crate::branding::Branding;
 use crate::consent::{self, ConsentRecord};
 use crate::db::{self, Db};
 use crate::digests::queries::{ReaderDelivery, deliveries_for};
+use crate::i18n::Words;
 use crate::mail::{Attachment, OutgoingEmail};
 use crate::outbox::{self, OutboxRecord};
 use crate::queue::{Job, NotMade, Rendered, Renderer, render_each};
@@ -151,6 +152,7 @@ impl<W: Write> Sink<W> {
 #[derive(Template)]
 #[template(path = "email/data_export.txt")]
 struct DataExportText<'a> {
+    t: &'a Words,
     brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
@@ -159,6 +161,7 @@ struct DataExportText<'a> {
 #[derive(Template)]
 #[template(path = "email/data_export.html")]
 struct DataExportHtml<'a> {
+    t: &'a Words,
     brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
@@ -179,13 +182,16 @@ pub async fn prepare_data_export_email(
     let newsletter = state.settings.newsletter.name.as_str();
     let name = profile.name.as_deref();
     let brand = &*state.branding.current();
+    let t = &state.words(profile.locale);
     let text = DataExportText {
+        t,
         brand,
         newsletter,
         name,
     }
     .render()?;
     let html = DataExportHtml {
+        t,
         brand,
         newsletter,
         name,
@@ -195,7 +201,7 @@ pub async fn prepare_data_export_email(
     let body = serde_json::to_vec_pretty(&export)?;
     Ok(Some(OutgoingEmail {
         to,
-        subject: format!("Your data at {newsletter}"),
+        subject: t.t1("data-export-email-subject", "newsletter", newsletter),
         text,
         html,
         message_id: None,

@@ -72,19 +72,24 @@ pub struct Recipient {
     pub name: Option<String>,
     pub status: SubscriptionStatus,
     pub link_secret: String,
+    /// The locale their emails are written in.
+    pub locale: Locale,
 }
 
 pub async fn find_recipient(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<Option<Recipient>> {
-    let row = sqlx::query("select email, name, status, link_secret from subscribers where id = $1")
-        .bind(subscriber_id)
-        .fetch_optional(pool)
-        .await?;
+    let row = sqlx::query(
+        "select email, name, status, link_secret, locale from subscribers where id = $1",
+    )
+    .bind(subscriber_id)
+    .fetch_optional(pool)
+    .await?;
     row.map(|row| {
         Ok(Recipient {
             email: row.try_get("email")?,
             name: row.try_get("name")?,
             status: SubscriptionStatus::from_db(row.try_get("status")?)?,
             link_secret: row.try_get("link_secret")?,
+            locale: Locale::from_stored(&row.try_get::<String, _>("locale")?),
         })
     })
     .transpose()

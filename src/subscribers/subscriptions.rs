@@ -11,6 +11,7 @@ use serde::Serialize;
 use sqlx::{AnyPool, Row};
 
 use crate::db::{self, Millis, Tx};
+use crate::i18n::Locale;
 use crate::newsletters::{Cadence, Newsletter};
 use crate::topics;
 
@@ -251,10 +252,12 @@ pub async fn count_choosy(
     .await
 }
 
-/// A reader who gets a newsletter on a cadence, with their topics (empty: all).
+/// A reader who gets a newsletter on a cadence, with their topics (empty: all) and the
+/// locale they read.
 pub struct Recipient {
     pub subscriber_id: i64,
     pub topics: String,
+    pub locale: Locale,
 }
 
 /// Everyone a digest of the newsletter on this cadence goes to: confirmed on it, confirmed
@@ -274,12 +277,13 @@ pub async fn recipients(
             Ok(Recipient {
                 subscriber_id: row.try_get("subscriber_id")?,
                 topics: row.try_get("topics")?,
+                locale: Locale::from_stored(&row.try_get::<String, _>("locale")?),
             })
         })
         .collect()
 }
 
-const RECIPIENTS: &str = "select s.subscriber_id, s.topics
+const RECIPIENTS: &str = "select s.subscriber_id, s.topics, r.locale
      from subscriptions s join subscribers r on r.id = s.subscriber_id
      where s.newsletter_id = $1 and s.cadence = $2 and s.status = 'confirmed'
        and r.status = 'confirmed' and r.bounced_at is null
@@ -317,28 +321,57 @@ pub async fn count_per_newsletter(pool: &AnyPool) -> sqlx::Result<HashMap<i64, (
         .collect())
 }
 
+/// The locales the recipients of the newsletter on this cadence have stored (as stored),
+/// with how many readers have each.
+pub async fn count_recipient_locales(
+    tx: &mut Tx<'_>,
+    newsletter_id: i64,
+    cadence: Cadence,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "select r.locale, count(*)
+         from subscriptions s join subscribers r on r.id = s.subscriber_id
+         where s.newsletter_id = $1 and s.cadence = $2 and s.status = 'confirmed'
+           and r.status = 'confirmed' and r.bounced_at is null
+         group by r.locale",
+    )
+    .bind(newsletter_id)
+    .bind(cadence.as_str())
+    .fetch_all(&mut **tx)
+    .await
+}
+
 /// One pending delivery of `digest_id` per recipient of the newsletter on this cadence, in
-/// one statement: the usual case, where every reader gets the same articles.
+/// one statement: the usual case, where every reader gets the same articles. `locales`: only
+/// the readers who stored one of these tags (`None`: every reader, when all read one locale).
 pub async fn snapshot_all(
     tx: &mut Tx<'_>,
     digest_id: i64,
     newsletter_id: i64,
     cadence: Cadence,
+    locales: Option<&[String]>,
     now: Millis,
 ) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+    let of_locales = match locales {
+        Some(tags) => format!("and r.locale in ({})", db::placeholders(5, tags.len())),
+        None => String::new(),
+    };
+    let sql = format!(
         "insert into deliveries (digest_id, subscriber_id, status, next_attempt_at)
          select $3, s.subscriber_id, 'pending', $4
          from subscriptions s join subscribers r on r.id = s.subscriber_id
          where s.newsletter_id = $1 and s.cadence = $2 and s.status = 'confirmed'
-           and r.status = 'confirmed' and r.bounced_at is null",
-    )
-    .bind(newsletter_id)
-    .bind(cadence.as_str())
-    .bind(digest_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
+           and r.status = 'confirmed' and r.bounced_at is null {of_locales}"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(newsletter_id)
+        .bind(cadence.as_str())
+        .bind(digest_id)
+        .bind(now);
+    for tag in locales.unwrap_or_default() {
+        query = query.bind(tag);
+    }
+    let done = query.execute(&mut **tx).await?;
     Ok(done.rows_affected())
 }
 

@@ -15,6 +15,7 @@ use sqlx::Row;
 use super::EmailAddress;
 use crate::articles;
 use crate::branding::Branding;
+use crate::i18n::{Locale, Words};
 use crate::mail::OutgoingEmail;
 use crate::newsletters::{self, Newsletter};
 use crate::outbox;
@@ -25,6 +26,7 @@ use crate::unsubscribe;
 #[derive(Template)]
 #[template(path = "email/welcome.txt")]
 struct WelcomeEmailText<'a> {
+    t: &'a Words,
     brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
@@ -38,7 +40,10 @@ struct WelcomeEmailText<'a> {
 #[derive(Template)]
 #[template(path = "email/welcome.html")]
 struct WelcomeEmailHtml<'a> {
+    t: &'a Words,
     brand: &'a Branding,
+    /// The welcome's subject as Tidings would name it: the page's title.
+    title: &'a str,
     newsletter: &'a str,
     name: Option<&'a str>,
     /// The welcome's Markdown as sanitised HTML.
@@ -46,14 +51,21 @@ struct WelcomeEmailHtml<'a> {
     reader_url: &'a str,
     public_url: &'a str,
     postal_address: &'a str,
+    /// The style of the link to the reader's page: the accent colour.
+    accent_style: String,
 }
 
-/// The subject of a newsletter's welcome: its own, or "Welcome to <name>".
-pub fn subject(newsletter: &Newsletter) -> String {
+/// The subject of a newsletter's welcome: its own, as its editors wrote it, or "Welcome to
+/// <name>" in the reader's words.
+pub fn subject(newsletter: &Newsletter, t: &Words) -> String {
     match newsletter.welcome_subject.trim() {
-        "" => format!("Welcome to {}", newsletter.name),
+        "" => default_subject(newsletter, t),
         own => own.to_string(),
     }
+}
+
+fn default_subject(newsletter: &Newsletter, t: &Words) -> String {
+    t.t1("welcome-email-subject", "newsletter", &newsletter.name)
 }
 
 /// The welcome's Markdown as the editor typed it, for the text part, less any raw HTML in it
@@ -82,6 +94,7 @@ struct Welcomed {
     email: String,
     name: Option<String>,
     link_secret: String,
+    locale: Locale,
 }
 
 /// The reader, when they are confirmed and still on the newsletter; `None` when they left
@@ -92,7 +105,7 @@ async fn find_reader(
     newsletter_id: i64,
 ) -> sqlx::Result<Option<Welcomed>> {
     let row = sqlx::query(
-        "select r.email, r.name, r.link_secret
+        "select r.email, r.name, r.link_secret, r.locale
          from subscribers r join subscriptions s on s.subscriber_id = r.id
          where r.id = $1 and s.newsletter_id = $2 and r.status = 'confirmed'
            and s.status = 'confirmed' and r.bounced_at is null",
@@ -107,6 +120,7 @@ async fn find_reader(
             email: row.try_get("email")?,
             name: row.try_get("name")?,
             link_secret: row.try_get("link_secret")?,
+            locale: Locale::from_stored(&row.try_get::<String, _>("locale")?),
         })
     })
     .transpose()
@@ -127,7 +141,9 @@ fn welcome_email(
     let brand = &*state.branding.current();
     let name = reader.name.as_deref();
     let body_html = articles::markdown_to_html(&newsletter.welcome_body);
+    let t = &state.words(reader.locale);
     let text = WelcomeEmailText {
+        t,
         brand,
         newsletter: &newsletter.name,
         name,
@@ -138,18 +154,21 @@ fn welcome_email(
     }
     .render()?;
     let html = WelcomeEmailHtml {
+        t,
         brand,
+        title: &default_subject(newsletter, t),
         newsletter: &newsletter.name,
         name,
         body_html: &body_html,
         reader_url: &reader_url,
         public_url: &public_url,
         postal_address,
+        accent_style: format!("color:{};", brand.accent),
     }
     .render()?;
     Ok(OutgoingEmail {
         to: Mailbox::new(reader.name.clone(), address.ascii().parse()?),
-        subject: subject(newsletter),
+        subject: subject(newsletter, t),
         text,
         html,
         // One welcome per reader and newsletter: a copy sent twice after a crash carries the
@@ -237,12 +256,15 @@ mod tests {
 
     #[test]
     fn a_welcome_without_its_own_subject_is_named_after_the_newsletter() {
+        let en = crate::i18n::Catalog::load(None)
+            .unwrap()
+            .words(Locale::ENGLISH);
         assert_eq!(
-            subject(&newsletter("The Daily", "  ")),
+            subject(&newsletter("The Daily", "  "), &en),
             "Welcome to The Daily"
         );
         assert_eq!(
-            subject(&newsletter("The Daily", "Glad you are here")),
+            subject(&newsletter("The Daily", "Glad you are here"), &en),
             "Glad you are here"
         );
     }

@@ -144,6 +144,7 @@ pub async fn request(
 #[derive(Template)]
 #[template(path = "email/unsubscribe_link.txt")]
 struct LinkText<'a> {
+    t: &'a Words,
     brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
@@ -153,6 +154,7 @@ struct LinkText<'a> {
 #[derive(Template)]
 #[template(path = "email/unsubscribe_link.html")]
 struct LinkHtml<'a> {
+    t: &'a Words,
     brand: &'a Branding,
     newsletter: &'a str,
     name: Option<&'a str>,
@@ -173,10 +175,12 @@ pub async fn prepare_link_email(
     let newsletter = state.settings.newsletter.name.as_str();
     let name = reader.name.as_deref();
     let brand = &*state.branding.current();
+    let t = &state.words(reader.locale);
     Ok(Some(OutgoingEmail {
         to: Mailbox::new(reader.name.clone(), address.ascii().parse()?),
-        subject: format!("Your link to unsubscribe from {newsletter}"),
+        subject: t.t1("unsubscribe-link-email-subject", "newsletter", newsletter),
         text: LinkText {
+            t,
             brand,
             newsletter,
             name,
@@ -184,6 +188,7 @@ pub async fn prepare_link_email(
         }
         .render()?,
         html: LinkHtml {
+            t,
             brand,
             newsletter,
             name,

@@ -33,6 +33,7 @@ mod error_pages;
 mod feeds;
 mod links;
 mod locales;
+mod locales_emails;
 mod locales_pages;
 mod logs;
 mod migrations;
