@@ -123,3 +123,96 @@ async fn language_settings_are_checked_at_start() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// Readers in each shipped language, chosen by the API's field or by the browser: their
+/// confirmation, their consent evidence and their digest come in that language's words.
+mod every_language {
+    use reqwest::{Method, StatusCode};
+    use serde_json::{Value, json};
+    use tidings::consent::ConsentStatement;
+    use tidings::i18n::{Catalog, Locale, Words};
+
+    use crate::backend_tests;
+    use crate::helpers::TestApp;
+    use crate::locales_emails::{assert_in, confirm, mail_to};
+
+    fn words(locale: Locale) -> Words {
+        Catalog::load(None).unwrap().words(locale)
+    }
+
+    /// Signs up `email` in `locale`: by the API's field, or by a browser's Accept-Language on
+    /// the form.
+    async fn sign_up(app: &TestApp, email: &str, locale: Locale, by_browser: bool) {
+        let response = if by_browser {
+            app.client
+                .post(format!("{}/subscribe", app.address))
+                .header(
+                    "accept-language",
+                    format!("{};q=0.9, en;q=0.5", locale.tag()),
+                )
+                .form(&[("email", email), ("consent", "yes")])
+                .send()
+                .await
+                .unwrap()
+        } else {
+            app.post_json(
+                "/api/v1/subscriptions",
+                &json!({"email": email, "consent": true, "locale": locale.tag()}),
+            )
+            .await
+        };
+        assert!(response.status().is_redirection() || response.status() == StatusCode::ACCEPTED);
+    }
+
+    backend_tests! {
+        async fn each_language_gets_its_own_words_from_signup_to_digest(backend) {
+            let app = TestApp::spawn_driven(backend).await;
+            let token = app.api_token().await;
+            let newsletter = app.settings.newsletter.name.clone();
+            let english = words(Locale::ENGLISH);
+            let readers: Vec<(String, Locale, bool)> = Locale::SHIPPED
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| (format!("reader{i}@example.com"), l, i % 2 == 1))
+                .collect();
+
+            for (email, locale, by_browser) in &readers {
+                let before = app.smtp.messages().len();
+                sign_up(&app, email, *locale, *by_browser).await;
+                app.drain().await;
+                let mail = mail_to(&app, before, email).remove(0);
+                assert_in(&mail, locale.tag());
+                let t = words(*locale);
+                let subject = t.t1("confirm-email-subject", "newsletters", &newsletter);
+                assert_eq!(mail.parsed().subject(), Some(subject.as_str()), "{locale}");
+                if *locale != Locale::ENGLISH {
+                    assert_ne!(subject, english.t1("confirm-email-subject", "newsletters", &newsletter));
+                }
+
+                // The evidence is the sentence shown in the reader's language.
+                let id = app.subscriber_id(email).await.unwrap();
+                let export: Value = app
+                    .api(Method::GET, &format!("/api/v1/subscribers/{id}/export"), &token)
+                    .send().await.unwrap().json().await.unwrap();
+                let shown = ConsentStatement::from_policy(&app.settings.policy, &t);
+                assert_eq!(export["consent"][0]["statement"], shown.html.as_str());
+                assert_eq!(export["consent"][0]["statement_sha256"], shown.hash.as_str());
+                assert_eq!(export["consent"][0]["locale"], locale.tag());
+                assert_eq!(export["subscriber"]["locale"], locale.tag());
+                confirm(&app, &mail).await;
+            }
+
+            app.add_article(&token, &json!({"title": "Rivers rise", "url": "https://news.example/rivers"})).await;
+            let before = app.smtp.messages().len();
+            app.send_digest(&token).await;
+            app.drain().await;
+            for (email, locale, _) in &readers {
+                let digest = mail_to(&app, before, email).remove(0);
+                assert_in(&digest, locale.tag());
+                let read_next = words(*locale).t("digest-read-next");
+                assert!(digest.html().contains(&read_next), "{locale}: {read_next}");
+                assert!(digest.html().contains("Rivers rise"), "the article as written");
+            }
+        }
+    }
+}

@@ -32,7 +32,7 @@ async fn sign_up_in(app: &TestApp, email: &str, locale: &str) -> ReceivedMail {
     sent[before].clone()
 }
 
-async fn confirm(app: &TestApp, confirmation: &ReceivedMail) {
+pub async fn confirm(app: &TestApp, confirmation: &ReceivedMail) {
     let confirmed = app
         .post_form(&app.confirmation_path(confirmation), &[])
         .await;
@@ -49,7 +49,7 @@ fn dir_of(lang: &str) -> &'static str {
 }
 
 /// Asserts the email's HTML part is in `lang`, and that it has a plain-text part too.
-fn assert_in(mail: &ReceivedMail, lang: &str) {
+pub fn assert_in(mail: &ReceivedMail, lang: &str) {
     let html = mail.html();
     assert!(
         html.contains(&html_element(lang, dir_of(lang))),
@@ -60,7 +60,7 @@ fn assert_in(mail: &ReceivedMail, lang: &str) {
 }
 
 /// The messages sent to `to` since the first `from` messages.
-fn mail_to(app: &TestApp, from: usize, to: &str) -> Vec<ReceivedMail> {
+pub fn mail_to(app: &TestApp, from: usize, to: &str) -> Vec<ReceivedMail> {
     app.smtp.messages()[from..]
         .iter()
         .filter(|m| m.to == [to])

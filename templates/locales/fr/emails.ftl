@@ -8,28 +8,31 @@
 ## Words every email uses.
 
 # The first line of an email. $name is the reader's name as they gave it.
-email-hello-name = Hello { $name },
-email-hello = Hello,
+email-hello-name = Bonjour { $name },
+email-hello = Bonjour,
 # The footer of emails to a newsletter's readers. $newsletter is its name, $public_url the
 # address of the publication's site (also the link's words).
-email-why = You are receiving this email because you subscribed to { $newsletter } at <a href="{ $public_url }" style="{ $link_style }">{ $public_url }</a> and confirmed your address.
-email-why-text = You are receiving this email because you subscribed to { $newsletter } at { $public_url } and confirmed your address.
+email-why = Vous recevez cet e-mail car vous avez demandé à recevoir { $newsletter } sur <a href="{ $public_url }" style="{ $link_style }">{ $public_url }</a> et confirmé votre adresse.
+email-why-text = Vous recevez cet e-mail car vous avez demandé à recevoir { $newsletter } sur { $public_url } et confirmé votre adresse.
 # How long a link keeps working: $count of $unit (day, hour or minute), as in "48 hours".
 email-lifetime =
     { $unit ->
         [day]
             { $count ->
-                [one] { $count } day
-               *[other] { $count } days
+                [one] { $count } jour
+                [many] { $count } jours
+               *[other] { $count } jours
             }
         [hour]
             { $count ->
-                [one] { $count } hour
-               *[other] { $count } hours
+                [one] { $count } heure
+                [many] { $count } heures
+               *[other] { $count } heures
             }
        *[minute]
             { $count ->
                 [one] { $count } minute
+                [many] { $count } minutes
                *[other] { $count } minutes
             }
     }
@@ -37,74 +40,74 @@ email-lifetime =
 ## The confirmation email (double opt-in). $newsletters is what the reader is confirming:
 ## one newsletter's name, or several as a list ("The Daily and The Weekend Read").
 
-confirm-email-subject = Please confirm your subscription to { $newsletters }
-confirm-email-title = Confirm your subscription
+confirm-email-subject = Veuillez confirmer votre abonnement à { $newsletters }
+confirm-email-title = Confirmez votre abonnement
 # Follows "Hello NAME," on the line above (hence no capital letter in English).
-confirm-email-ask = please confirm that you want to receive { $newsletters }.
-confirm-email-button = Confirm my subscription
+confirm-email-ask = Merci de confirmer que vous souhaitez bien recevoir { $newsletters }.
+confirm-email-button = Confirmer mon abonnement
 # The confirmation link follows on the next line.
-confirm-email-copy-link = Or copy this link into your browser:
+confirm-email-copy-link = Ou copiez ce lien dans votre navigateur :
 # $lifetime is how long the link works (email-lifetime: "48 hours").
-confirm-email-expires = The link works once and expires in { $lifetime }.
-confirm-email-not-you = If you did not sign up, ignore this email: without confirmation you will get nothing from us.
+confirm-email-expires = Ce lien ne fonctionne qu'une seule fois et expire dans { $lifetime }.
+confirm-email-not-you = Si vous n'êtes pas à l'origine de cette inscription, ignorez cet e-mail : sans confirmation, vous ne recevrez rien de notre part.
 # $data_url opens the reader's page, where they can ask for a copy of their data.
-confirm-email-data = To see what we hold about you, <a href="{ $data_url }" style="{ $link_style }">ask for a copy of your data</a>; we email it to you.
+confirm-email-data = Pour savoir ce que nous conservons à votre sujet, <a href="{ $data_url }" style="{ $link_style }">demandez une copie de vos données</a> ; nous vous l'enverrons par e-mail.
 # Follows "Hello NAME,"; the confirmation link follows on a line of its own.
-confirm-email-ask-text = please confirm that you want to receive { $newsletters } by opening this link and pressing the button on the page:
-confirm-email-data-text = To see what we hold about you (a copy is emailed to you):
+confirm-email-ask-text = Pour confirmer que vous souhaitez bien recevoir { $newsletters }, ouvrez ce lien puis cliquez sur le bouton de la page :
+confirm-email-data-text = Pour savoir ce que nous conservons à votre sujet (une copie vous sera envoyée par e-mail) :
 
 ## The welcome email, sent once a reader confirms a newsletter that has a welcome text. The
 ## text is the editors' own; these are the words around it. $newsletter is the newsletter's
 ## name.
 
 # The subject (and title) when the editors gave the welcome none of its own.
-welcome-email-subject = Welcome to { $newsletter }
-welcome-email-button = Choose what you get
+welcome-email-subject = Bienvenue dans { $newsletter }
+welcome-email-button = Choisir ce que je reçois
 # $reader_url opens the reader's own page.
-welcome-email-your-page = On <a href="{ $reader_url }" style="{ $link_style }">your page</a> you can choose topics and how often you hear from us, unsubscribe, or get a copy of your data.
-welcome-email-your-page-text = On your page you can choose topics and how often you hear from us, unsubscribe, or get a copy of your data:
+welcome-email-your-page = Sur <a href="{ $reader_url }" style="{ $link_style }">votre page</a>, vous pouvez choisir vos thèmes et la fréquence de nos e-mails, vous désabonner ou obtenir une copie de vos données.
+welcome-email-your-page-text = Sur votre page, vous pouvez choisir vos thèmes et la fréquence de nos e-mails, vous désabonner ou obtenir une copie de vos données :
 
 ## Digest emails. The articles, the subject and the editors' note above the articles are the
 ## editors'; these are the words around them.
 
-digest-view-in-browser = View in your browser
-digest-view-in-browser-text = View in your browser:
+digest-view-in-browser = Afficher dans votre navigateur
+digest-view-in-browser-text = Afficher dans votre navigateur :
 # The line above the articles. $name is the reader's name as they gave it.
-digest-hello-name = Hello { $name }, here is what to read next.
-digest-hello = Hello, here is what to read next.
+digest-hello-name = Bonjour { $name }, voici vos prochaines lectures.
+digest-hello = Bonjour, voici vos prochaines lectures.
 # Told once to a reader who agreed to older versions of the policies. The versions are the
 # publication's labels, like "2026-11".
-digest-policy-changed = We have updated our <a href="{ $privacy_url }" style="{ $link_style }">Privacy Policy</a> (version { $privacy_version }) and <a href="{ $terms_url }" style="{ $link_style }">Terms of Use</a> (version { $terms_version }). If you do not agree, you can unsubscribe at any time with the link below.
+digest-policy-changed = Nous avons mis à jour notre <a href="{ $privacy_url }" style="{ $link_style }">politique de confidentialité</a> (version { $privacy_version }) et nos <a href="{ $terms_url }" style="{ $link_style }">conditions d'utilisation</a> (version { $terms_version }). Si vous ne les acceptez pas, vous pouvez vous désabonner à tout moment grâce au lien ci-dessous.
 # The two policies' addresses follow, each on a line of its own.
-digest-policy-changed-text = We have updated our Privacy Policy (version { $privacy_version }) and Terms of Use (version { $terms_version }):
-digest-policy-disagree-text = If you do not agree, you can unsubscribe at any time with the link at the end of this email.
+digest-policy-changed-text = Nous avons mis à jour notre politique de confidentialité (version { $privacy_version }) et nos conditions d'utilisation (version { $terms_version }) :
+digest-policy-disagree-text = Si vous ne les acceptez pas, vous pouvez vous désabonner à tout moment grâce au lien figurant à la fin de cet e-mail.
 # The heading above the articles (shown in capitals where the script has them).
-digest-read-next = Read Next
+digest-read-next = À lire
 # Under an article's title. $author is the name the article gives.
-digest-by = By { $author }
+digest-by = Par { $author }
 # The link under each article to read it on the site (an arrow follows it in the HTML part).
-digest-read-more = Read more
-digest-read-more-text = Read more:
+digest-read-more = Lire la suite
+digest-read-more-text = Lire la suite :
 # $unsubscribe_url leaves with one click; $data_url opens the reader's page.
-digest-unsubscribe = <a href="{ $unsubscribe_url }" style="{ $accent_style }">Unsubscribe</a> with one click at any time, or <a href="{ $data_url }" style="{ $link_style }">change your name or get a copy of your data</a>.
-digest-unsubscribe-text = Unsubscribe with one click:
-digest-data-text = Change your name or get a copy of your data:
+digest-unsubscribe = <a href="{ $unsubscribe_url }" style="{ $accent_style }">Désabonnez-vous</a> en un clic à tout moment, ou <a href="{ $data_url }" style="{ $link_style }">modifiez votre nom ou demandez une copie de vos données</a>.
+digest-unsubscribe-text = Désabonnez-vous en un clic :
+digest-data-text = Modifiez votre nom ou demandez une copie de vos données :
 
 ## The email carrying a copy of a reader's data, as an attached file. $newsletter is the
 ## publication's name.
 
-data-export-email-subject = Your data at { $newsletter }
+data-export-email-subject = Vos données chez { $newsletter }
 # Follows "Hello NAME," (hence no capital letter in English).
-data-export-email-body = as you asked, attached is a copy of everything { $newsletter } holds about you: your subscription, the record of your consent (what you agreed to, when and from where) and every email we sent you. It is a JSON file, readable in any text editor.
-data-export-email-not-you = If you did not ask for this, someone used a link from one of our emails to you. The copy came only to you, so nobody else has seen it.
+data-export-email-body = Comme vous l'avez demandé, vous trouverez en pièce jointe une copie de tout ce que { $newsletter } conserve à votre sujet : votre abonnement, la preuve de votre consentement (ce que vous avez accepté, quand et d'où) et tous les e-mails que nous vous avons envoyés. Il s'agit d'un fichier JSON, lisible avec n'importe quel éditeur de texte.
+data-export-email-not-you = Si vous n'êtes pas à l'origine de cette demande, quelqu'un a utilisé un lien figurant dans l'un des e-mails que nous vous avons envoyés. Cette copie n'a été envoyée qu'à vous : personne d'autre ne l'a vue.
 
 ## The email with a fresh link to the reader's page, asked for on the "leave by address"
 ## page. $newsletter is the publication's name.
 
-unsubscribe-link-email-subject = Your link to unsubscribe from { $newsletter }
+unsubscribe-link-email-subject = Votre lien pour vous désabonner de { $newsletter }
 # Follows "Hello NAME," (hence no capital letter in English); a button with the link follows.
-unsubscribe-link-email-body = someone, probably you, asked for a link to unsubscribe this address from { $newsletter }. Open it and press the button to unsubscribe; you can also change your name or ask for your data there.
+unsubscribe-link-email-body = Quelqu'un, probablement vous, a demandé un lien pour désabonner cette adresse de { $newsletter }. Ouvrez-le et cliquez sur le bouton pour vous désabonner ; vous pourrez aussi y modifier votre nom ou demander vos données.
 # As unsubscribe-link-email-body; the link follows on a line of its own.
-unsubscribe-link-email-body-text = someone, probably you, asked for a link to unsubscribe this address from { $newsletter }. Open it and press the button to unsubscribe; you can also change your name or ask for your data there:
-unsubscribe-link-email-button = Unsubscribe or change my settings
-unsubscribe-link-email-not-you = If you did not ask for this, ignore this email: nothing changes.
+unsubscribe-link-email-body-text = Quelqu'un, probablement vous, a demandé un lien pour désabonner cette adresse de { $newsletter }. Ouvrez-le et cliquez sur le bouton pour vous désabonner ; vous pourrez aussi y modifier votre nom ou demander vos données :
+unsubscribe-link-email-button = Me désabonner ou modifier mes préférences
+unsubscribe-link-email-not-you = Si vous n'avez rien demandé, ignorez cet e-mail : rien ne changera.
