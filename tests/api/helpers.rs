@@ -388,6 +388,21 @@ impl TestApp {
             .unwrap()
     }
 
+    /// `GET /api/v1/subscribers/{id}/export`: everything held about the reader, as JSON.
+    pub async fn export_of(&self, token: &str, id: i64) -> serde_json::Value {
+        self.api(
+            reqwest::Method::GET,
+            &format!("/api/v1/subscribers/{id}/export"),
+            token,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+    }
+
     /// The id of the reader with this (lower-case) address, if they are on the list.
     pub async fn subscriber_id(&self, email_key: &str) -> Option<i64> {
         sqlx::query_scalar("select id from subscribers where email_key = $1")

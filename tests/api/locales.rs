@@ -2,7 +2,7 @@
 //! operator meets them: overrides read at start, mistakes refused at start.
 
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::backend_tests;
 use crate::helpers::TestApp;
@@ -26,14 +26,7 @@ backend_tests! {
         assert_eq!(response.status(), StatusCode::ACCEPTED);
         let token = app.api_token().await;
         let id = app.subscriber_id("ada@example.com").await.unwrap();
-        let export: Value = app
-            .api(reqwest::Method::GET, &format!("/api/v1/subscribers/{id}/export"), &token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let export = app.export_of(&token, id).await;
         let granted = &export["consent"][0];
         assert_eq!(granted["statement"], shown, "the evidence is the sentence shown");
         assert_eq!(granted["locale"], "en");
@@ -127,8 +120,8 @@ async fn language_settings_are_checked_at_start() {
 /// Readers in each shipped language, chosen by the API's field or by the browser: their
 /// confirmation, their consent evidence and their digest come in that language's words.
 mod every_language {
-    use reqwest::{Method, StatusCode};
-    use serde_json::{Value, json};
+    use reqwest::StatusCode;
+    use serde_json::json;
     use tidings::consent::ConsentStatement;
     use tidings::i18n::{Catalog, Locale, Words};
 
@@ -191,9 +184,7 @@ mod every_language {
 
                 // The evidence is the sentence shown in the reader's language.
                 let id = app.subscriber_id(email).await.unwrap();
-                let export: Value = app
-                    .api(Method::GET, &format!("/api/v1/subscribers/{id}/export"), &token)
-                    .send().await.unwrap().json().await.unwrap();
+                let export = app.export_of(&token, id).await;
                 let shown = ConsentStatement::from_policy(&app.settings.policy, &t);
                 assert_eq!(export["consent"][0]["statement"], shown.html.as_str());
                 assert_eq!(export["consent"][0]["statement_sha256"], shown.hash.as_str());

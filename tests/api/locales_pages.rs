@@ -144,9 +144,7 @@ backend_tests! {
         let profile: Value = app
             .api(Method::GET, &format!("/api/v1/subscribers/{id}"), &token)
             .send().await.unwrap().json().await.unwrap();
-        let export: Value = app
-            .api(Method::GET, &format!("/api/v1/subscribers/{id}/export"), &token)
-            .send().await.unwrap().json().await.unwrap();
+        let export = app.export_of(&token, id).await;
         let (_, thanks) = text(app.get(&location(&posted)).await).await;
 
         assert_speaks(&page, "de", "ltr");
@@ -433,18 +431,7 @@ async fn the_embed_snippet_speaks_the_language_the_editor_chose_or_the_pages_own
         )
         .await;
     let id = app.subscriber_id("ada@example.com").await.unwrap();
-    let export: Value = app
-        .api(
-            Method::GET,
-            &format!("/api/v1/subscribers/{id}/export"),
-            &token,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let export = app.export_of(&token, id).await;
 
     assert!(
         editor.contains(r#"<option value="de" selected>Deutsch (de)</option>"#),
