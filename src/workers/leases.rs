@@ -33,7 +33,7 @@ impl Leases {
     /// Renews every held row's lease a few times per lease, until `stop`.
     pub fn spawn_renewals(&self, db: Db, lease_ms: Millis, stop: CancellationToken) {
         let leases = self.clone();
-        let every = Duration::from_millis((lease_ms / 4).max(250) as u64);
+        let every = renewal_interval(lease_ms);
         tokio::spawn(async move {
             loop {
                 tokio::select! {
@@ -54,4 +54,9 @@ impl Leases {
             }
         });
     }
+}
+
+/// How often held leases are renewed, and expired ones looked for: a few times per lease.
+pub fn renewal_interval(lease_ms: Millis) -> Duration {
+    Duration::from_millis((lease_ms / 4).max(250) as u64)
 }

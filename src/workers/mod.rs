@@ -85,6 +85,8 @@ pub struct Engine {
     digests: DigestEmails,
     /// Ends the lease renewals when the engine goes.
     background: CancellationToken,
+    /// When this engine last gave the rows of dead senders back to their queues.
+    expired_released: std::sync::Mutex<Option<Instant>>,
 }
 
 impl Drop for Engine {
@@ -121,6 +123,7 @@ impl Engine {
             tests: TestEmails,
             digests: DigestEmails::default(),
             background,
+            expired_released: std::sync::Mutex::new(None),
         })
     }
 
@@ -227,6 +230,7 @@ impl Engine {
         let look = always_look_at_outbox
             | state.outbox_wake.take()
             | lane.outbox_looked_at.is_none_or(|at| at.elapsed() >= poll);
+        self.release_expired(now).await?;
         let mut jobs = Vec::with_capacity(BATCH);
         if look {
             lane.outbox_looked_at = Some(Instant::now());
@@ -245,6 +249,26 @@ impl Engine {
         }
         let rendered = self.render(&jobs).await;
         self.send(lane, jobs, rendered, shutdown).await
+    }
+
+    /// Gives the rows whose sender died back to their queues: at the first step, then as
+    /// often as leases are renewed (a quarter of `mail.lease`), by one lane at a time.
+    async fn release_expired(&self, now: Millis) -> anyhow::Result<()> {
+        let every = leases::renewal_interval(lease_ms(&self.state));
+        {
+            let mut last = self.expired_released.lock().expect("not poisoned");
+            if last.is_some_and(|at| at.elapsed() < every) {
+                return Ok(());
+            }
+            *last = Some(Instant::now());
+        }
+        for queue in [outbox::QUEUE, delivery::QUEUE] {
+            let released = queue.release_expired(&self.state.db, now).await?;
+            if released > 0 {
+                tracing::info!(queue = queue.table, rows = released, "rows of a stopped sender are due again");
+            }
+        }
+        Ok(())
     }
 
     /// Each job handed to its kind's renderer; the results in the jobs' order.

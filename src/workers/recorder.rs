@@ -113,7 +113,7 @@ async fn write(
     let mut sent: HashMap<LeasedQueue, Vec<i64>> = HashMap::new();
     let mut nothing: HashMap<LeasedQueue, Vec<i64>> = HashMap::new();
     let mut noticed = Vec::new();
-    let mut tx = db.begin().await?;
+    let mut tx = db.begin_bookkeeping().await?;
     for (outcome, _) in group {
         match outcome {
             Outcome::Sent {
