@@ -265,7 +265,11 @@ impl Engine {
         for queue in [outbox::QUEUE, delivery::QUEUE] {
             let released = queue.release_expired(&self.state.db, now).await?;
             if released > 0 {
-                tracing::info!(queue = queue.table, rows = released, "rows of a stopped sender are due again");
+                tracing::info!(
+                    queue = queue.table,
+                    rows = released,
+                    "rows of a stopped sender are due again"
+                );
             }
         }
         Ok(())

@@ -5,11 +5,12 @@
 //! outcome on record, and under load a commit carries many outcomes at once.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Semaphore, mpsc, oneshot};
 
-use crate::db::{self, Db, Millis};
+use crate::db::{self, Backend, Db, Millis};
 use crate::queue::{LeasedQueue, RowStatus};
 use crate::{bounces, consent};
 
@@ -50,34 +51,40 @@ const MAX_GROUP: usize = 512;
 /// Tries of one group before its senders are told it failed (their rows' leases then run
 /// out and the messages are sent again, as after a crash).
 const TRIES: u32 = 5;
+/// Groups written at once on PostgreSQL.
+const IN_FLIGHT_POSTGRES: usize = 4;
 
 impl Recorder {
     /// Starts the writing task; it ends when every `Recorder` is dropped.
+    ///
+    /// On PostgreSQL up to `IN_FLIGHT_POSTGRES` groups are written at once, each on its own
+    /// connection: a group's commit takes a few round trips, and senders whose outcomes
+    /// arrive meanwhile would otherwise wait for it and then for their own group too. Groups
+    /// touch different rows, so they do not wait for each other. SQLite has one writer, so
+    /// there one group at a time.
     pub fn start(db: Db, privacy_version: String, terms_version: String) -> Recorder {
         let (outcomes, mut incoming) = mpsc::channel::<(Outcome, Ack)>(MAX_GROUP);
+        let in_flight = Arc::new(Semaphore::new(match db.backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => IN_FLIGHT_POSTGRES,
+        }));
+        let versions = Arc::new((privacy_version, terms_version));
         tokio::spawn(async move {
-            let mut group = Vec::with_capacity(MAX_GROUP);
-            while incoming.recv_many(&mut group, MAX_GROUP).await > 0 {
-                let mut result = Err(String::new());
-                for attempt in 0..TRIES {
-                    result = write(&db, &group, &privacy_version, &terms_version)
-                        .await
-                        .map_err(|e| format!("{e:#}"));
-                    if result.is_ok() {
-                        break;
-                    }
-                    tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+            loop {
+                // A permit first, so that outcomes arriving while every writer is busy
+                // gather into the next group instead of waiting one by one.
+                let Ok(permit) = in_flight.clone().acquire_owned().await else {
+                    return;
+                };
+                let mut group = Vec::with_capacity(MAX_GROUP);
+                if incoming.recv_many(&mut group, MAX_GROUP).await == 0 {
+                    return;
                 }
-                if let Err(err) = &result {
-                    tracing::error!(
-                        error = crate::telemetry::redact(err),
-                        outcomes = group.len(),
-                        "recording outcomes failed; those messages will be sent again"
-                    );
-                }
-                for (_, ack) in group.drain(..) {
-                    let _ = ack.send(result.clone());
-                }
+                let (db, versions) = (db.clone(), versions.clone());
+                tokio::spawn(async move {
+                    write_group(&db, group, &versions.0, &versions.1).await;
+                    drop(permit);
+                });
             }
         });
         Recorder { outcomes }
@@ -89,6 +96,35 @@ impl Recorder {
         // A closed channel shows as a dropped ack when awaited.
         let _ = self.outcomes.send((outcome, ack)).await;
         Committed(committed)
+    }
+}
+
+/// Writes one group, trying a few times, and tells each sender how it went.
+async fn write_group(
+    db: &Db,
+    mut group: Vec<(Outcome, Ack)>,
+    privacy_version: &str,
+    terms_version: &str,
+) {
+    let mut result = Err(String::new());
+    for attempt in 0..TRIES {
+        result = write(db, &group, privacy_version, terms_version)
+            .await
+            .map_err(|e| format!("{e:#}"));
+        if result.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100 << attempt)).await;
+    }
+    if let Err(err) = &result {
+        tracing::error!(
+            error = crate::telemetry::redact(err),
+            outcomes = group.len(),
+            "recording outcomes failed; those messages will be sent again"
+        );
+    }
+    for (_, ack) in group.drain(..) {
+        let _ = ack.send(result.clone());
     }
 }
 
@@ -170,6 +206,10 @@ async fn write(
             .finish(&mut tx, ids, queue.nothing_to_send, None, now)
             .await?;
     }
+    // In one order in every group, so that two groups naming the same reader (two
+    // digests at once) cannot wait for each other's rows in opposite orders.
+    noticed.sort_unstable();
+    noticed.dedup();
     consent::record_notices(&mut tx, &noticed, privacy_version, terms_version, now).await?;
     tx.commit().await?;
     Ok(())

@@ -41,4 +41,36 @@ backend_tests! {
         assert_eq!(kept, 201, "every autocommit insert and the last transaction stay");
         assert_eq!(rolled_back, 0, "nothing written in a dropped transaction stays");
     }
+
+    async fn only_the_send_engines_bookkeeping_commits_without_waiting_for_the_disk(backend) {
+        let dir = tempfile::tempdir().unwrap();
+        let (url, _pg) = fresh_database(&backend, dir.path()).await;
+        // One connection: a setting leaking out of its transaction would show in the next.
+        let settings = DatabaseSettings { url: url.into(), max_connections: 1 };
+        let db = Db::connect_and_migrate(&settings).await.unwrap();
+        sqlx::query("create table marks (n bigint not null)").execute(&db.pool).await.unwrap();
+
+        let mut tx = db.begin_bookkeeping().await.unwrap();
+        sqlx::query("insert into marks (n) values (1)").execute(&mut *tx).await.unwrap();
+        if db.backend == tidings::db::Backend::Postgres {
+            assert_eq!(synchronous_commit(&mut tx).await, "off");
+        }
+        tx.commit().await.unwrap();
+
+        let mut tx = db.begin().await.unwrap();
+        sqlx::query("insert into marks (n) values (2)").execute(&mut *tx).await.unwrap();
+        if db.backend == tidings::db::Backend::Postgres {
+            assert_eq!(synchronous_commit(&mut tx).await, "on", "every other transaction commits durably");
+        }
+        tx.commit().await.unwrap();
+        let written: i64 = sqlx::query_scalar("select count(*) from marks").fetch_one(&db.pool).await.unwrap();
+        assert_eq!(written, 2, "both kinds of transaction write");
+    }
+}
+
+async fn synchronous_commit(conn: &mut sqlx::AnyConnection) -> String {
+    sqlx::query_scalar("select current_setting('synchronous_commit')")
+        .fetch_one(conn)
+        .await
+        .unwrap()
 }
