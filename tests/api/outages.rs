@@ -58,7 +58,18 @@ impl Relay {
     }
 
     async fn restore(&self) {
-        let listener = TcpListener::bind(("127.0.0.1", self.port)).await.unwrap();
+        // An aborted accept task lets go of the port when it is next polled, not at once.
+        let mut tries = 0;
+        let listener = loop {
+            match TcpListener::bind(("127.0.0.1", self.port)).await {
+                Ok(listener) => break listener,
+                Err(err) if err.kind() == std::io::ErrorKind::AddrInUse && tries < 50 => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Err(err) => panic!("the relay's port {} stays taken: {err}", self.port),
+            }
+        };
         self.serve(listener);
     }
 }
