@@ -1,6 +1,7 @@
 //! Outcomes written as they happen, in group commits: every sender hands its outcome to one
 //! task and waits until it is committed before it sends again, and the task writes all the
-//! outcomes that arrived meanwhile in one transaction (as signups are written). So after a
+//! outcomes that arrived meanwhile in one transaction (as signups are written), a few such
+//! transactions at once on PostgreSQL. So after a
 //! kill at most one message per sender, `mail.concurrency` in all, went out without its
 //! outcome on record, and under load a commit carries many outcomes at once.
 

@@ -389,18 +389,20 @@ impl TestApp {
     }
 
     /// `GET /api/v1/subscribers/{id}/export`: everything held about the reader, as JSON.
-    pub async fn export_of(&self, token: &str, id: i64) -> serde_json::Value {
-        self.api(
-            reqwest::Method::GET,
-            &format!("/api/v1/subscribers/{id}/export"),
-            token,
-        )
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    pub async fn export_of(&self, token: &str, id: i64) -> Value {
+        self.api_json(&format!("/api/v1/subscribers/{id}/export"), token)
+            .await
+    }
+
+    /// An authorised `GET` of the API, its body as JSON.
+    pub async fn api_json(&self, path: &str, token: &str) -> Value {
+        self.api(reqwest::Method::GET, path, token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
     }
 
     /// The id of the reader with this (lower-case) address, if they are on the list.
@@ -426,14 +428,7 @@ impl TestApp {
     }
 
     pub async fn digest_status(&self, token: &str, id: i64) -> Value {
-        let path = format!("/api/v1/digests/{id}");
-        self.api(reqwest::Method::GET, &path, token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        self.api_json(&format!("/api/v1/digests/{id}"), token).await
     }
 
     /// Waits until the digest reports `status`, and returns its counters.
