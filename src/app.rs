@@ -167,6 +167,7 @@ pub async fn build_state(settings: Settings, db: Db) -> anyhow::Result<AppState>
         delivery_wake: Arc::new(Notify::new()),
         schedule_wake: Arc::new(Notify::new()),
         newsletters: Arc::default(),
+        progress: Arc::default(),
         metrics,
     })
 }

@@ -64,7 +64,10 @@ impl LeasedQueue {
     ) -> anyhow::Result<Vec<Job>> {
         // The one place the dialects differ: SQLite has a single writer, so the update is
         // atomic as it stands; PostgreSQL needs SKIP LOCKED so that concurrent claimers take
-        // different rows instead of queueing behind each other's locks.
+        // different rows instead of queueing behind each other's locks. The due rows are
+        // chosen once, in a materialised CTE: as `id in (subquery)` PostgreSQL could run the
+        // locking subquery again for rows that changed under it, and with a poor plan one
+        // claim ran for minutes while every outcome waited on the rows it had locked.
         let lock = match db.backend {
             Backend::Sqlite => "",
             Backend::Postgres => "for update skip locked",
@@ -75,10 +78,12 @@ impl LeasedQueue {
         // which sleeps and retries.
         let mut tx = db.begin_bookkeeping().await?;
         let rows = sqlx::query(&format!(
-            "update {table} set status = 'sending', locked_until = $2
-             where id in (select id from {table}
-                          where status = 'pending' and next_attempt_at <= $1
-                          order by next_attempt_at limit $3 {lock})
+            "with due as materialized (
+                 select id from {table}
+                 where status = 'pending' and next_attempt_at <= $1
+                 order by next_attempt_at limit $3 {lock})
+             update {table} set status = 'sending', locked_until = $2
+             where id in (select id from due)
              returning id, subscriber_id, attempts, {columns}"
         ))
         .bind(now)

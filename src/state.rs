@@ -44,6 +44,9 @@ pub struct AppState {
     /// The newsletters as signups look them up (re-read every few seconds).
     #[from_ref(skip)]
     pub newsletters: Arc<crate::newsletters::Directory>,
+    /// Digests' counts as pollers read them (see `digests::Progress`).
+    #[from_ref(skip)]
+    pub progress: Arc<crate::digests::Progress>,
     /// The task that writes signups in batches.
     #[from_ref(skip)]
     pub signups: Signups,

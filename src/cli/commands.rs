@@ -310,7 +310,9 @@ async fn total_status(
 ) -> anyhow::Result<digests::DigestStatus> {
     let mut total: Option<digests::DigestStatus> = None;
     for id in ids {
-        let status = digests::queries::find_status(&state.db.pool, *id)
+        let status = state
+            .progress
+            .status(&state.db.pool, *id)
             .await?
             .context("the new digest")?;
         total = Some(match total {

@@ -17,7 +17,7 @@ use lettre::message::Mailbox;
 use sqlx::Row;
 
 use crate::bounces;
-use crate::db::{Db, Millis, Tx};
+use crate::db::{Backend, Db, Millis, Tx};
 use crate::digests::{self, DigestContent, Personal};
 use crate::mail::{ListHeaders, OutgoingEmail};
 use crate::newsletters::Newsletter;
@@ -271,10 +271,21 @@ pub async fn unsubscribes_for_digests(
 }
 
 /// Erasure: the reader's rows stay (so the digest's counts stay true) but lose everything
-/// that names them, replies quoting the address included; what had not gone out never will.
-pub async fn forget_reader(tx: &mut Tx<'_>, subscriber_id: i64) -> sqlx::Result<()> {
+/// that names them, their id and replies quoting the address included; what had not gone
+/// out never will. Call before deleting the reader, in the same transaction.
+///
+/// On PostgreSQL no foreign key does this (migration 0017 dropped the keys that made every
+/// digest's insert lock each reader's row), so the digest-creation lock is taken first: a
+/// digest being made waits to commit its list of readers, or waits for the erasure, and
+/// cannot list the reader after their rows were cleared.
+pub async fn forget_reader(
+    tx: &mut Tx<'_>,
+    backend: Backend,
+    subscriber_id: i64,
+) -> sqlx::Result<()> {
+    digests::lock_creation(tx, backend).await?;
     sqlx::query(
-        "update deliveries set last_error = null,
+        "update deliveries set last_error = null, subscriber_id = null,
              status = case when status = 'pending' then 'cancelled' else status end
          where subscriber_id = $1",
     )

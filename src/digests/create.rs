@@ -243,6 +243,7 @@ pub async fn create_in(
         created.ids.push(id);
         created.recipients += recipients;
     }
+    queries::refresh_statistics(tx, state.db.backend, created.recipients).await?;
     tracing::info!(
         newsletter = newsletter.slug,
         cadence = audience.cadence.as_str(),

@@ -4,6 +4,7 @@
 mod create;
 pub mod draft;
 mod editor_pages;
+mod progress;
 pub mod queries;
 pub mod render;
 mod routes;
@@ -20,7 +21,8 @@ use crate::subscribers::subscriptions;
 
 pub use create::{Audience, Created, create_in};
 pub use draft::{ComposeError, Composition, Next};
-pub use queries::{DigestState, DigestStatus};
+pub use progress::Progress;
+pub use queries::{DigestState, DigestStatus, lock_creation};
 pub use render::{DigestContent, Personal};
 pub use test_send::TestEmails;
 
@@ -362,6 +364,7 @@ pub async fn cancel(state: &AppState, id: i64) -> Result<DigestStatus, CancelDig
     let mut tx = state.db.begin().await?;
     queries::mark_cancelled(&mut tx, id).await?;
     tx.commit().await?;
+    state.progress.forget(id);
     tracing::info!(digest_id = id, "digest cancelled");
     queries::find_status(&state.db.pool, id)
         .await?

@@ -4,7 +4,7 @@
 //! address in the suppression list, so that an import cannot bring the reader back.
 
 use super::{EmailAddress, queries, suppression};
-use crate::db::{self, Tx};
+use crate::db::{self, Backend, Tx};
 use crate::delivery;
 use crate::state::AppState;
 
@@ -33,7 +33,7 @@ pub async fn erase(state: &AppState, subscriber_id: i64) -> sqlx::Result<bool> {
         Err(_) => suppression::hash_raw(&state.keys.suppression, &email),
     };
     suppression::add(&mut tx, &hash, db::now()).await?;
-    remove(&mut tx, subscriber_id).await?;
+    remove(&mut tx, state.db.backend, subscriber_id).await?;
     tx.commit().await?;
     state.db.scrub(TOUCHED_TABLES).await?;
     tracing::info!(subscriber_id, "reader erased");
@@ -49,7 +49,7 @@ pub async fn erase_address(state: &AppState, address: &EmailAddress) -> sqlx::Re
     suppression::add(&mut tx, &hash, db::now()).await?;
     let found = queries::find_id_by_key(&mut tx, address.key()).await?;
     if let Some(id) = found {
-        remove(&mut tx, id).await?;
+        remove(&mut tx, state.db.backend, id).await?;
     }
     tx.commit().await?;
     state.db.scrub(TOUCHED_TABLES).await?;
@@ -60,8 +60,8 @@ pub async fn erase_address(state: &AppState, address: &EmailAddress) -> sqlx::Re
 }
 
 /// The reader's rows: delivery rows lose their link and quoted replies, the rest goes.
-async fn remove(tx: &mut Tx<'_>, subscriber_id: i64) -> sqlx::Result<()> {
-    delivery::forget_reader(tx, subscriber_id).await?;
+async fn remove(tx: &mut Tx<'_>, backend: Backend, subscriber_id: i64) -> sqlx::Result<()> {
+    delivery::forget_reader(tx, backend, subscriber_id).await?;
     queries::delete(tx, subscriber_id).await?;
     Ok(())
 }

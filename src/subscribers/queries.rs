@@ -414,7 +414,8 @@ pub async fn find_id_by_key(tx: &mut Tx<'_>, email_key: &str) -> sqlx::Result<Op
 }
 
 /// Deletes the reader; their consent log, tokens, outbox rows and notices go with them (the
-/// foreign keys cascade) and their delivery rows lose their id.
+/// foreign keys cascade). Their delivery rows must have lost their id first
+/// (`delivery::forget_reader`).
 pub async fn delete(tx: &mut Tx<'_>, id: i64) -> sqlx::Result<bool> {
     let done = sqlx::query("delete from subscribers where id = $1")
         .bind(id)

@@ -83,3 +83,41 @@ backend_tests! {
         }
     }
 }
+
+/// PostgreSQL plans the claims from the table's statistics. Taken of an empty table (a new
+/// list's first digest), they said one row, and each claim sorted every pending row under its
+/// row locks while the other lanes' outcomes waited: the send ran at half speed, and in the
+/// claim's older form stalled for minutes. Making a large digest refreshes them.
+#[tokio::test]
+async fn postgres_plans_the_claims_of_a_new_lists_first_digest_from_its_rows() {
+    let Some(backend) = crate::helpers::Backend::postgres() else {
+        return;
+    };
+    let app = TestApp::spawn(backend).await;
+    let token = app.api_token().await;
+    app.insert_confirmed_readers(3000).await;
+    sqlx::query("analyze deliveries")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    app.add_article(
+        &token,
+        &json!({"title": "Story", "url": "https://news.example/s"}),
+    )
+    .await;
+
+    app.send_digest(&token).await;
+
+    let plan: Vec<String> = sqlx::query_scalar(
+        "explain select id from deliveries where status = 'pending' and next_attempt_at <= 9000000000000
+         order by next_attempt_at limit 64 for update skip locked",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let plan = plan.join("\n");
+    assert!(
+        plan.contains("deliveries_due") && !plan.contains("Sort"),
+        "{plan}"
+    );
+}

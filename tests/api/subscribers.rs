@@ -318,6 +318,9 @@ backend_tests! {
             assert_eq!(traces(&app, needle).await, Vec::<String>::new(), "{needle} is gone");
         }
         assert_eq!(app.count("suppressions").await, 1);
+        let keeping_the_id: i64 = sqlx::query_scalar("select count(*) from deliveries where subscriber_id = $1")
+            .bind(id).fetch_one(&app.db.pool).await.unwrap();
+        assert_eq!(keeping_the_id, 0, "no delivery points at the erased reader's id");
         // The other reader and the digest's counts stay.
         assert!(!traces(&app, "stays@example.com").await.is_empty());
         let status = app.digest_status(&token, digest).await;
