@@ -1,11 +1,13 @@
 //! A digest's counts as pollers read them: `GET /api/v1/digests/{id}` and the bar of
 //! `tidings digest send`. Counting passes over the digest's unsent rows, about 17 ms at
 //! 100,000 readers on PostgreSQL and 180 ms at 1,000,000, so a client polling in a loop
-//! could take a core from the very send it watches. So a count that took a while is reused
-//! for twenty times what it cost: however often anyone polls, counting takes at most about
-//! a twentieth of the database's time; a million-reader digest's figures are at most a few
-//! seconds old, and a small digest's (a count under 5 ms) are never reused. Pollers of one
-//! digest who ask at once wait for one count instead of each making their own.
+//! could take a core from the very send it watches. So while a large digest is sending, its
+//! count is reused for twenty times what it cost: however often anyone polls, counting takes
+//! at most about a twentieth of the database's time, and a million-reader digest's figures
+//! are at most a few seconds old. Digests under 10,000 readers, and finished ones, are counted
+//! afresh every time (by size, not by how long the count took, so that a busy moment cannot
+//! make a small digest's figures lag), and bounces and unsubscribes are always read fresh.
+//! Pollers of one digest who ask at once wait for one count instead of each making their own.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -18,8 +20,8 @@ use super::{DigestStatus, queries};
 
 /// A count is reused for this many times its cost.
 const REUSE_FOR_COSTS: u32 = 20;
-/// Counts quicker than this are made afresh every time.
-const WORTH_REUSING: Duration = Duration::from_millis(5);
+/// Digests smaller than this are counted afresh every time.
+const REUSED_FROM_READERS: i64 = 10_000;
 
 #[derive(Default)]
 pub struct Progress {
@@ -29,7 +31,16 @@ pub struct Progress {
 impl Progress {
     /// The digest's status and counts; `None` when there is no such digest.
     pub async fn status(&self, pool: &AnyPool, id: i64) -> sqlx::Result<Option<DigestStatus>> {
-        self.counts.get(id, || queries::find_status(pool, id)).await
+        let worth_reusing =
+            |d: &DigestStatus| d.status.in_progress() && d.total >= REUSED_FROM_READERS;
+        let counted = self
+            .counts
+            .get(id, || queries::find_counts(pool, id), worth_reusing)
+            .await?;
+        let Some(status) = counted else {
+            return Ok(None);
+        };
+        Ok(queries::with_reports(pool, vec![status]).await?.pop())
     }
 
     /// The next read counts afresh (the digest was cancelled: its readers should see it).
@@ -66,7 +77,14 @@ impl<T> Counted<T> {
 }
 
 impl<T: Clone> Reused<T> {
-    async fn get<E, Count, Counting>(&self, id: i64, count: Count) -> Result<Option<T>, E>
+    /// The value for `id`: the one counted last while it is fresh, else a new count, kept
+    /// for next time when `worth_reusing` says so.
+    async fn get<E, Count, Counting>(
+        &self,
+        id: i64,
+        count: Count,
+        worth_reusing: impl Fn(&T) -> bool,
+    ) -> Result<Option<T>, E>
     where
         Count: FnOnce() -> Counting,
         Counting: Future<Output = Result<Option<T>, E>>,
@@ -81,7 +99,7 @@ impl<T: Clone> Reused<T> {
         let cost = started.elapsed();
         *counted = value
             .clone()
-            .filter(|_| cost >= WORTH_REUSING)
+            .filter(|value| worth_reusing(value))
             .map(|value| Counted {
                 value,
                 at: Instant::now(),
@@ -128,43 +146,45 @@ mod tests {
         Ok(Some(counts.fetch_add(1, Ordering::SeqCst) + 1))
     }
 
+    fn always(_: &u32) -> bool {
+        true
+    }
+
     #[tokio::test]
-    async fn a_slow_count_serves_every_poller_for_twenty_times_its_cost() {
+    async fn a_count_serves_every_poller_for_twenty_times_its_cost() {
         let (reused, counts) = (Reused::default(), AtomicU32::new(0));
         let cost = Duration::from_millis(20);
 
-        let together =
-            futures_util::future::join_all((0..10).map(|_| reused.get(1, || count(&counts, cost))))
-                .await;
-        let soon_after = reused.get(1, || count(&counts, cost)).await;
-        let other_digest = reused.get(2, || count(&counts, cost)).await;
+        let together = futures_util::future::join_all(
+            (0..10).map(|_| reused.get(1, || count(&counts, cost), always)),
+        )
+        .await;
+        let soon_after = reused.get(1, || count(&counts, cost), always).await;
+        let other_digest = reused.get(2, || count(&counts, cost), always).await;
 
         assert!(together.iter().all(|c| *c == Ok(Some(1))), "{together:?}");
         assert_eq!(soon_after, Ok(Some(1)));
         assert_eq!(other_digest, Ok(Some(2)));
         tokio::time::sleep(cost * REUSE_FOR_COSTS).await;
-        assert_eq!(
-            reused.get(1, || count(&counts, cost)).await,
-            Ok(Some(3)),
-            "stale: counted again"
-        );
+        let later = reused.get(1, || count(&counts, cost), always).await;
+        assert_eq!(later, Ok(Some(3)), "stale: counted again");
     }
 
     #[tokio::test]
-    async fn a_quick_count_is_never_reused_and_a_forgotten_one_is_made_again() {
+    async fn a_count_not_worth_reusing_or_forgotten_is_made_again() {
         let (reused, counts) = (Reused::default(), AtomicU32::new(0));
-        let first = reused.get(1, || count(&counts, Duration::ZERO)).await;
-        let second = reused.get(1, || count(&counts, Duration::ZERO)).await;
+        let cost = Duration::from_millis(20);
+        let small = |_: &u32| false;
+        let first = reused.get(1, || count(&counts, cost), small).await;
+        let second = reused.get(1, || count(&counts, cost), small).await;
         assert_eq!((first, second), (Ok(Some(1)), Ok(Some(2))));
 
         reused
-            .get(1, || count(&counts, Duration::from_millis(20)))
+            .get(1, || count(&counts, cost), always)
             .await
             .unwrap();
         reused.forget(1);
-        assert_eq!(
-            reused.get(1, || count(&counts, Duration::ZERO)).await,
-            Ok(Some(4))
-        );
+        let after = reused.get(1, || count(&counts, cost), always).await;
+        assert_eq!(after, Ok(Some(4)));
     }
 }

@@ -385,7 +385,7 @@ fn status_from_row(row: &AnyRow) -> sqlx::Result<DigestStatus> {
 }
 
 /// Fills in each digest's bounce figures and unsubscribes.
-async fn with_reports(
+pub(super) async fn with_reports(
     pool: &AnyPool,
     mut digests: Vec<DigestStatus>,
 ) -> sqlx::Result<Vec<DigestStatus>> {
@@ -401,14 +401,20 @@ async fn with_reports(
 }
 
 pub async fn find_status(pool: &AnyPool, id: i64) -> sqlx::Result<Option<DigestStatus>> {
+    let Some(status) = find_counts(pool, id).await? else {
+        return Ok(None);
+    };
+    Ok(with_reports(pool, vec![status]).await?.pop())
+}
+
+/// The digest with its deliveries counted, without its bounces and unsubscribes
+/// (`with_reports` adds them).
+pub(super) async fn find_counts(pool: &AnyPool, id: i64) -> sqlx::Result<Option<DigestStatus>> {
     let row = sqlx::query(&format!("{} where d.id = $1", status_select("digests")))
         .bind(id)
         .fetch_optional(pool)
         .await?;
-    let Some(status) = row.as_ref().map(status_from_row).transpose()? else {
-        return Ok(None);
-    };
-    Ok(with_reports(pool, vec![status]).await?.pop())
+    row.as_ref().map(status_from_row).transpose()
 }
 
 pub async fn list_recent(pool: &AnyPool, limit: i64) -> sqlx::Result<Vec<DigestStatus>> {

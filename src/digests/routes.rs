@@ -329,8 +329,9 @@ pub async fn create(
 
 /// Follow a digest's delivery
 ///
-/// The counts of a large digest may be a moment old: a count is reused for twenty times what
-/// it took (at 1,000,000 readers, a few seconds), so polling cannot slow the send.
+/// While a digest of 10,000 readers or more is being sent, its counts may be a moment old: a
+/// count is reused for twenty times what it took (at 1,000,000 readers, a few seconds), so
+/// polling cannot slow the send. Bounces and unsubscribes are always current.
 #[utoipa::path(
     get,
     path = "/api/v1/digests/{id}",
