@@ -66,8 +66,25 @@ pub fn placeholders(first: usize, count: usize) -> String {
 /// The tuples of a multi-row insert, one per row: `row` is given that row's own parameter
 /// (`$first`, `$first+1`, …) and writes the tuple around it and the parameters rows share.
 pub fn rows_per_id(first: usize, count: usize, row: impl Fn(&str) -> String) -> String {
-    (first..first + count)
-        .map(|i| row(&format!("${i}")))
+    tuples(first, count, 1, |own| row(&own[0]))
+}
+
+/// The tuples of a multi-row statement whose rows have `width` parameters each, numbered on
+/// from `$first` row by row: `row` is given that row's own and writes the tuple around them
+/// and the parameters rows share. Bind each row's values in that order.
+pub fn tuples(
+    first: usize,
+    count: usize,
+    width: usize,
+    row: impl Fn(&[String]) -> String,
+) -> String {
+    (0..count)
+        .map(|r| {
+            let own: Vec<String> = (0..width)
+                .map(|c| format!("${}", first + r * width + c))
+                .collect();
+            row(&own)
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -3,6 +3,8 @@
 //! each a row written in the same transaction as the change that needs it, so no answer waits
 //! on SMTP and a crash loses nothing. The send engine (`workers`) claims and sends them.
 
+use std::collections::HashSet;
+
 use sqlx::Row;
 
 use crate::db::{self, Db, Millis, Tx};
@@ -268,8 +270,7 @@ pub async fn history_for(
 }
 
 /// Queues a message of `kind` for the subscriber unless `limit` of them were queued in the
-/// last 24 hours; returns whether it was. The count and the insert are one statement: one
-/// round trip less on every signup.
+/// last 24 hours; returns whether it was.
 pub async fn enqueue_within_daily_limit(
     tx: &mut Tx<'_>,
     kind: OutboxKind,
@@ -277,19 +278,39 @@ pub async fn enqueue_within_daily_limit(
     limit: i64,
     now: Millis,
 ) -> sqlx::Result<bool> {
+    let queued = enqueue_each_within_daily_limit(tx, kind, &[subscriber_id], limit, now).await?;
+    Ok(queued.contains(&subscriber_id))
+}
+
+/// The same for several readers (each at most once) in one statement, the count and the
+/// insert together; returns the readers it was queued for.
+pub async fn enqueue_each_within_daily_limit(
+    tx: &mut Tx<'_>,
+    kind: OutboxKind,
+    subscriber_ids: &[i64],
+    limit: i64,
+    now: Millis,
+) -> sqlx::Result<HashSet<i64>> {
     const DAY_MS: Millis = 24 * 60 * 60 * 1000;
-    let done = sqlx::query(
+    if subscriber_ids.is_empty() {
+        return Ok(HashSet::new());
+    }
+    // `column1` is what both SQLite and PostgreSQL call a VALUES list's first column.
+    let readers = db::rows_per_id(5, subscriber_ids.len(), |id| format!("({id})"));
+    let sql = format!(
         "insert into outbox (kind, subscriber_id, status, next_attempt_at, created_at)
-         select $1, $2, 'pending', $3, $3
+         select $1, r.column1, 'pending', $2, $2 from (values {readers}) r
          where (select count(*) from outbox
-                where subscriber_id = $2 and kind = $1 and created_at > $4) < $5",
-    )
-    .bind(kind.as_str())
-    .bind(subscriber_id)
-    .bind(now)
-    .bind(now - DAY_MS)
-    .bind(limit)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+                where subscriber_id = r.column1 and kind = $1 and created_at > $3) < $4
+         returning subscriber_id"
+    );
+    let mut query = sqlx::query_scalar(&sql)
+        .bind(kind.as_str())
+        .bind(now)
+        .bind(now - DAY_MS)
+        .bind(limit);
+    for id in subscriber_ids {
+        query = query.bind(id);
+    }
+    Ok(query.fetch_all(&mut **tx).await?.into_iter().collect())
 }

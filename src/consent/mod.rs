@@ -160,12 +160,13 @@ pub struct Evidence<'a> {
     pub newsletters: Option<&'a str>,
 }
 
+/// Records `event` for each reader with their own evidence (a batch of signups), in one
+/// statement.
 pub async fn record(
     tx: &mut Tx<'_>,
-    subscriber_id: i64,
     event: ConsentEvent,
-    evidence: &Evidence<'_>,
+    events: &[(i64, Evidence<'_>)],
     now: Millis,
 ) -> sqlx::Result<()> {
-    queries::insert_event(tx, subscriber_id, event, evidence, now).await
+    queries::insert_events(tx, event, events, now).await
 }

@@ -18,33 +18,38 @@ pub async fn insert_text(pool: &AnyPool, hash: &str, body: &str, now: Millis) ->
     .map(|_| ())
 }
 
-pub async fn insert_event(
+pub async fn insert_events(
     tx: &mut Tx<'_>,
-    subscriber_id: i64,
     event: ConsentEvent,
-    evidence: &Evidence<'_>,
+    events: &[(i64, Evidence<'_>)],
     now: Millis,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    if events.is_empty() {
+        return Ok(());
+    }
+    let values = db::tuples(3, events.len(), 10, |own| {
+        format!("({}, $1, {}, $2)", own[0], own[1..].join(", "))
+    });
+    let sql = format!(
         "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
-             text_hash, source, form, ip, user_agent, created_at, newsletters, locale)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(subscriber_id)
-    .bind(event.as_str())
-    .bind(&evidence.statement.privacy_version)
-    .bind(&evidence.statement.terms_version)
-    .bind(&evidence.statement.hash)
-    .bind(evidence.source.as_str())
-    .bind(evidence.form)
-    .bind(evidence.client.ip.map(|ip| ip.to_string()))
-    .bind(&evidence.client.user_agent)
-    .bind(now)
-    .bind(evidence.newsletters)
-    .bind(evidence.statement.locale.tag())
-    .execute(&mut **tx)
-    .await
-    .map(|_| ())
+             text_hash, source, form, ip, user_agent, newsletters, locale, created_at)
+         values {values}"
+    );
+    let mut query = sqlx::query(&sql).bind(event.as_str()).bind(now);
+    for (subscriber_id, evidence) in events {
+        query = query
+            .bind(subscriber_id)
+            .bind(&evidence.statement.privacy_version)
+            .bind(&evidence.statement.terms_version)
+            .bind(&evidence.statement.hash)
+            .bind(evidence.source.as_str())
+            .bind(evidence.form)
+            .bind(evidence.client.ip.map(|ip| ip.to_string()))
+            .bind(&evidence.client.user_agent)
+            .bind(evidence.newsletters)
+            .bind(evidence.statement.locale.tag());
+    }
+    query.execute(&mut **tx).await.map(|_| ())
 }
 
 /// Records `event` for the statement, versions and source of the reader's latest grant

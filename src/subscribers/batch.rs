@@ -9,6 +9,7 @@
 //! the same. A batch that fails is written again one signup at a time, so each request gets
 //! its own answer.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use tokio::sync::{Mutex, mpsc, oneshot};
@@ -140,12 +141,33 @@ impl Writer {
     async fn write(&self, jobs: &[Job]) -> AppResult<Vec<Written>> {
         let now = db::now();
         let mut tx = self.db.begin().await?;
-        let mut written = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            let statement = self.statements.get(job.new.locale);
-            written.push(signup::write(&mut tx, statement, self.daily_limit, job, now).await?);
+        let mut written: Vec<Option<Written>> = jobs.iter().map(|_| None).collect();
+        for round in rounds(jobs) {
+            let of_round: Vec<&Job> = round.iter().map(|&i| &jobs[i]).collect();
+            let answers =
+                signup::write(&mut tx, &self.statements, self.daily_limit, &of_round, now).await?;
+            for (i, answer) in round.into_iter().zip(answers) {
+                written[i] = Some(answer);
+            }
         }
         tx.commit().await?;
-        Ok(written)
+        Ok(written.into_iter().flatten().collect())
     }
+}
+
+/// The batch as rounds in which each address comes at most once (a statement cannot change
+/// one row twice), as positions in the batch; an address signed up for twice in one batch
+/// gets its second signup in the next round, after the first, as if one at a time.
+fn rounds(jobs: &[Job]) -> Vec<Vec<usize>> {
+    let mut rounds: Vec<Vec<usize>> = Vec::new();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, job) in jobs.iter().enumerate() {
+        let times = seen.entry(job.new.email.key()).or_default();
+        if rounds.len() <= *times {
+            rounds.push(Vec::new());
+        }
+        rounds[*times].push(i);
+        *times += 1;
+    }
+    rounds
 }

@@ -10,23 +10,39 @@ use crate::consent;
 use crate::db::{self, Millis, Tx, format_time};
 use crate::i18n::Locale;
 
-/// Creates a pending subscriber, or refreshes an existing one: pending, unsubscribed and
-/// bounced readers become pending again with the address and name as now typed, while a
-/// confirmed reader is left exactly as they are (a stranger must not be able to change them).
 /// A reader a signup must not change: confirmed, and mail reaches them.
 const LOCKED: &str = "subscribers.status = 'confirmed' and subscribers.bounced_at is null";
 
+/// A reader as a signup writes them.
+pub struct PendingReader<'a> {
+    pub email: &'a str,
+    pub email_key: &'a str,
+    pub name: Option<&'a str>,
+    pub locale: Locale,
+}
+
+/// Creates pending subscribers, or refreshes existing ones: pending, unsubscribed and
+/// bounced readers become pending again with the address and name as now typed, while a
+/// confirmed reader is left exactly as they are (a stranger must not be able to change them).
+/// A batch of signups in one statement, each address at most once (a statement cannot change
+/// a row twice); returns each reader's id and status by address key.
 pub async fn upsert_pending(
     tx: &mut Tx<'_>,
-    email: &str,
-    email_key: &str,
-    name: Option<&str>,
-    locale: Locale,
+    readers: &[PendingReader<'_>],
     now: Millis,
-) -> sqlx::Result<(i64, SubscriptionStatus)> {
-    let row = sqlx::query(&format!(
+) -> sqlx::Result<HashMap<String, (i64, SubscriptionStatus)>> {
+    if readers.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let values = db::tuples(2, readers.len(), 4, |own| {
+        format!(
+            "({}, {}, {}, 'pending', $1, $1, {})",
+            own[0], own[1], own[2], own[3]
+        )
+    });
+    let sql = format!(
         "insert into subscribers (email, email_key, name, status, created_at, updated_at, locale)
-         values ($1, $2, $3, 'pending', $4, $4, $5)
+         values {values}
          on conflict (email_key) do update set
              email = case when {LOCKED} then subscribers.email else excluded.email end,
              name = case when {LOCKED} then subscribers.name
@@ -34,19 +50,22 @@ pub async fn upsert_pending(
              locale = case when {LOCKED} then subscribers.locale else excluded.locale end,
              updated_at = case when {LOCKED} then subscribers.updated_at else excluded.updated_at end,
              status = case when {LOCKED} then 'confirmed' else 'pending' end
-         returning id, status"
-    ))
-    .bind(email)
-    .bind(email_key)
-    .bind(name)
-    .bind(now)
-    .bind(locale.tag())
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok((
-        row.try_get("id")?,
-        SubscriptionStatus::from_db(row.try_get("status")?)?,
-    ))
+         returning id, status, email_key"
+    );
+    let mut query = sqlx::query(&sql).bind(now);
+    for reader in readers {
+        query = query
+            .bind(reader.email)
+            .bind(reader.email_key)
+            .bind(reader.name)
+            .bind(reader.locale.tag());
+    }
+    let mut upserted = HashMap::with_capacity(readers.len());
+    for row in query.fetch_all(&mut **tx).await? {
+        let status = SubscriptionStatus::from_db(row.try_get("status")?)?;
+        upserted.insert(row.try_get("email_key")?, (row.try_get("id")?, status));
+    }
+    Ok(upserted)
 }
 
 /// Pending -> confirmed. Returns false when the reader was not pending.

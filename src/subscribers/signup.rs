@@ -4,11 +4,12 @@ use serde::Deserialize;
 use validator::{Validate, ValidationError};
 
 use super::batch::{self, Job, Written};
+use super::queries::{self, PendingReader};
 use super::subscriptions::{self, Choice};
-use super::{EmailAddress, SubscriptionStatus, queries};
-use crate::consent::{self, ClientInfo, ConsentEvent, ConsentSource, ConsentStatement, Evidence};
+use super::{EmailAddress, SubscriptionStatus};
+use crate::consent::{self, ClientInfo, ConsentEvent, ConsentSource, ConsentStatements, Evidence};
 use crate::db::{Millis, Tx};
-use crate::error::{AppResult, FieldErrors};
+use crate::error::{AppError, AppResult, FieldErrors};
 use crate::i18n::{self, Locale, Words};
 use crate::newsletters::{self, Cadence};
 use crate::outbox::{self, OutboxKind};
@@ -301,59 +302,91 @@ async fn per_newsletter(
         .collect())
 }
 
-/// One signup's statements, inside the batch's transaction.
+/// A batch of signups' statements, inside the batch's transaction: a statement for each table
+/// for the whole batch, not for each signup (on SQLite each statement is a hop to the
+/// connection's thread while every other writer waits, and on PostgreSQL a round trip). Each
+/// address at most once (`batch` splits the batch where one comes again); the answers in the
+/// jobs' order.
 pub(super) async fn write(
     tx: &mut Tx<'_>,
-    statement: &ConsentStatement,
+    statements: &ConsentStatements,
     daily_limit: i64,
-    job: &Job,
+    jobs: &[&Job],
     now: Millis,
-) -> AppResult<Written> {
-    let new = &job.new;
-    let (subscriber_id, status) = queries::upsert_pending(
-        tx,
-        new.email.as_str(),
-        new.email.key(),
-        new.name.as_deref(),
-        new.locale,
-        now,
-    )
-    .await?;
-    let unconfirmed = subscriptions::ask(tx, subscriber_id, &new.asked, now).await?;
+) -> AppResult<Vec<Written>> {
+    let readers: Vec<_> = jobs
+        .iter()
+        .map(|job| PendingReader {
+            email: job.new.email.as_str(),
+            email_key: job.new.email.key(),
+            name: job.new.name.as_deref(),
+            locale: job.new.locale,
+        })
+        .collect();
+    let upserted = queries::upsert_pending(tx, &readers, now).await?;
+    let readers = jobs
+        .iter()
+        .map(|job| {
+            upserted.get(job.new.email.key()).copied().ok_or_else(|| {
+                AppError::Unexpected(anyhow::anyhow!("a signup's reader was not written"))
+            })
+        })
+        .collect::<AppResult<Vec<(i64, SubscriptionStatus)>>>()?;
+    let asks: Vec<_> = jobs
+        .iter()
+        .zip(&readers)
+        .flat_map(|(job, (id, _))| {
+            (job.new.asked.iter()).map(move |(newsletter, choice)| (*id, *newsletter, choice))
+        })
+        .collect();
+    let unconfirmed = subscriptions::ask(tx, &asks, now).await?;
     // A confirmed reader who asks only for what they already get: nothing to confirm. One
     // who asks for another newsletter confirms it by email like anyone (the answer is the
     // same either way, so the form still tells a stranger nothing).
-    if status == SubscriptionStatus::Confirmed && !unconfirmed {
-        return Ok(Written {
-            subscriber_id,
-            outcome: SignupOutcome::AlreadyConfirmed,
-        });
-    }
-    let evidence = Evidence {
-        statement,
-        source: job.source,
-        form: new.form.as_deref(),
-        client: &job.client,
-        newsletters: Some(&new.joining.slugs),
+    let to_confirm = |(id, status): &(i64, SubscriptionStatus)| {
+        *status != SubscriptionStatus::Confirmed || unconfirmed.contains(id)
     };
-    consent::record(tx, subscriber_id, ConsentEvent::Granted, &evidence, now).await?;
-    let queued = outbox::enqueue_within_daily_limit(
+    let evidence: Vec<_> = jobs
+        .iter()
+        .zip(&readers)
+        .filter(|(_, reader)| to_confirm(reader))
+        .map(|(job, (id, _))| {
+            let evidence = Evidence {
+                statement: statements.get(job.new.locale),
+                source: job.source,
+                form: job.new.form.as_deref(),
+                client: &job.client,
+                newsletters: Some(&job.new.joining.slugs),
+            };
+            (*id, evidence)
+        })
+        .collect();
+    consent::record(tx, ConsentEvent::Granted, &evidence, now).await?;
+    let ids: Vec<i64> = evidence.iter().map(|(id, _)| *id).collect();
+    let queued = outbox::enqueue_each_within_daily_limit(
         tx,
         OutboxKind::Confirmation,
-        subscriber_id,
+        &ids,
         daily_limit,
         now,
     )
     .await?;
-    let outcome = if queued {
-        SignupOutcome::ConfirmationQueued
-    } else {
-        SignupOutcome::Throttled
-    };
-    Ok(Written {
-        subscriber_id,
-        outcome,
-    })
+    Ok(readers
+        .into_iter()
+        .map(|reader @ (subscriber_id, _)| {
+            let outcome = if !to_confirm(&reader) {
+                SignupOutcome::AlreadyConfirmed
+            } else if queued.contains(&subscriber_id) {
+                SignupOutcome::ConfirmationQueued
+            } else {
+                SignupOutcome::Throttled
+            };
+            Written {
+                subscriber_id,
+                outcome,
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

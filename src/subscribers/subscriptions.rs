@@ -5,7 +5,7 @@
 //! confirms every pending one at once; leaving a newsletter ends that subscription only, and
 //! leaving the last one (or everything) makes the reader `unsubscribed`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 use sqlx::{AnyPool, Row};
@@ -75,42 +75,61 @@ fn carried(filter: &[String], chosen: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// The reader asks for these newsletters, each with its choice: each they are not on yet (or
-/// left) becomes pending, with the choice given; one they are on keeps its state, and a
-/// pending one takes the choice given. A confirmed one keeps the reader's own choice: a
-/// signup comes from anyone who knows the address, and only the reader changes it (on their
-/// page). Returns whether any of them still needs confirming.
+/// Readers ask for newsletters, each with its choice: each they are not on yet (or left)
+/// becomes pending, with the choice given; one they are on keeps its state, and a pending one
+/// takes the choice given. A confirmed one keeps the reader's own choice: a signup comes from
+/// anyone who knows the address, and only the reader changes it (on their page). A batch of
+/// signups' asks (each reader and newsletter at most once) in a statement per kind of choice;
+/// returns the readers with any of them still to confirm.
 pub async fn ask(
     tx: &mut Tx<'_>,
-    subscriber_id: i64,
-    asked: &[(i64, Choice)],
+    asks: &[(i64, i64, &Choice)],
     now: Millis,
-) -> sqlx::Result<bool> {
-    let mut unconfirmed = false;
-    for (newsletter_id, choice) in asked {
-        let status: String = sqlx::query_scalar(
+) -> sqlx::Result<HashSet<i64>> {
+    let mut unconfirmed = HashSet::new();
+    // Whether a cadence and topics were given at all decides the update, and that is the
+    // statement's, not a row's: a statement for each combination present.
+    for given in [(false, false), (false, true), (true, false), (true, true)] {
+        let of_kind: Vec<_> = asks
+            .iter()
+            .filter(|(_, _, choice)| (choice.cadence.is_some(), choice.topics.is_some()) == given)
+            .collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let values = db::tuples(4, of_kind.len(), 4, |own| {
+            format!(
+                "({}, {}, 'pending', {}, {}, $1)",
+                own[0], own[1], own[2], own[3]
+            )
+        });
+        let sql = format!(
             "insert into subscriptions (subscriber_id, newsletter_id, status, cadence, topics,
                                         created_at)
-             values ($1, $2, 'pending', $3, $4, $5)
+             values {values}
              on conflict (subscriber_id, newsletter_id) do update set
                  status = case when subscriptions.status = 'confirmed' then 'confirmed'
                                else 'pending' end,
-                 cadence = case when subscriptions.status <> 'confirmed' and $6
+                 cadence = case when subscriptions.status <> 'confirmed' and $2
                                 then excluded.cadence else subscriptions.cadence end,
-                 topics = case when subscriptions.status <> 'confirmed' and $7
+                 topics = case when subscriptions.status <> 'confirmed' and $3
                                then excluded.topics else subscriptions.topics end
-             returning status",
-        )
-        .bind(subscriber_id)
-        .bind(newsletter_id)
-        .bind(choice.cadence.unwrap_or(Cadence::Scheduled).as_str())
-        .bind(topics::join(choice.topics.as_deref().unwrap_or_default()))
-        .bind(now)
-        .bind(choice.cadence.is_some())
-        .bind(choice.topics.is_some())
-        .fetch_one(&mut **tx)
-        .await?;
-        unconfirmed |= status != "confirmed";
+             returning subscriber_id, status"
+        );
+        let mut query = sqlx::query(&sql).bind(now).bind(given.0).bind(given.1);
+        for (subscriber_id, newsletter_id, choice) in of_kind {
+            query = query
+                .bind(subscriber_id)
+                .bind(newsletter_id)
+                .bind(choice.cadence.unwrap_or(Cadence::Scheduled).as_str())
+                .bind(topics::join(choice.topics.as_deref().unwrap_or_default()));
+        }
+        for row in query.fetch_all(&mut **tx).await? {
+            let status: String = row.try_get("status")?;
+            if status != "confirmed" {
+                unconfirmed.insert(row.try_get("subscriber_id")?);
+            }
+        }
     }
     Ok(unconfirmed)
 }
