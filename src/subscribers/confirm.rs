@@ -353,7 +353,7 @@ fn confirmation_email(
 /// Mints a fresh link for each pending reader of the batch and renders the emails that carry
 /// them. The raw token exists only in its email, so the outbox never stores it; a link minted
 /// for a send that then fails was never seen by anyone and simply expires. The batch's links
-/// are stored in one transaction: one commit per email was what held confirmations to about
+/// are stored in one statement: one commit per email was what held confirmations to about
 /// 1,500 a second on SQLite while signups poured in.
 async fn prepare_batch(state: &AppState, jobs: &[Job]) -> Vec<Rendered> {
     let mut readers = Vec::with_capacity(jobs.len());
@@ -369,20 +369,17 @@ async fn prepare_batch(state: &AppState, jobs: &[Job]) -> Vec<Rendered> {
         .iter()
         .map(|r| matches!(r, Ok(Some(_))).then(token::generate))
         .collect();
+    let tokens: Vec<(String, i64)> = readers
+        .iter()
+        .zip(&raws)
+        .filter_map(|(reader, raw)| match (reader, raw) {
+            (Ok(Some(reader)), Some(raw)) => Some((token::hash(raw), reader.subscriber_id)),
+            _ => None,
+        })
+        .collect();
     let stored = async {
         let mut tx = state.db.begin().await?;
-        for (reader, raw) in readers.iter().zip(&raws) {
-            if let (Ok(Some(reader)), Some(raw)) = (reader, raw) {
-                queries::insert_token(
-                    &mut tx,
-                    &token::hash(raw),
-                    reader.subscriber_id,
-                    now,
-                    expires_at,
-                )
-                .await?;
-            }
-        }
+        queries::insert_tokens(&mut tx, &tokens, now, expires_at).await?;
         tx.commit().await
     }
     .await;

@@ -122,24 +122,28 @@ pub async fn find_link_secret(pool: &AnyPool, subscriber_id: i64) -> sqlx::Resul
         .await
 }
 
-pub async fn insert_token(
+/// Stores confirmation links (their hashes, each with its reader) in one statement.
+pub async fn insert_tokens(
     tx: &mut Tx<'_>,
-    token_hash: &str,
-    subscriber_id: i64,
+    tokens: &[(String, i64)],
     now: Millis,
     expires_at: Millis,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    if tokens.is_empty() {
+        return Ok(());
+    }
+    let values = db::tuples(3, tokens.len(), 2, |own| {
+        format!("({}, {}, $1, $2)", own[0], own[1])
+    });
+    let sql = format!(
         "insert into confirmation_tokens (token_hash, subscriber_id, created_at, expires_at)
-         values ($1, $2, $3, $4)",
-    )
-    .bind(token_hash)
-    .bind(subscriber_id)
-    .bind(now)
-    .bind(expires_at)
-    .execute(&mut **tx)
-    .await
-    .map(|_| ())
+         values {values}"
+    );
+    let mut query = sqlx::query(&sql).bind(now).bind(expires_at);
+    for (token_hash, subscriber_id) in tokens {
+        query = query.bind(token_hash).bind(subscriber_id);
+    }
+    query.execute(&mut **tx).await.map(|_| ())
 }
 
 pub struct TokenRow {
