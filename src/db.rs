@@ -65,8 +65,13 @@ pub fn placeholders(first: usize, count: usize) -> String {
 
 /// The tuples of a multi-row insert, one per row: `row` is given that row's own parameter
 /// (`$first`, `$first+1`, …) and writes the tuple around it and the parameters rows share.
+/// (Kept apart from `tuples`: a digest's recipients are a million such rows, and this makes
+/// no list per row.)
 pub fn rows_per_id(first: usize, count: usize, row: impl Fn(&str) -> String) -> String {
-    tuples(first, count, 1, |own| row(&own[0]))
+    (first..first + count)
+        .map(|i| row(&format!("${i}")))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The tuples of a multi-row statement whose rows have `width` parameters each, numbered on
