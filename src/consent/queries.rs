@@ -31,25 +31,34 @@ pub async fn insert_events(
         format!("({}, $1, {}, $2)", own[0], own[1..].join(", "))
     });
     let sql = format!(
-        "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
-             text_hash, source, form, ip, user_agent, newsletters, locale, created_at)
+        "insert into consent_events (subscriber_id, event, {EVIDENCE_COLUMNS}, created_at)
          values {values}"
     );
     let mut query = sqlx::query(&sql).bind(event.as_str()).bind(now);
     for (subscriber_id, evidence) in events {
-        query = query
-            .bind(subscriber_id)
-            .bind(&evidence.statement.privacy_version)
-            .bind(&evidence.statement.terms_version)
-            .bind(&evidence.statement.hash)
-            .bind(evidence.source.as_str())
-            .bind(evidence.form)
-            .bind(evidence.client.ip.map(|ip| ip.to_string()))
-            .bind(&evidence.client.user_agent)
-            .bind(evidence.newsletters)
-            .bind(evidence.statement.locale.tag());
+        query = bind_evidence(query.bind(subscriber_id), evidence);
     }
     query.execute(&mut **tx).await.map(|_| ())
+}
+
+/// What an `Evidence` fills in, in `bind_evidence`'s order.
+const EVIDENCE_COLUMNS: &str =
+    "privacy_version, terms_version, text_hash, source, form, ip, user_agent, newsletters, locale";
+
+fn bind_evidence<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    evidence: &Evidence<'q>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(&evidence.statement.privacy_version)
+        .bind(&evidence.statement.terms_version)
+        .bind(&evidence.statement.hash)
+        .bind(evidence.source.as_str())
+        .bind(evidence.form)
+        .bind(evidence.client.ip.map(|ip| ip.to_string()))
+        .bind(&evidence.client.user_agent)
+        .bind(evidence.newsletters)
+        .bind(evidence.statement.locale.tag())
 }
 
 /// Records `event` for the statement, versions and source of the reader's latest grant
@@ -125,22 +134,11 @@ pub async fn insert_events_bulk(
         format!("({id}, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
     });
     let sql = format!(
-        "insert into consent_events (subscriber_id, event, privacy_version, terms_version,
-             text_hash, source, form, ip, user_agent, created_at, newsletters, locale)
+        "insert into consent_events (subscriber_id, event, created_at, {EVIDENCE_COLUMNS})
          values {values}"
     );
-    let mut query = sqlx::query(&sql)
-        .bind(event.as_str())
-        .bind(&evidence.statement.privacy_version)
-        .bind(&evidence.statement.terms_version)
-        .bind(&evidence.statement.hash)
-        .bind(evidence.source.as_str())
-        .bind(evidence.form)
-        .bind(evidence.client.ip.map(|ip| ip.to_string()))
-        .bind(&evidence.client.user_agent)
-        .bind(now)
-        .bind(evidence.newsletters)
-        .bind(evidence.statement.locale.tag());
+    let query = sqlx::query(&sql).bind(event.as_str()).bind(now);
+    let mut query = bind_evidence(query, evidence);
     for id in subscriber_ids {
         query = query.bind(id);
     }
