@@ -17,10 +17,15 @@ use crate::config::DatabaseSettings;
 /// Derefs to the connection, so queries run on `&mut **tx` (or `&mut *tx`).
 pub struct Tx<'a> {
     inner: sqlx::Transaction<'a, sqlx::Any>,
+    backend: Backend,
     _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
 impl Tx<'_> {
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
     pub async fn commit(self) -> sqlx::Result<()> {
         self.inner.commit().await
     }
@@ -255,7 +260,11 @@ impl Db {
         })
         .await
         .map_err(|err| sqlx::Error::Io(std::io::Error::other(err)))??;
-        Ok(Tx { inner, _turn: turn })
+        Ok(Tx {
+            inner,
+            backend,
+            _turn: turn,
+        })
     }
 
     /// After an erasure, removes what the database itself still keeps of deleted rows.

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 
 use sqlx::Row;
 
-use crate::db::{self, Db, Millis, Tx};
+use crate::db::{self, Millis, Tx};
 use crate::digests::Composition;
 use crate::queue::{Job, Kind, LeasedQueue, RowStatus};
 
@@ -66,9 +66,14 @@ pub const QUEUE: LeasedQueue = LeasedQueue {
 };
 
 /// Claims up to `limit` due messages for `lease_ms`.
-pub async fn claim(db: &Db, now: Millis, lease_ms: Millis, limit: i64) -> anyhow::Result<Vec<Job>> {
+pub async fn claim(
+    tx: &mut Tx<'_>,
+    now: Millis,
+    lease_ms: Millis,
+    limit: i64,
+) -> anyhow::Result<Vec<Job>> {
     QUEUE
-        .claim(db, now, lease_ms, limit, "kind", |row| {
+        .claim(tx, now, lease_ms, limit, "kind", |row| {
             let kind = OutboxKind::from_db(row.try_get::<String, _>("kind")?.as_str())?;
             Ok((kind.into(), None))
         })

@@ -14,7 +14,7 @@ use futures_util::future::BoxFuture;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::db::{self, Backend, Db, Millis};
+use crate::db::{self, Backend, Db, Millis, Tx};
 use crate::mail::OutgoingEmail;
 use crate::state::AppState;
 
@@ -49,13 +49,14 @@ pub struct LeasedQueue {
 }
 
 impl LeasedQueue {
-    /// Claims up to `limit` due rows for `lease_ms` as jobs. Every queue has `id`,
+    /// Claims up to `limit` due rows for `lease_ms` as jobs, in the caller's transaction (the
+    /// engine claims from both queues in one turn at SQLite's writer). Every queue has `id`,
     /// `subscriber_id` and `attempts`; `columns` names what else `kind_of` needs to tell the
     /// row's kind and digest. Rows whose lease ran out are due again once
     /// `release_expired` has seen them.
     pub async fn claim(
         &self,
-        db: &Db,
+        tx: &mut Tx<'_>,
         now: Millis,
         lease_ms: Millis,
         limit: i64,
@@ -68,15 +69,11 @@ impl LeasedQueue {
         // chosen once, in a materialised CTE: as `id in (subquery)` PostgreSQL could run the
         // locking subquery again for rows that changed under it, and with a poor plan one
         // claim ran for minutes while every outcome waited on the rows it had locked.
-        let lock = match db.backend {
+        let lock = match tx.backend() {
             Backend::Sqlite => "",
             Backend::Postgres => "for update skip locked",
         };
         let table = self.table;
-        // On SQLite the claim takes its turn at the writer like every other write
-        // (`Db::begin`), instead of meeting the outcome commits in SQLite's busy handler,
-        // which sleeps and retries.
-        let mut tx = db.begin_bookkeeping().await?;
         let rows = sqlx::query(&format!(
             "with due as materialized (
                  select id from {table}
@@ -89,9 +86,8 @@ impl LeasedQueue {
         .bind(now)
         .bind(now + lease_ms)
         .bind(limit)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await?;
-        tx.commit().await?;
         rows.iter()
             .map(|row| {
                 let (kind, digest_id) = kind_of(row)?;

@@ -32,9 +32,14 @@ pub const QUEUE: LeasedQueue = LeasedQueue {
 };
 
 /// Claims up to `limit` due deliveries for `lease_ms`.
-pub async fn claim(db: &Db, now: Millis, lease_ms: Millis, limit: i64) -> anyhow::Result<Vec<Job>> {
+pub async fn claim(
+    tx: &mut Tx<'_>,
+    now: Millis,
+    lease_ms: Millis,
+    limit: i64,
+) -> anyhow::Result<Vec<Job>> {
     QUEUE
-        .claim(db, now, lease_ms, limit, "digest_id", |row| {
+        .claim(tx, now, lease_ms, limit, "digest_id", |row| {
             Ok((Kind::Digest, Some(row.try_get("digest_id")?)))
         })
         .await

@@ -262,33 +262,54 @@ struct Pending {
     t: Words,
 }
 
-/// The reader, if they still have something to confirm (their address, or a newsletter a
+/// Each reader, if they still have something to confirm (their address, or a newsletter a
 /// confirmed reader asked for). `None`: confirmed meanwhile, left, or gone; nothing is sent.
-async fn pending_reader(state: &AppState, subscriber_id: i64) -> Result<Option<Pending>, NotMade> {
-    let Some(reader) = queries::find_recipient(&state.db.pool, subscriber_id).await? else {
-        return Ok(None);
-    };
-    if reader.status == SubscriptionStatus::Unsubscribed {
-        return Ok(None);
-    }
+/// Two reads for the whole batch, whatever its size.
+async fn pending_readers(
+    state: &AppState,
+    subscriber_ids: &[i64],
+) -> sqlx::Result<Vec<Result<Option<Pending>, NotMade>>> {
+    let readers = queries::find_recipients(&state.db.pool, subscriber_ids).await?;
+    let names = subscriptions::pending_names(&state.db.pool, subscriber_ids).await?;
+    // An id can come more than once (several confirmation emails to one address, up to
+    // the daily limit): each gets its email.
+    Ok(subscriber_ids
+        .iter()
+        .map(|id| match readers.get(id) {
+            Some(reader) => {
+                let names = names.get(id).map(Vec::as_slice).unwrap_or_default();
+                pending_reader(state, *id, reader, names)
+            }
+            None => Ok(None),
+        })
+        .collect())
+}
+
+fn pending_reader(
+    state: &AppState,
+    subscriber_id: i64,
+    reader: &queries::Recipient,
+    names: &[String],
+) -> Result<Option<Pending>, NotMade> {
     // Also what a confirmed reader still has to confirm: nothing, and no email.
-    let names = subscriptions::pending_names(&state.db.pool, subscriber_id).await?;
-    if reader.status == SubscriptionStatus::Confirmed && names.is_empty() {
-        return Ok(None);
+    match reader.status {
+        SubscriptionStatus::Unsubscribed => return Ok(None),
+        SubscriptionStatus::Confirmed if names.is_empty() => return Ok(None),
+        _ => {}
     }
     let address = EmailAddress::parse(&reader.email, false)
         .map_err(|e| NotMade::Impossible(format!("stored address no longer parses: {e}")))?;
     let t = state.words(reader.locale);
     // A reader from before there were several newsletters may have no subscription row.
-    let newsletters = match names.as_slice() {
+    let newsletters = match names {
         [] => state.settings.newsletter.name.clone(),
         names => t.list(&names.iter().map(String::as_str).collect::<Vec<_>>()),
     };
     Ok(Some(Pending {
         subscriber_id,
-        name: reader.name,
+        name: reader.name.clone(),
         address,
-        link_secret: reader.link_secret,
+        link_secret: reader.link_secret.clone(),
         newsletters,
         t,
     }))
@@ -356,13 +377,21 @@ fn confirmation_email(
 /// are stored in one statement: one commit per email was what held confirmations to about
 /// 1,500 a second on SQLite while signups poured in.
 async fn prepare_batch(state: &AppState, jobs: &[Job]) -> Vec<Rendered> {
-    let mut readers = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        readers.push(match job.subscriber_id {
-            Some(id) => pending_reader(state, id).await,
+    let ids: Vec<i64> = jobs.iter().filter_map(|job| job.subscriber_id).collect();
+    let mut found = match pending_readers(state, &ids).await {
+        Ok(found) => found.into_iter(),
+        Err(err) => {
+            let why = format!("reading the readers: {err}");
+            return jobs.iter().map(|_| Rendered::NotNow(why.clone())).collect();
+        }
+    };
+    let readers: Vec<Result<Option<Pending>, NotMade>> = jobs
+        .iter()
+        .map(|job| match job.subscriber_id {
+            Some(_) => found.next().unwrap_or(Ok(None)),
             None => Ok(None),
-        });
-    }
+        })
+        .collect();
     let now = db::now();
     let expires_at = now + state.settings.signup.confirm_ttl.as_millis() as Millis;
     let raws: Vec<Option<String>> = readers

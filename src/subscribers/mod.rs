@@ -28,8 +28,8 @@ pub use email_address::{EmailAddress, EmailProblem};
 pub use export::{DataExportEmails, prepare_data_export_email};
 pub use queries::{
     Profile, Reader, Recipient, StatusFilter, exists, find_id_by_key, find_id_for_link,
-    find_link_secret, find_profile, find_readers, find_recipient, mark_bounced, mark_unsubscribed,
-    set_locale, set_name,
+    find_link_secret, find_profile, find_readers, find_recipient, find_recipients, mark_bounced,
+    mark_unsubscribed, set_locale, set_name,
 };
 pub use routes::LocaleQuery;
 pub use signup::{NameChange, SignupRequest};

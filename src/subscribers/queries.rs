@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use sqlx::any::AnyRow;
 use sqlx::{AnyPool, Row};
 
 use super::SubscriptionStatus;
@@ -102,16 +103,40 @@ pub async fn find_recipient(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<
     .bind(subscriber_id)
     .fetch_optional(pool)
     .await?;
-    row.map(|row| {
-        Ok(Recipient {
-            email: row.try_get("email")?,
-            name: row.try_get("name")?,
-            status: SubscriptionStatus::from_db(row.try_get("status")?)?,
-            link_secret: row.try_get("link_secret")?,
-            locale: Locale::from_stored(&row.try_get::<String, _>("locale")?),
-        })
+    row.as_ref().map(recipient).transpose()
+}
+
+/// Several readers at once (a batch of confirmations), by id; ids of readers gone are missing.
+pub async fn find_recipients(
+    pool: &AnyPool,
+    subscriber_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, Recipient>> {
+    if subscriber_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "select id, email, name, status, link_secret, locale from subscribers where id in ({})",
+        db::placeholders(1, subscriber_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in subscriber_ids {
+        query = query.bind(id);
+    }
+    let mut found = HashMap::with_capacity(subscriber_ids.len());
+    for row in query.fetch_all(pool).await? {
+        found.insert(row.try_get("id")?, recipient(&row)?);
+    }
+    Ok(found)
+}
+
+fn recipient(row: &AnyRow) -> sqlx::Result<Recipient> {
+    Ok(Recipient {
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        status: SubscriptionStatus::from_db(row.try_get("status")?)?,
+        link_secret: row.try_get("link_secret")?,
+        locale: Locale::from_stored(&row.try_get::<String, _>("locale")?),
     })
-    .transpose()
 }
 
 /// The secret in the signature of the reader's links, while the reader exists.

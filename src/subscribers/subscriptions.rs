@@ -152,17 +152,34 @@ pub async fn confirm_pending(
     .await
 }
 
-/// The names of the newsletters the reader asked for and has not confirmed yet, the default
-/// first: what their confirmation email asks them to confirm.
-pub async fn pending_names(pool: &AnyPool, subscriber_id: i64) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar(
-        "select n.name from subscriptions s join newsletters n on n.id = s.newsletter_id
-         where s.subscriber_id = $1 and s.status = 'pending'
-         order by n.is_default desc, n.name, n.id",
-    )
-    .bind(subscriber_id)
-    .fetch_all(pool)
-    .await
+/// The names of the newsletters each reader asked for and has not confirmed yet, the default
+/// first: what their confirmation email asks them to confirm. Readers with none are missing.
+pub async fn pending_names(
+    pool: &AnyPool,
+    subscriber_ids: &[i64],
+) -> sqlx::Result<HashMap<i64, Vec<String>>> {
+    if subscriber_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "select s.subscriber_id, n.name from subscriptions s
+         join newsletters n on n.id = s.newsletter_id
+         where s.subscriber_id in ({}) and s.status = 'pending'
+         order by s.subscriber_id, n.is_default desc, n.name, n.id",
+        db::placeholders(1, subscriber_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in subscriber_ids {
+        query = query.bind(id);
+    }
+    let mut names: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in query.fetch_all(pool).await? {
+        names
+            .entry(row.try_get("subscriber_id")?)
+            .or_default()
+            .push(row.try_get("name")?);
+    }
+    Ok(names)
 }
 
 /// The reader leaves one newsletter. Returns false when they were not on it.

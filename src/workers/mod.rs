@@ -231,16 +231,22 @@ impl Engine {
             | state.outbox_wake.take()
             | lane.outbox_looked_at.is_none_or(|at| at.elapsed() >= poll);
         self.release_expired(now).await?;
+        // Both queues in one transaction: on SQLite a claim is a turn at the one writer,
+        // which signups and outcomes wait for too.
+        let mut tx = state.db.begin_bookkeeping().await?;
         let mut jobs = Vec::with_capacity(BATCH);
         if look {
             lane.outbox_looked_at = Some(Instant::now());
-            jobs = outbox::claim(&state.db, now, lease, OUTBOX_BATCH as i64).await?;
+            jobs = outbox::claim(&mut tx, now, lease, OUTBOX_BATCH as i64).await?;
+            // More may wait: another lane takes the next batch now, rather than at its
+            // next poll (a lane that found nothing sleeps until it is woken).
             if jobs.len() == OUTBOX_BATCH {
-                state.outbox_wake.due.store(true, Ordering::Release); // more may wait
+                state.outbox_wake.wake();
             }
         }
         let room = BATCH - jobs.len();
-        jobs.extend(delivery::claim(&state.db, now, lease, room as i64).await?);
+        jobs.extend(delivery::claim(&mut tx, now, lease, room as i64).await?);
+        tx.commit().await?;
         if jobs.is_empty() {
             return Ok(Step::Idle);
         }

@@ -1,6 +1,6 @@
 //! The send engine as readers and editors see it: one bad row fails on its own, the rest of
 //! its batch goes out exactly once; confirmations do not wait behind a digest; `drain`
-//! sends everything due and returns.
+//! sends everything due and returns; a backlog is shared by every lane.
 
 use serde_json::json;
 
@@ -37,6 +37,38 @@ backend_tests! {
             .await
             .unwrap();
         assert!(reason.contains("no longer parses"), "{reason}");
+    }
+
+    async fn a_backlog_in_the_outbox_is_sent_on_every_lane_at_once(backend) {
+        let app = TestApp::spawn_with(backend, |s| {
+            s.mail.concurrency = 4;
+            // Only wake-ups bring lanes to the outbox: the poll would come too late.
+            s.mail.poll_interval = std::time::Duration::from_secs(600);
+        })
+        .await;
+        app.smtp.answer_data_after(std::time::Duration::from_millis(50));
+        // By the time this is sent, every lane has looked at the empty queues and sleeps.
+        assert_eq!(app.sign_up("early@example.com").await.status(), reqwest::StatusCode::ACCEPTED);
+        app.smtp.wait_for(1, std::time::Duration::from_secs(10)).await;
+        app.insert_confirmed_readers(32).await;
+        // Queued the way another instance queues them: nothing here hears of it.
+        sqlx::query(
+            "insert into outbox (kind, subscriber_id, status, next_attempt_at, created_at)
+             select 'unsubscribe_link', id, 'pending', 0, 0 from subscribers
+             where email like 'reader-%'",
+        )
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+
+        // One signup wakes one lane; the lane that finds a full batch wakes the next.
+        assert_eq!(app.sign_up("newcomer@example.com").await.status(), reqwest::StatusCode::ACCEPTED);
+
+        let messages = app.smtp.wait_for(34, std::time::Duration::from_secs(30)).await;
+        let mut connections: Vec<usize> = messages.iter().map(|m| m.connection).collect();
+        connections.sort_unstable();
+        connections.dedup();
+        assert_eq!(connections.len(), 4, "every lane took a share of the backlog");
     }
 
     async fn an_instance_with_no_lanes_sends_nothing_until_the_queues_are_drained(backend) {

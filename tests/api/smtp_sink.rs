@@ -17,6 +17,8 @@ pub struct ReceivedMail {
     pub from: String,
     pub to: Vec<String>,
     pub data: String,
+    /// Which connection brought it: the sink numbers them as they are accepted.
+    pub connection: usize,
 }
 
 impl ReceivedMail {
@@ -141,12 +143,14 @@ impl SmtpSink {
 
 async fn accept(listener: TcpListener, shared: Arc<Shared>) {
     let mut connections = tokio::task::JoinSet::new();
+    let mut accepted = 0;
     while let Ok((stream, _)) = listener.accept().await {
-        connections.spawn(serve(stream, shared.clone()));
+        accepted += 1;
+        connections.spawn(serve(stream, shared.clone(), accepted));
     }
 }
 
-async fn serve(stream: TcpStream, shared: Arc<Shared>) {
+async fn serve(stream: TcpStream, shared: Arc<Shared>, connection: usize) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
     let mut reply = async |text: &str| write.write_all(format!("{text}\r\n").as_bytes()).await;
@@ -199,6 +203,7 @@ async fn serve(stream: TcpStream, shared: Arc<Shared>) {
                     from: from.clone(),
                     to: std::mem::take(&mut to),
                     data,
+                    connection,
                 };
                 shared.messages.lock().unwrap().push(mail);
                 shared.arrived.notify_waiters();
