@@ -36,12 +36,12 @@ use crate::{outbox, telemetry};
 use leases::Leases;
 use recorder::{Committed, Outcome, Recorder};
 
-/// Rows one lane claims at a time: small enough that lanes share a short digest and a
-/// shutdown hands few rows back, large enough to keep claims cheap.
+/// Rows one lane claims from a queue at a time: small enough that lanes share a short
+/// digest and a shutdown hands few rows back, large enough to keep claims cheap.
 const BATCH: usize = 16;
-/// Of those, at most this many from the outbox: confirmations go first, but a burst of
-/// signups still leaves room for the digest being sent.
-const OUTBOX_BATCH: usize = 8;
+/// Of a batch with rows of both queues, at least this many are the digest's: confirmations
+/// go first, but a burst of signups still leaves room for the digest being sent.
+const DIGEST_SHARE: usize = 8;
 
 /// "The outbox has something due": raised by whoever queues mail in this process, so that
 /// lanes busy with a digest look at the outbox at once and idle ones wake up. Lanes also look
@@ -234,17 +234,17 @@ impl Engine {
         // Both queues in one transaction: on SQLite a claim is a turn at the one writer,
         // which signups and outcomes wait for too.
         let mut tx = state.db.begin_bookkeeping().await?;
-        let mut jobs = Vec::with_capacity(BATCH);
+        let mut jobs = Vec::with_capacity(BATCH + DIGEST_SHARE);
         if look {
             lane.outbox_looked_at = Some(Instant::now());
-            jobs = outbox::claim(&mut tx, now, lease, OUTBOX_BATCH as i64).await?;
+            jobs = outbox::claim(&mut tx, now, lease, BATCH as i64).await?;
             // More may wait: another lane takes the next batch now, rather than at its
             // next poll (a lane that found nothing sleeps until it is woken).
-            if jobs.len() == OUTBOX_BATCH {
+            if jobs.len() == BATCH {
                 state.outbox_wake.wake();
             }
         }
-        let room = BATCH - jobs.len();
+        let room = (BATCH - jobs.len()).max(DIGEST_SHARE);
         jobs.extend(delivery::claim(&mut tx, now, lease, room as i64).await?);
         tx.commit().await?;
         if jobs.is_empty() {

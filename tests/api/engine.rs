@@ -50,7 +50,8 @@ backend_tests! {
         // By the time this is sent, every lane has looked at the empty queues and sleeps.
         assert_eq!(app.sign_up("early@example.com").await.status(), reqwest::StatusCode::ACCEPTED);
         app.smtp.wait_for(1, std::time::Duration::from_secs(10)).await;
-        app.insert_confirmed_readers(32).await;
+        // Four lanes' worth of full batches.
+        app.insert_confirmed_readers(64).await;
         // Queued the way another instance queues them: nothing here hears of it.
         sqlx::query(
             "insert into outbox (kind, subscriber_id, status, next_attempt_at, created_at)
@@ -64,7 +65,7 @@ backend_tests! {
         // One signup wakes one lane; the lane that finds a full batch wakes the next.
         assert_eq!(app.sign_up("newcomer@example.com").await.status(), reqwest::StatusCode::ACCEPTED);
 
-        let messages = app.smtp.wait_for(34, std::time::Duration::from_secs(30)).await;
+        let messages = app.smtp.wait_for(66, std::time::Duration::from_secs(30)).await;
         let mut connections: Vec<usize> = messages.iter().map(|m| m.connection).collect();
         connections.sort_unstable();
         connections.dedup();
