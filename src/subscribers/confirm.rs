@@ -264,23 +264,27 @@ struct Pending {
 
 /// Each reader, if they still have something to confirm (their address, or a newsletter a
 /// confirmed reader asked for). `None`: confirmed meanwhile, left, or gone; nothing is sent.
-/// Two reads for the whole batch, whatever its size.
+/// Two reads for the whole batch, whatever its size; one answer per job, in order.
 async fn pending_readers(
     state: &AppState,
-    subscriber_ids: &[i64],
+    jobs: &[Job],
 ) -> sqlx::Result<Vec<Result<Option<Pending>, NotMade>>> {
-    let readers = queries::find_recipients(&state.db.pool, subscriber_ids).await?;
-    let names = subscriptions::pending_names(&state.db.pool, subscriber_ids).await?;
+    let ids: Vec<i64> = jobs.iter().filter_map(|job| job.subscriber_id).collect();
+    let readers = queries::find_recipients(&state.db.pool, &ids).await?;
+    let names = subscriptions::pending_names(&state.db.pool, &ids).await?;
     // An id can come more than once (several confirmation emails to one address, up to
     // the daily limit): each gets its email.
-    Ok(subscriber_ids
+    Ok(jobs
         .iter()
-        .map(|id| match readers.get(id) {
-            Some(reader) => {
-                let names = names.get(id).map(Vec::as_slice).unwrap_or_default();
-                pending_reader(state, *id, reader, names)
-            }
-            None => Ok(None),
+        .map(|job| {
+            let Some((id, reader)) = job
+                .subscriber_id
+                .and_then(|id| Some((id, readers.get(&id)?)))
+            else {
+                return Ok(None);
+            };
+            let names = names.get(&id).map(Vec::as_slice).unwrap_or_default();
+            pending_reader(state, id, reader, names)
         })
         .collect())
 }
@@ -377,21 +381,13 @@ fn confirmation_email(
 /// are stored in one statement: one commit per email was what held confirmations to about
 /// 1,500 a second on SQLite while signups poured in.
 async fn prepare_batch(state: &AppState, jobs: &[Job]) -> Vec<Rendered> {
-    let ids: Vec<i64> = jobs.iter().filter_map(|job| job.subscriber_id).collect();
-    let mut found = match pending_readers(state, &ids).await {
-        Ok(found) => found.into_iter(),
+    let readers = match pending_readers(state, jobs).await {
+        Ok(readers) => readers,
         Err(err) => {
             let why = format!("reading the readers: {err}");
             return jobs.iter().map(|_| Rendered::NotNow(why.clone())).collect();
         }
     };
-    let readers: Vec<Result<Option<Pending>, NotMade>> = jobs
-        .iter()
-        .map(|job| match job.subscriber_id {
-            Some(_) => found.next().unwrap_or(Ok(None)),
-            None => Ok(None),
-        })
-        .collect();
     let now = db::now();
     let expires_at = now + state.settings.signup.confirm_ttl.as_millis() as Millis;
     let raws: Vec<Option<String>> = readers
